@@ -1,0 +1,89 @@
+/**
+ * Error helpers shared by every kiso package, so messages read the same everywhere:
+ * `<op>: <shapes or values>: <what is wrong>`.
+ *
+ * @module
+ */
+
+/**
+ * Formats a shape the way error messages print it: `[128,784]`.
+ *
+ * @param shape The shape.
+ * @returns The shape in brackets, without spaces.
+ *
+ * @example Usage
+ * ```ts
+ * import { formatShape } from "@kiso/tensor/errors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatShape([128, 784]), "[128,784]");
+ * ```
+ */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(",")}]`;
+}
+
+/**
+ * A shape that does not fit an operation. It is a `TypeError` that also carries the
+ * operation's name and the shapes involved.
+ *
+ * @example Usage
+ * ```ts
+ * import { ShapeError } from "@kiso/tensor/errors";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new ShapeError("matmul", [[128, 784], [256, 10]], "inner sizes 784 ≠ 256");
+ * assert.equal(e.message, "matmul: [128,784] × [256,10]: inner sizes 784 ≠ 256");
+ * assert.ok(e instanceof TypeError);
+ * ```
+ */
+export class ShapeError extends TypeError {
+  /** The operation that refused the shapes. */
+  readonly op: string;
+  /** The shapes it was given. */
+  readonly shapes: readonly (readonly number[])[];
+
+  /**
+   * Creates the error.
+   *
+   * @param op The operation's name.
+   * @param shapes The shapes it was given, printed joined by `×`.
+   * @param detail What is wrong with them.
+   */
+  constructor(op: string, shapes: readonly (readonly number[])[], detail: string) {
+    super(`${op}: ${shapes.map(formatShape).join(" × ")}: ${detail}`);
+    this.name = "ShapeError";
+    this.op = op;
+    this.shapes = shapes;
+  }
+}
+
+/**
+ * Throws a `RangeError` unless `value` is a finite number inside `[min, max]`.
+ *
+ * @param op The operation's name, for the message.
+ * @param name The argument's name.
+ * @param value The value to check.
+ * @param min The smallest value allowed.
+ * @param max The largest value allowed.
+ * @throws {RangeError} When the value is not a finite number in range.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkRange } from "@kiso/tensor/errors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => checkRange("dropout", "p", 1.5, 0, 1), /dropout: p must be in \[0, 1\]: current value is 1.5/);
+ * ```
+ */
+export function checkRange(
+  op: string,
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+): void {
+  if (!(value >= min && value <= max)) {
+    throw new RangeError(`${op}: ${name} must be in [${min}, ${max}]: current value is ${value}`);
+  }
+}

@@ -57,9 +57,9 @@ export function checkFloat(op: string, t: Tensor): void {
   }
 }
 
-/** Reads `t` (contiguous) as if it had the larger shape `shape`, copying. No autograd. */
+/** Reads `t` as if it had the larger shape `shape` (copying), as a new tensor. No autograd. */
 export function expandRaw(t: Tensor, shape: Shape): Tensor {
-  if (shapesEqual(t.shape, shape)) return t;
+  if (shapesEqual(t.shape, shape)) return make(t.backend, t.storage, shape);
   const storage = t.backend.copyStrided(t.storage, {
     shape,
     strides: broadcastStrides(t.shape, shape),
@@ -108,7 +108,7 @@ export function moveAxesLast(t: Tensor, axes: readonly number[]): Tensor {
  */
 export function reduceAxesRaw(op: ReduceOp, t: Tensor, axes: readonly number[]): Tensor {
   const outShape = t.shape.filter((_, i) => !axes.includes(i));
-  if (axes.length === 0) return t;
+  if (axes.length === 0) return make(t.backend, t.storage, outShape);
   const contiguous = axes[axes.length - 1] - axes[0] === axes.length - 1;
   const source = contiguous ? t : moveAxesLast(t, axes);
   const first = contiguous ? axes[0] : t.rank - axes.length;

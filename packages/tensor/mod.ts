@@ -22,6 +22,7 @@
  *
  * @module
  */
+export * from "./backend.ts";
 export * from "./dtype.ts";
 export * from "./tensor.ts";
 export * from "./autograd.ts";

@@ -1,4 +1,4 @@
-import { backward, mul, noGrad, normal, Rng, sum, Tensor, tensor } from "@kiso/tensor";
+import { backward, mul, noGrad, normal, Rng, sum, type Tensor, tensor } from "@kiso/tensor";
 import { AssertionError } from "./assertion_error.ts";
 
 /** Options of {@linkcode gradcheck}. */

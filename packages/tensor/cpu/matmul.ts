@@ -79,7 +79,14 @@ function gemmRowsByRows(
         const b1 = b0 + k;
         const b2 = b1 + k;
         const b3 = b2 + k;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s00 = 0;
+        let s01 = 0;
+        let s02 = 0;
+        let s03 = 0;
+        let s10 = 0;
+        let s11 = 0;
+        let s12 = 0;
+        let s13 = 0;
         for (let p = 0; p < k; p++) {
           const x0 = A[a0 + p];
           const x1 = A[a1 + p];
@@ -107,7 +114,8 @@ function gemmRowsByRows(
       }
       for (; j < j1; j++) {
         const b0 = bOff + j * k;
-        let s0 = 0, s1 = 0;
+        let s0 = 0;
+        let s1 = 0;
         for (let p = 0; p < k; p++) {
           const y = Bt[b0 + p];
           s0 += A[a0 + p] * y;

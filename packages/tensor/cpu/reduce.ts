@@ -16,6 +16,10 @@ const IDENTITY: Record<ReduceOp, number> = { sum: 0, max: -Infinity, min: Infini
 export function reduceKernel(op: ReduceOp, x: DataArray, layout: AxisLayout): DataArray {
   const { outer, size, inner } = layout;
   const out = allocArray(dtypeOfArray(x), outer * inner);
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) out[o] = reduceRow(op, x, o * size, size);
+    return out;
+  }
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     acc.fill(IDENTITY[op]);
@@ -44,6 +48,30 @@ export function reduceKernel(op: ReduceOp, x: DataArray, layout: AxisLayout): Da
     out.set(acc, o * inner);
   }
   return out;
+}
+
+/** Reduces `size` contiguous elements from `start` in a local float64 accumulator. */
+function reduceRow(op: ReduceOp, x: DataArray, start: number, size: number): number {
+  const end = start + size;
+  let acc = IDENTITY[op];
+  switch (op) {
+    case "sum":
+      for (let i = start; i < end; i++) acc += x[i];
+      break;
+    case "max":
+      for (let i = start; i < end; i++) {
+        const v = x[i];
+        if (v > acc || v !== v) acc = v;
+      }
+      break;
+    case "min":
+      for (let i = start; i < end; i++) {
+        const v = x[i];
+        if (v < acc || v !== v) acc = v;
+      }
+      break;
+  }
+  return acc;
 }
 
 /**

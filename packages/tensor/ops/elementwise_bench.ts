@@ -1,5 +1,5 @@
 import { add, exp, max, mul, Rng, sum, uniform } from "../mod.ts";
-import { tf } from "../_bench_peers.ts";
+import { tf } from "../../../benches/tfjs.ts";
 
 const rng = new Rng(0);
 const a = uniform([1000, 1000], { rng });
@@ -29,8 +29,8 @@ const cases: [string, () => unknown, () => tf.Tensor][] = [
 ];
 
 for (const [group, kiso, tfjs] of cases) {
-  Deno.bench({ group, name: `kiso cpu ${group} f32`, baseline: true, n: 50 }, () => {
+  Deno.bench({ group, name: `kiso cpu ${group} f32`, baseline: true, n: 100, warmup: 20 }, () => {
     kiso();
   });
-  Deno.bench({ group, name: `tfjs cpu ${group} f32`, n: 50 }, peer(tfjs));
+  Deno.bench({ group, name: `tfjs cpu ${group} f32`, n: 100, warmup: 20 }, peer(tfjs));
 }

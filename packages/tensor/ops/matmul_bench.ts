@@ -1,5 +1,5 @@
 import { matmul, Rng, uniform } from "../mod.ts";
-import { tf } from "../_bench_peers.ts";
+import { tf } from "../../../benches/tfjs.ts";
 
 const SHAPES: [number, number, number][] = [
   [64, 64, 64],

@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { softmax } from "@kiso/activations";
+import { assertAllClose, gradcheck } from "@kiso/testing";
+import {
+  backward,
+  div,
+  matmul,
+  oneHot,
+  Rng,
+  sigmoid,
+  sub,
+  type Tensor,
+  tensor,
+  transpose,
+  uniform,
+} from "@kiso/tensor";
+import {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  categoricalCrossEntropy,
+  epsilonInsensitiveLoss,
+  exponentialLoss,
+  hingeLoss,
+  huberLoss,
+  logisticLoss,
+  mae,
+  mse,
+  nll,
+  quantileLoss,
+  reduceLoss,
+  softmaxCrossEntropy,
+  sumOfSquares,
+} from "./mod.ts";
+
+const f64 = (values: number[] | number[][]): Tensor => tensor(values, { dtype: "float64" });
+const labels = (values: number[]): Tensor => tensor(values, { dtype: "int32" });
+
+Deno.test("losses match hand-computed values (seeds/002 eqs.27–35)", () => {
+  const y = f64([0.5, -1, 2]);
+  const t = f64([1, 1, -1]);
+  assertAllClose(sumOfSquares(y, t), 0.5 * (0.25 + 4 + 9));
+  assertAllClose(mse(y, t), (0.25 + 4 + 9) / 3);
+  assertAllClose(mae(y, t, { reduction: "sum" }), 0.5 + 2 + 3);
+  assertAllClose(logisticLoss(y, t, { reduction: "none" }), [
+    Math.log1p(Math.exp(-0.5)),
+    Math.log1p(Math.E),
+    Math.log1p(Math.exp(2)),
+  ]);
+  assertAllClose(exponentialLoss(y, t, { reduction: "none" }), [
+    Math.exp(-0.5),
+    Math.E,
+    Math.exp(2),
+  ]);
+  assertAllClose(hingeLoss(y, t, { reduction: "none" }), [0.5, 2, 3]);
+  assertAllClose(quantileLoss(y, t, { tau: 0.9, reduction: "none" }), [
+    0.9 * 0.5,
+    0.9 * 2,
+    0.1 * 3,
+  ]);
+  assertAllClose(huberLoss(y, t, { delta: 1, reduction: "none" }), [0.125, 1.5, 2.5]);
+  assertAllClose(huberLoss(y, t, { delta: 1, form: "seed", reduction: "none" }), [0.25, 3, 5]);
+  assertAllClose(epsilonInsensitiveLoss(y, t, { epsilon: 1, reduction: "none" }), [0, 1, 2]);
+  const p = f64([0.8, 0.1]);
+  const b = f64([1, 0]);
+  assertAllClose(binaryCrossEntropy(p, b, { epsilon: 0 }), -(Math.log(0.8) + Math.log(0.9)) / 2);
+  assertAllClose(binaryCrossEntropy(f64([0, 1]), f64([1, 0])), -Math.log(1e-7));
+  assertAllClose(
+    binaryCrossEntropyWithLogits(f64([2, -3]), b),
+    (Math.log1p(Math.exp(-2)) + Math.log1p(Math.exp(-3))) / 2,
+  );
+  const probs = f64([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]]);
+  assertAllClose(
+    categoricalCrossEntropy(probs, labels([1, 0]), { epsilon: 0 }),
+    -(Math.log(0.7) + Math.log(0.5)) / 2,
+  );
+  assertAllClose(
+    categoricalCrossEntropy(probs, f64([[0, 1, 0], [1, 0, 0]]), { epsilon: 0, reduction: "sum" }),
+    -(Math.log(0.7) + Math.log(0.5)),
+  );
+  assertAllClose(nll(f64([[-1, -2], [-3, -4]]), labels([0, 1]), { reduction: "none" }), [1, 4]);
+});
+
+Deno.test("softmaxCrossEntropy() gradient is exactly (softmax(u) − t)/N (seeds/000 Algorithm 2)", () => {
+  const u = uniform([5, 4], {
+    low: -3,
+    high: 3,
+    dtype: "float64",
+    rng: new Rng(3),
+    requiresGrad: true,
+  });
+  const target = labels([0, 3, 1, 1, 2]);
+  const loss = softmaxCrossEntropy(u, target);
+  backward(loss);
+  const expected = div(sub(softmax(u.detach()), oneHot(target, 4, { dtype: "float64" })), 5);
+  assertAllClose(u.grad!, expected, { rtol: 0, atol: 1e-16 });
+  const lse = u.detach().arraySync() as number[][];
+  const byHand = lse.map((row, n) =>
+    Math.log(row.reduce((s, v) => s + Math.exp(v), 0)) - row[[0, 3, 1, 1, 2][n]]
+  );
+  assertAllClose(loss, byHand.reduce((a, b) => a + b) / 5);
+});
+
+Deno.test("output δ = y − t for the three matched pairs (seeds/002 §9, seeds/000 Algorithm 2)", () => {
+  const rng = new Rng(5);
+  const x = uniform([4, 3], { dtype: "float64", rng });
+  const w = uniform([3, 2], { dtype: "float64", rng, requiresGrad: true });
+  const check = (lossOf: (u: Tensor) => Tensor, output: (u: Tensor) => Tensor, t: Tensor): void => {
+    w.grad = null;
+    const u = matmul(x, w);
+    backward(lossOf(u));
+    // ∂E/∂W = xᵀ δ with δ = y − t, summed over the samples
+    assertAllClose(w.grad!, matmul(transpose(x), sub(output(u.detach()), t)), {
+      rtol: 1e-6,
+      atol: 1e-9,
+    });
+  };
+  const t = f64([[1, 0], [0, 1], [1, 0], [0, 1]]);
+  check((u) => sumOfSquares(u, t), (u) => u, t);
+  check((u) => softmaxCrossEntropy(u, t, { reduction: "sum" }), (u) => softmax(u), t);
+  check((u) => binaryCrossEntropy(sigmoid(u), t, { reduction: "sum", epsilon: 0 }), sigmoid, t);
+  check((u) => binaryCrossEntropyWithLogits(u, t, { reduction: "sum" }), sigmoid, t);
+});
+
+Deno.test("softmaxCrossEntropy() is stable for huge logits and accepts one-hot or soft targets", () => {
+  const u = f64([[1000, 0], [-1000, 1000]]);
+  assertAllClose(softmaxCrossEntropy(u, labels([0, 0]), { reduction: "none" }), [0, 2000]);
+  assertAllClose(softmaxCrossEntropy(u, f64([[1, 0], [1, 0]]), { reduction: "sum" }), 2000);
+  assert.throws(
+    () => softmaxCrossEntropy(u, labels([0])),
+    /softmaxCrossEntropy: \[2,2\] × \[1\]: class indices must have the scores' shape without the class axis/,
+  );
+});
+
+const rng = new Rng(7);
+const y = (): Tensor => uniform([3, 2], { low: -2, high: 2, dtype: "float64", rng });
+const sign = (): Tensor => f64([[1, -1], [-1, 1], [1, 1]]);
+const unit = (): Tensor => uniform([3, 2], { low: 0.05, high: 0.95, dtype: "float64", rng });
+const cases: [string, (a: Tensor, b: Tensor) => Tensor, () => Tensor[]][] = [
+  ["sumOfSquares", sumOfSquares, () => [y(), y()]],
+  ["mse", mse, () => [y(), y()]],
+  ["mae", mae, () => [y(), y()]],
+  [
+    "binaryCrossEntropy",
+    (p, t) => binaryCrossEntropy(p, t, { epsilon: 0 }),
+    () => [unit(), unit()],
+  ],
+  ["binaryCrossEntropyWithLogits", binaryCrossEntropyWithLogits, () => [y(), unit()]],
+  ["categoricalCrossEntropy", categoricalCrossEntropy, () => [unit(), unit()]],
+  ["softmaxCrossEntropy mean", softmaxCrossEntropy, () => [y(), unit()]],
+  [
+    "softmaxCrossEntropy none",
+    (u, t) => softmaxCrossEntropy(u, t, { reduction: "none" }),
+    () => [y(), unit()],
+  ],
+  [
+    "softmaxCrossEntropy sum",
+    (u, t) => softmaxCrossEntropy(u, t, { reduction: "sum" }),
+    () => [y(), unit()],
+  ],
+  ["nll", nll, () => [y(), unit()]],
+  ["logisticLoss", logisticLoss, () => [y(), sign()]],
+  ["exponentialLoss", exponentialLoss, () => [y(), sign()]],
+  ["hingeLoss", hingeLoss, () => [y(), sign()]],
+  ["quantileLoss", (a, b) => quantileLoss(a, b, { tau: 0.3 }), () => [y(), y()]],
+  ["huberLoss", (a, b) => huberLoss(a, b, { delta: 0.5 }), () => [y(), y()]],
+  [
+    "huberLoss seed form",
+    (a, b) => huberLoss(a, b, { delta: 0.5, form: "seed" }),
+    () => [y(), y()],
+  ],
+  [
+    "epsilonInsensitiveLoss",
+    (a, b) => epsilonInsensitiveLoss(a, b, { epsilon: 0.2 }),
+    () => [y(), y()],
+  ],
+];
+for (const [name, fn, inputs] of cases) {
+  Deno.test(`${name}() passes gradcheck`, () => {
+    gradcheck(fn, inputs(), { wrt: [0] });
+  });
+}
+
+Deno.test("losses refuse mismatched shapes and bad options", () => {
+  assert.throws(() => mse(tensor([[1], [2]]), tensor([1, 2])), {
+    name: "ShapeError",
+    message: "mse: [2,1] × [2]: prediction and target shapes must be equal",
+  });
+  assert.throws(
+    () => reduceLoss(tensor([1]), "avg" as "mean"),
+    /loss: reduction must be "mean", "sum" or "none": current value is "avg"/,
+  );
+  assert.throws(
+    () => huberLoss(tensor([1]), tensor([1]), { delta: 0 }),
+    /huberLoss: delta must be > 0: current value is 0/,
+  );
+  assert.throws(
+    () => quantileLoss(tensor([1]), tensor([1]), { tau: 2 }),
+    /quantileLoss: tau must be in \[0, 1\]: current value is 2/,
+  );
+});

@@ -135,6 +135,45 @@ export interface PadLayout {
 }
 
 /**
+ * Sliding windows over `[batch, channels, height, width]` images (NCHW): convolution patches
+ * and pooling windows. Zero padding (or −∞ for max pooling) is `padTop`/`padLeft` before and
+ * whatever the output size needs after.
+ */
+export interface WindowLayout {
+  /** Images. */
+  readonly batch: number;
+  /** Channels per image. */
+  readonly channels: number;
+  /** Input height. */
+  readonly height: number;
+  /** Input width. */
+  readonly width: number;
+  /** Window height. */
+  readonly kernelH: number;
+  /** Window width. */
+  readonly kernelW: number;
+  /** Vertical stride. */
+  readonly strideH: number;
+  /** Horizontal stride. */
+  readonly strideW: number;
+  /** Rows of padding above. */
+  readonly padTop: number;
+  /** Columns of padding on the left. */
+  readonly padLeft: number;
+  /** Vertical dilation (1 for pooling). */
+  readonly dilationH: number;
+  /** Horizontal dilation (1 for pooling). */
+  readonly dilationW: number;
+  /** Output height. */
+  readonly outH: number;
+  /** Output width. */
+  readonly outW: number;
+}
+
+/** How max pooling shares the gradient among tied maxima (seeds/000 §3.5.1, note 4). */
+export type MaxPoolTieRule = "first" | "split" | "random";
+
+/**
  * The kernels a backend provides. Every kernel returns a new storage and never changes its
  * inputs. Kernels trust their layouts: the ops above check shapes and dtypes first.
  */
@@ -175,4 +214,22 @@ export interface Backend {
   gather(x: Storage, indices: Storage, layout: AxisLayout): Storage;
   /** The adjoint of gather: sums `[outer, n, inner]` rows into `[outer, size, inner]` at `indices`. */
   scatterAdd(src: Storage, indices: Storage, layout: AxisLayout): Storage;
+  /** Convolution patches as rows: `[N, C, H, W]` → `[N, outH·outW, C·kH·kW]`. */
+  im2col(x: Storage, layout: WindowLayout): Storage;
+  /** The adjoint of im2col: sums patch rows back into `[N, C, H, W]`. */
+  col2im(cols: Storage, layout: WindowLayout): Storage;
+  /** Max over each window (padding counts as −∞): `[N, C, outH, outW]`. */
+  maxPool2d(x: Storage, layout: WindowLayout): Storage;
+  /** The gradient of max pooling, sent to each window's maximum by the tie rule (`seed` drives `random`). */
+  maxPool2dBackward(
+    x: Storage,
+    grad: Storage,
+    layout: WindowLayout,
+    tie: MaxPoolTieRule,
+    seed: number,
+  ): Storage;
+  /** Mean over each window, dividing by the whole window (padding included) as PyTorch's default. */
+  avgPool2d(x: Storage, layout: WindowLayout): Storage;
+  /** The gradient of average pooling: each output's gradient spread evenly over its window. */
+  avgPool2dBackward(grad: Storage, layout: WindowLayout): Storage;
 }

@@ -28,6 +28,14 @@ import {
 } from "./layout.ts";
 import { matmulKernel } from "./matmul.ts";
 import { argReduceKernel, reduceKernel } from "./reduce.ts";
+import {
+  avgPool2dBackwardKernel,
+  avgPool2dKernel,
+  col2imKernel,
+  im2colKernel,
+  maxPool2dBackwardKernel,
+  maxPool2dKernel,
+} from "./window.ts";
 import { arrayOf, CpuStorage } from "./storage.ts";
 
 export { CpuStorage } from "./storage.ts";
@@ -78,5 +86,12 @@ export function createCpuBackend(): Backend {
       wrap(gatherKernel(arrayOf(x), arrayOf(indices) as Int32Array, layout)),
     scatterAdd: (src, indices, layout) =>
       wrap(scatterAddKernel(arrayOf(src), arrayOf(indices) as Int32Array, layout)),
+    im2col: (x, layout) => wrap(im2colKernel(arrayOf(x), layout)),
+    col2im: (cols, layout) => wrap(col2imKernel(arrayOf(cols), layout)),
+    maxPool2d: (x, layout) => wrap(maxPool2dKernel(arrayOf(x), layout)),
+    maxPool2dBackward: (x, grad, layout, tie, seed) =>
+      wrap(maxPool2dBackwardKernel(arrayOf(x), arrayOf(grad), layout, tie, seed)),
+    avgPool2d: (x, layout) => wrap(avgPool2dKernel(arrayOf(x), layout)),
+    avgPool2dBackward: (grad, layout) => wrap(avgPool2dBackwardKernel(arrayOf(grad), layout)),
   };
 }

@@ -1,0 +1,74 @@
+import { add, linear, mul, sigmoid, tanh, type Tensor } from "@kiso/tensor";
+import { Parameter } from "./parameter.ts";
+import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
+import { torchUniform } from "./_init.ts";
+
+/**
+ * Long short-term memory with a forget gate (seeds/000 §3.4.2), in PyTorch's gate order
+ * i, f, g, o and layout (`weight_ih_l0` `[4·hidden, in]`, …), so PyTorch weights load
+ * unchanged:
+ *
+ * i = σ(W_i x + V_i z_{t−1} [+ U_i s_{t−1}]), l = σ(W_l x + V_l z_{t−1} [+ U_l s_{t−1}]),
+ * o = σ(W_o x + V_o z_{t−1} [+ U_o s_{t−1}]), s_t = l ⊙ s_{t−1} + i ⊙ tanh(W x + V z_{t−1}),
+ * z_t = o ⊙ tanh(s_t).
+ *
+ * The bracketed peephole terms of the seed (full matrices U on the previous cell state, also
+ * for the output gate) are on with `peepholes: true`, as the extra parameter
+ * `weight_peephole_l0` `[3·hidden, hidden]` (blocks i, f, o), initialised like the others.
+ *
+ * @example Usage
+ * ```ts
+ * import { LSTM } from "@kiso/layers";
+ * import { zeros } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const lstm = new LSTM(28, 128);
+ * assert.deepEqual(lstm.forward(zeros([64, 28, 28])).shape, [64, 128]);
+ * assert.deepEqual(lstm.weightIh.shape, [512, 28]);
+ * ```
+ */
+export class LSTM extends Recurrent {
+  /** Peephole weights `[3·hidden, hidden]` (i, f, o), or undefined. */
+  readonly weightPeephole: Parameter | undefined;
+
+  /**
+   * Creates the layer.
+   *
+   * @param inputSize Features per step.
+   * @param hiddenSize Hidden units.
+   * @param options `peepholes` (default false), `returnSequences`, `bias`, `rng`, `dtype`.
+   */
+  constructor(
+    inputSize: number,
+    hiddenSize: number,
+    options: RecurrentOptions & { peepholes?: boolean } = {},
+  ) {
+    super(inputSize, hiddenSize, 4, 2, options);
+    this.weightPeephole = options.peepholes
+      ? this.registerParameter(
+        "weight_peephole_l0",
+        new Parameter(torchUniform([3 * hiddenSize, hiddenSize], hiddenSize, options)),
+      )
+      : undefined;
+  }
+
+  /**
+   * One step of the cell.
+   *
+   * @param inputProjection x·W_ihᵀ + b_ih, `[batch, 4·hidden]`.
+   * @param states `[h, c]`.
+   * @returns `[h′, c′]`.
+   */
+  protected step(inputProjection: Tensor, [h, c]: Tensor[]): Tensor[] {
+    const gates = add(inputProjection, linear(h, this.weightHh, this.biasHh));
+    const peep = this.weightPeephole ? linear(c, this.weightPeephole) : undefined;
+    const withPeephole = (k: number, p: number): Tensor =>
+      peep ? add(this.gate(gates, k), this.gate(peep, p)) : this.gate(gates, k);
+    const i = sigmoid(withPeephole(0, 0));
+    const f = sigmoid(withPeephole(1, 1));
+    const g = tanh(this.gate(gates, 2));
+    const o = sigmoid(withPeephole(3, 2));
+    const cNext = add(mul(f, c), mul(i, g));
+    return [mul(o, tanh(cNext)), cNext];
+  }
+}

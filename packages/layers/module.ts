@@ -1,0 +1,236 @@
+import { formatShape } from "@kiso/tensor/errors";
+import type { Tensor } from "@kiso/tensor";
+import type { Parameter } from "./parameter.ts";
+
+/** What {@linkcode Module.loadStateDict} found missing or unexpected (non-strict loads). */
+export interface LoadResult {
+  /** Keys of the model that the state did not have. */
+  missingKeys: string[];
+  /** Keys of the state that the model does not have. */
+  unexpectedKeys: string[];
+}
+
+/**
+ * The base of every layer and model (PyTorch `nn.Module`): it holds parameters, buffers
+ * (state that is saved but not trained, e.g. BatchNorm's running mean) and sub-modules, all
+ * registered explicitly under names; dotted names (`"0.weight"`) reach into sub-modules.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dense, Module } from "@kiso/layers";
+ * import { relu, type Tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * class Mlp extends Module {
+ *   hidden = this.registerModule("hidden", new Dense(4, 8));
+ *   out = this.registerModule("out", new Dense(8, 2));
+ *   forward(x: Tensor): Tensor {
+ *     return this.out.forward(relu(this.hidden.forward(x)));
+ *   }
+ * }
+ * const model = new Mlp();
+ * assert.deepEqual(model.namedParameters().map(([name]) => name), ["hidden.weight", "hidden.bias", "out.weight", "out.bias"]);
+ * ```
+ */
+export abstract class Module {
+  /** True in training mode (the default), false in evaluation mode. */
+  training = true;
+  #parameters = new Map<string, Parameter>();
+  #buffers = new Map<string, Tensor>();
+  #modules = new Map<string, Module>();
+
+  /**
+   * Computes the module's output.
+   *
+   * @param input The input.
+   * @returns The output.
+   */
+  abstract forward(input: Tensor): Tensor;
+
+  /**
+   * Registers a trainable parameter under a name.
+   *
+   * @param name The name (no dots).
+   * @param parameter The parameter.
+   * @returns The parameter.
+   */
+  protected registerParameter(name: string, parameter: Parameter): Parameter {
+    this.#checkName(name);
+    this.#parameters.set(name, parameter);
+    return parameter;
+  }
+
+  /**
+   * Registers a buffer: saved in the state dict, not trained.
+   *
+   * @param name The name (no dots).
+   * @param buffer The tensor.
+   * @returns The tensor.
+   */
+  protected registerBuffer(name: string, buffer: Tensor): Tensor {
+    this.#checkName(name);
+    this.#buffers.set(name, buffer);
+    return buffer;
+  }
+
+  /**
+   * Registers a sub-module.
+   *
+   * @typeParam M The module's type.
+   * @param name The name (no dots).
+   * @param module The sub-module.
+   * @returns The sub-module.
+   */
+  protected registerModule<M extends Module>(name: string, module: M): M {
+    this.#checkName(name);
+    this.#modules.set(name, module);
+    return module;
+  }
+
+  #checkName(name: string): void {
+    if (name === "" || name.includes(".")) {
+      throw new RangeError(`Module: "${name}" is not a valid name: use no dots`);
+    }
+    if (this.#parameters.has(name) || this.#buffers.has(name) || this.#modules.has(name)) {
+      throw new RangeError(`Module: "${name}" is already registered`);
+    }
+  }
+
+  /**
+   * The direct sub-modules with their names.
+   *
+   * @returns `[name, module]` pairs in registration order.
+   */
+  namedChildren(): [string, Module][] {
+    return [...this.#modules];
+  }
+
+  /**
+   * Every parameter of this module and its sub-modules, with dotted names.
+   *
+   * @returns `[name, parameter]` pairs in registration order.
+   */
+  namedParameters(): [string, Parameter][] {
+    const own: [string, Parameter][] = [...this.#parameters];
+    return own.concat(
+      ...this.namedChildren().map(([prefix, m]) =>
+        m.namedParameters().map(([name, p]): [string, Parameter] => [`${prefix}.${name}`, p])
+      ),
+    );
+  }
+
+  /**
+   * Every parameter, without names (what an optimizer takes).
+   *
+   * @returns The parameters.
+   */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /**
+   * Every buffer of this module and its sub-modules, with dotted names.
+   *
+   * @returns `[name, buffer]` pairs.
+   */
+  namedBuffers(): [string, Tensor][] {
+    const own: [string, Tensor][] = [...this.#buffers];
+    return own.concat(
+      ...this.namedChildren().map(([prefix, m]) =>
+        m.namedBuffers().map(([name, b]): [string, Tensor] => [`${prefix}.${name}`, b])
+      ),
+    );
+  }
+
+  /**
+   * The number of trainable values.
+   *
+   * @returns The sum of the parameters' sizes.
+   */
+  numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /**
+   * Parameters and buffers by dotted name, as PyTorch's `state_dict()` (same keys and layouts).
+   *
+   * @returns The state; its tensors share the model's values.
+   */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /**
+   * Copies values from a state dict into the parameters and buffers, checking every shape and
+   * dtype first, so a failed load changes nothing.
+   *
+   * @param state Tensors by dotted name.
+   * @param options `strict` (default true): fail on missing or unexpected keys.
+   * @returns The missing and unexpected keys (empty when strict).
+   * @throws {TypeError} On a shape or dtype mismatch, or on missing/unexpected keys when strict.
+   */
+  loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in state));
+    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    if ((options.strict ?? true) && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
+      throw new TypeError(
+        `loadStateDict: keys do not match: missing [${missingKeys.join(", ")}], unexpected [${
+          unexpectedKeys.join(", ")
+        }]`,
+      );
+    }
+    const pairs = Object.entries(own).filter(([k]) => k in state).map(([k, target]) =>
+      [k, target, state[k]] as const
+    );
+    for (const [key, target, source] of pairs) {
+      const same = source.rank === target.rank &&
+        source.shape.every((d, i) => d === target.shape[i]);
+      if (!same || source.dtype !== target.dtype) {
+        throw new TypeError(
+          `loadStateDict: ${key}: ${formatShape(source.shape)} ${source.dtype} in the state, ${
+            formatShape(target.shape)
+          } ${target.dtype} in the model`,
+        );
+      }
+    }
+    for (const [, target, source] of pairs) target.assign(source.detach());
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Sets training mode here and in every sub-module (dropout and batch norm behave
+   * differently in training and evaluation).
+   *
+   * @param mode True for training, false for evaluation.
+   * @returns This module.
+   */
+  train(mode = true): this {
+    this.training = mode;
+    for (const [, m] of this.namedChildren()) m.train(mode);
+    return this;
+  }
+
+  /**
+   * Sets evaluation mode (`train(false)`).
+   *
+   * @returns This module.
+   */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's gradient. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /**
+   * The class name shown by `summary` (override for a friendlier name).
+   *
+   * @returns The name.
+   */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+}

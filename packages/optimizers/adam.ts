@@ -1,0 +1,86 @@
+import { add, div, mul, sqrt, square, sub, type Tensor, zerosLike } from "@kiso/tensor";
+import {
+  type BaseHyper,
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  type ParamState,
+  stateTensor,
+} from "./optimizer.ts";
+
+/** Hyper-parameters of {@linkcode Adam} and `AdamW`. */
+export interface AdamHyper extends BaseHyper {
+  /** Decay β₁ of the gradient average. */
+  beta1: number;
+  /** Decay β₂ of the squared-gradient average. */
+  beta2: number;
+  /** ε added to √v̂. */
+  eps: number;
+}
+
+/**
+ * Adam with bias correction (seeds/000 Algorithm 17): m_t = β₁m_{t−1} + (1 − β₁)g,
+ * v_t = β₂v_{t−1} + (1 − β₂)g ⊙ g, m̂ = m_t/(1 − β₁ᵗ), v̂ = v_t/(1 − β₂ᵗ),
+ * w ← w − α m̂/(√v̂ + ε). Defaults α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e−8.
+ *
+ * @example Usage
+ * ```ts
+ * import { Adam } from "@kiso/optimizers";
+ * import { tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const w = tensor([1], { requiresGrad: true, dtype: "float64" });
+ * const opt = new Adam([w], { lr: 0.1, eps: 0 });
+ * w.grad = tensor([3], { dtype: "float64" });
+ * opt.step(); // the first step moves by exactly lr·sign(g)
+ * assert.deepEqual(w.arraySync(), [0.9]);
+ * ```
+ */
+export class Adam extends Optimizer<AdamHyper> {
+  /**
+   * Creates the optimizer.
+   *
+   * @param params Parameters or groups.
+   * @param options `lr` α (0.001), `beta1` (0.9), `beta2` (0.999), `eps` (1e−8), `weightDecay` (0, added to g).
+   * @param name The optimizer's name in errors.
+   */
+  constructor(params: ParamsInput<AdamHyper>, options: Partial<AdamHyper> = {}, name = "Adam") {
+    super(name, params, {
+      lr: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      ...options,
+    });
+  }
+
+  /** Checks β₁, β₂ ∈ [0, 1). */
+  protected override validate(group: ParamGroup<AdamHyper>): void {
+    super.validate(group);
+    this.check("beta1", group.beta1, 0, 1, true);
+    this.check("beta2", group.beta2, 0, 1, true);
+  }
+
+  /** One step of Algorithm 17. */
+  protected update(
+    param: Tensor,
+    grad: Tensor,
+    state: ParamState,
+    group: ParamGroup<AdamHyper>,
+  ): void {
+    const { beta1, beta2 } = group;
+    const t = ((state.step as number | undefined) ?? 0) + 1;
+    const m = add(mul(stateTensor(state, "m", param, zerosLike), beta1), mul(grad, 1 - beta1));
+    const v = add(
+      mul(stateTensor(state, "v", param, zerosLike), beta2),
+      mul(square(grad), 1 - beta2),
+    );
+    state.step = t;
+    state.m = m;
+    state.v = v;
+    const mHat = div(m, 1 - beta1 ** t);
+    const vHat = div(v, 1 - beta2 ** t);
+    param.assign(sub(param, mul(div(mHat, add(sqrt(vHat), group.eps)), group.lr)));
+  }
+}

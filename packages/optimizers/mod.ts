@@ -1,0 +1,35 @@
+/**
+ * Every optimizer of the source material (seeds/000 §3.6, Algorithms 12–17) with the seeds'
+ * defaults, plus PyTorch's SGD and AdamW; learning-rate schedules (the inverse-time η₀/e of
+ * Algorithm 1, step, exponential, cosine, warm-up), the tolerance stopping rule, and gradient
+ * clipping. Optimizers work on parameter groups and save and restore their state.
+ *
+ * @example Usage
+ * ```ts
+ * import { Adam } from "@kiso/optimizers";
+ * import { backward, square, sum, tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const w = tensor([3, -2], { requiresGrad: true });
+ * const opt = new Adam([w], { lr: 0.1 });
+ * for (let i = 0; i < 200; i++) {
+ *   opt.zeroGrad();
+ *   backward(sum(square(w)));
+ *   opt.step();
+ * }
+ * assert.ok(Math.abs(w.dataSync()[0]) < 0.05);
+ * ```
+ *
+ * @module
+ */
+export * from "./optimizer.ts";
+export * from "./sgd.ts";
+export * from "./momentum.ts";
+export * from "./nesterov.ts";
+export * from "./adagrad.ts";
+export * from "./rmsprop.ts";
+export * from "./adadelta.ts";
+export * from "./adam.ts";
+export * from "./adamw.ts";
+export * from "./schedules.ts";
+export * from "./clip_grad.ts";

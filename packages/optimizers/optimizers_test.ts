@@ -1,0 +1,255 @@
+import assert from "node:assert/strict";
+import { backward, mul, Rng, square, sum, type Tensor, tensor, uniform } from "@kiso/tensor";
+import {
+  AdaDelta,
+  AdaGrad,
+  Adam,
+  AdamW,
+  clipGradNorm,
+  clipGradValue,
+  Momentum,
+  Nesterov,
+  type Optimizer,
+  RMSProp,
+  SGD,
+} from "./mod.ts";
+import type { BaseHyper } from "./optimizer.ts";
+import { RACES, stepsToTolerance } from "./testdata/race.ts";
+
+const W0 = [1, -2];
+const G = [[2, -1], [0.5, 3]];
+
+/** Runs two steps with the hand-made gradients G and returns w after each. */
+function twoSteps(make: (w: Tensor) => Optimizer<BaseHyper>): number[][] {
+  const w = tensor(W0, { dtype: "float64", requiresGrad: true });
+  const opt = make(w);
+  return G.map((g) => {
+    w.grad = tensor(g, { dtype: "float64" });
+    opt.step();
+    return Array.from(w.dataSync());
+  });
+}
+
+/** The closed form, element by element: `update(i, w, g, state)` returns the new w. */
+function closedForm(
+  update: (w: number, g: number, s: Record<string, number>, t: number) => number,
+): number[][] {
+  const states = W0.map(() => ({}));
+  const w = W0.slice();
+  return G.map((g, t) => w.map((_, i) => (w[i] = update(w[i], g[i], states[i], t + 1))));
+}
+
+Deno.test("each optimizer's first two steps equal the closed form of its algorithm", async (t) => {
+  const cases: [
+    string,
+    (w: Tensor) => Optimizer<BaseHyper>,
+    (w: number, g: number, s: Record<string, number>, t: number) => number,
+  ][] = [
+    ["SGD", (w) => new SGD([w], { lr: 0.1 }), (w, g) => w - 0.1 * g],
+    [
+      "SGD weight decay",
+      (w) => new SGD([w], { lr: 0.1, weightDecay: 0.5 }),
+      (w, g) => w - 0.1 * (g + 0.5 * w),
+    ],
+    [
+      "SGD momentum (velocity form, PyTorch)",
+      (w) => new SGD([w], { lr: 0.1, momentum: 0.9 }),
+      (w, g, s) => {
+        s.b = s.b === undefined ? g : 0.9 * s.b + g;
+        return w - 0.1 * s.b;
+      },
+    ],
+    [
+      "SGD Nesterov (PyTorch)",
+      (w) => new SGD([w], { lr: 0.1, momentum: 0.9, nesterov: true }),
+      (w, g, s) => {
+        s.b = s.b === undefined ? g : 0.9 * s.b + g;
+        return w - 0.1 * (g + 0.9 * s.b);
+      },
+    ],
+    ["Momentum (Alg. 12)", (w) => new Momentum([w], { lr: 0.1, momentum: 0.9 }), (w, g, s) => {
+      const next = w + 0.9 * (s.delta ?? 0) - 0.1 * g;
+      s.delta = next - w;
+      return next;
+    }],
+    ["Nesterov (Alg. 13, s_t)", (w) => new Nesterov([w], { lr: 0.1 }), (v, g, s) => {
+      // the parameter holds v; the iterate w is tracked here
+      const next = (x: number): number => (1 + Math.sqrt(1 + 4 * x * x)) / 2;
+      const wPrev = s.w ?? v;
+      const wNext = v - 0.1 * g;
+      const s1 = next(s.s ?? 1);
+      s.s = s1;
+      s.w = wNext;
+      return wNext + ((s1 - 1) / next(s1)) * (wNext - wPrev);
+    }],
+    [
+      "Nesterov ((t−1)/(t+2))",
+      (w) => new Nesterov([w], { lr: 0.1, schedule: "simple" }),
+      (v, g, s, t) => {
+        const wPrev = s.w ?? v;
+        const wNext = v - 0.1 * g;
+        s.w = wNext;
+        const k = t + 1; // α for the next point, with the first step at t = 1 (α₁ = 0)
+        return wNext + ((k - 1) / (k + 2)) * (wNext - wPrev);
+      },
+    ],
+    ["AdaGrad (Alg. 14)", (w) => new AdaGrad([w], { lr: 0.1 }), (w, g, s) => {
+      s.v = (s.v ?? 1e-8) + g * g;
+      return w - (0.1 / Math.sqrt(s.v)) * g;
+    }],
+    ["RMSProp (Alg. 15)", (w) => new RMSProp([w], { lr: 0.1 }), (w, g, s) => {
+      s.v = 0.9 * (s.v ?? 0) + 0.1 * g * g;
+      return w - (0.1 / Math.sqrt(s.v + 1e-8)) * g;
+    }],
+    ["AdaDelta (Alg. 16)", (w) => new AdaDelta([w]), (w, g, s) => {
+      s.v = 0.95 * (s.v ?? 0) + 0.05 * g * g;
+      const u = (Math.sqrt((s.s ?? 0) + 1e-6) / Math.sqrt(s.v + 1e-6)) * g;
+      s.s = 0.95 * (s.s ?? 0) + 0.05 * u * u;
+      return w - u;
+    }],
+    ["Adam (Alg. 17)", (w) => new Adam([w], { lr: 0.1 }), (w, g, s, t) => {
+      s.m = 0.9 * (s.m ?? 0) + 0.1 * g;
+      s.v = 0.999 * (s.v ?? 0) + 0.001 * g * g;
+      const mHat = s.m / (1 - 0.9 ** t);
+      const vHat = s.v / (1 - 0.999 ** t);
+      return w - (0.1 * mHat) / (Math.sqrt(vHat) + 1e-8);
+    }],
+    ["AdamW", (w) => new AdamW([w], { lr: 0.1, weightDecay: 0.1 }), (w, g, s, t) => {
+      const decayed = w - 0.1 * 0.1 * w;
+      s.m = 0.9 * (s.m ?? 0) + 0.1 * g;
+      s.v = 0.999 * (s.v ?? 0) + 0.001 * g * g;
+      return decayed - (0.1 * (s.m / (1 - 0.9 ** t))) / (Math.sqrt(s.v / (1 - 0.999 ** t)) + 1e-8);
+    }],
+  ];
+  for (const [name, make, update] of cases) {
+    await t.step(name, () => {
+      const actual = twoSteps(make);
+      const expected = closedForm(update);
+      actual.flat().forEach((v, i) =>
+        assert.ok(
+          Math.abs(v - expected.flat()[i]) <= 1e-15 * Math.max(1, Math.abs(v)),
+          `${name}: ${actual} vs ${expected}`,
+        )
+      );
+    });
+  }
+});
+
+Deno.test("each optimizer drives a quadratic and Rosenbrock below tolerance in the stated steps", async (t) => {
+  // Measured by scripts/optimizer_race.ts (README of @kiso/optimizers); deterministic in float64.
+  const stated: Record<string, [number, number]> = {
+    "SGD": [92, 9339],
+    "Momentum (Alg. 12)": [145, 1782],
+    "Nesterov (Alg. 13, s_t)": [54, 122],
+    "Nesterov ((t−1)/(t+2))": [22, 124],
+    "SGD PyTorch Nesterov": [57, 1820],
+    "AdaGrad (Alg. 14)": [110, 4981],
+    "RMSProp (Alg. 15)": [345, 10720],
+    "AdaDelta (Alg. 16)": [996, 533],
+    "Adam (Alg. 17)": [183, 2316],
+    "AdamW": [183, 2316],
+  };
+  for (const race of RACES) {
+    await t.step(race.name, () => {
+      const [q, r] = stated[race.name];
+      assert.ok((stepsToTolerance(race, "quadratic", q) ?? Infinity) <= q);
+      assert.ok((stepsToTolerance(race, "rosenbrock", r) ?? Infinity) <= r);
+    });
+  }
+});
+
+Deno.test("saving optimizer state mid-training and restoring it continues bit-identically", async (t) => {
+  const makers: [string, (ps: Tensor[]) => Optimizer<BaseHyper>][] = [
+    ["Adam", (ps) => new Adam(ps, { lr: 0.01 })],
+    ["SGD momentum", (ps) => new SGD(ps, { lr: 0.05, momentum: 0.9 })],
+    ["Nesterov", (ps) => new Nesterov(ps, { lr: 0.05 })],
+    ["AdaDelta", (ps) => new AdaDelta(ps)],
+  ];
+  const x = uniform([8, 3], { rng: new Rng(1) });
+  const loss = (w: Tensor): Tensor => sum(square(mul(x, w)));
+  const train = (w: Tensor, opt: Optimizer<BaseHyper>, steps: number): void => {
+    for (let i = 0; i < steps; i++) {
+      opt.zeroGrad();
+      backward(loss(w));
+      opt.step();
+    }
+  };
+  for (const [name, make] of makers) {
+    await t.step(name, () => {
+      const w = tensor([0.5, -1, 2], { requiresGrad: true });
+      const opt = make([w]);
+      train(w, opt, 5);
+      const savedW = w.dataSync();
+      const saved = opt.stateDict();
+      train(w, opt, 5);
+      const w2 = tensor(savedW, { requiresGrad: true });
+      const opt2 = make([w2]);
+      opt2.loadStateDict(saved);
+      train(w2, opt2, 5);
+      assert.deepEqual(w2.dataSync(), w.dataSync());
+    });
+  }
+});
+
+Deno.test("parameter groups carry their own hyper-parameters", () => {
+  const a = tensor([1], { requiresGrad: true, dtype: "float64" });
+  const b = tensor([1], { requiresGrad: true, dtype: "float64" });
+  const opt = new SGD([{ params: [a] }, { params: [b], lr: 0.5 }], { lr: 0.1 });
+  a.grad = tensor([1], { dtype: "float64" });
+  b.grad = tensor([1], { dtype: "float64" });
+  opt.step();
+  assert.deepEqual([a.item(), b.item()], [0.9, 0.5]);
+  const dict = opt.stateDict();
+  assert.deepEqual(dict.paramGroups.map((g) => [g.lr, g.params]), [[0.1, [0]], [0.5, [1]]]);
+  opt.zeroGrad();
+  assert.equal(a.grad, null);
+});
+
+Deno.test("optimizers refuse bad hyper-parameters and mismatched state", () => {
+  const w = tensor([1], { requiresGrad: true });
+  assert.throws(() => new SGD([w], { lr: -1 }), {
+    name: "RangeError",
+    message: "SGD: lr must be in [0, Infinity]: current value is -1",
+  });
+  assert.throws(
+    () => new Adam([w], { beta1: 1 }),
+    /Adam: beta1 must be in \[0, 1\): current value is 1/,
+  );
+  assert.throws(
+    () => new Momentum([w], { momentum: 1.5 }),
+    /Momentum: momentum must be in \[0, 1\)/,
+  );
+  assert.throws(
+    () => new SGD([w], { nesterov: true }),
+    /SGD: nesterov needs momentum > 0 and dampening 0/,
+  );
+  const opt = new Adam([w]);
+  w.grad = tensor([1]);
+  opt.step();
+  const other = new Adam([tensor([1, 2], { requiresGrad: true })]);
+  assert.throws(
+    () => other.loadStateDict(opt.stateDict()),
+    /Adam.loadStateDict: parameter 0 m: \[1\] in the state, \[2\] here/,
+  );
+  assert.throws(
+    () => new Adam([w, w]).loadStateDict(opt.stateDict()),
+    /group 0 has 1 parameters in the state, 2 here/,
+  );
+});
+
+Deno.test("clipGradNorm() and clipGradValue() clip as PyTorch does", () => {
+  const a = tensor([0, 0], { requiresGrad: true, dtype: "float64" });
+  const b = tensor([0], { requiresGrad: true, dtype: "float64" });
+  a.grad = tensor([2, 4], { dtype: "float64" });
+  b.grad = tensor([4], { dtype: "float64" });
+  assert.equal(clipGradNorm([a, b], 12), 6);
+  assert.deepEqual(b.grad.arraySync(), [4]);
+  clipGradNorm([a, b], 3);
+  const norm = Math.sqrt(
+    [...a.grad.dataSync(), ...b.grad.dataSync()].reduce((s, v) => s + v * v, 0),
+  );
+  assert.ok(Math.abs(norm - 3) < 1e-5);
+  clipGradValue([a, b], 0.5);
+  assert.ok([...a.grad.dataSync(), ...b.grad.dataSync()].every((v) => Math.abs(v) <= 0.5));
+  assert.throws(() => clipGradNorm([a], 0), /clipGradNorm: maxNorm must be > 0/);
+});

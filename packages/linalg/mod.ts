@@ -1,0 +1,25 @@
+/**
+ * Linear algebra in float64 for the classical parts of the material: `solve` and `inverse`
+ * (LU with partial pivoting), `eigh` (Jacobi), `svd` (one-sided Jacobi), `pinv`,
+ * `leastSquares` by the normal equations (XᵀX)†Xᵀy, and `pca` with the contribution ratio
+ * (seeds/000 §3.1.2, §3.3.1). These are not differentiable.
+ *
+ * @example Usage
+ * ```ts
+ * import { inverse, solve } from "@kiso/linalg";
+ * import { matmul, tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const a = tensor([[4, 1], [2, 3]], { dtype: "float64" });
+ * const id = matmul(a, inverse(a)).dataSync();
+ * assert.ok(Math.abs(id[0] - 1) < 1e-15 && Math.abs(id[1]) < 1e-15);
+ * assert.equal(solve(a, tensor([1, 2], { dtype: "float64" })).shape[0], 2);
+ * ```
+ *
+ * @module
+ */
+export * from "./solve.ts";
+export * from "./eigh.ts";
+export * from "./svd.ts";
+export * from "./least_squares.ts";
+export * from "./pca.ts";

@@ -1,0 +1,100 @@
+import { globalRng, type Rng, type Tensor } from "@kiso/tensor";
+import type { Dataset } from "./dataset.ts";
+
+/** Options of {@linkcode DataLoader}. */
+export interface DataLoaderOptions {
+  /**
+   * Samples per batch.
+   *
+   * @default {32}
+   */
+  batchSize?: number;
+  /**
+   * Draw a new random order every epoch (seeds/000 Algorithm 1).
+   *
+   * @default {false}
+   */
+  shuffle?: boolean;
+  /**
+   * Drop the last batch when it is smaller than `batchSize`.
+   *
+   * @default {false}
+   */
+  dropLast?: boolean;
+  /** The generator of the orders (default: the global one). */
+  rng?: Rng;
+}
+
+/**
+ * Batches of a dataset, in order or shuffled anew each epoch with a seeded generator (the
+ * per-epoch permutation of seeds/000 Algorithm 1). Iterate it once per epoch.
+ *
+ * @example Usage
+ * ```ts
+ * import { DataLoader, TensorDataset } from "@kiso/data";
+ * import { arange, Rng } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const loader = new DataLoader(new TensorDataset(arange(10)), { batchSize: 4, shuffle: true, rng: new Rng(1) });
+ * const sizes = [...loader].map(([x]) => x.shape[0]);
+ * assert.deepEqual(sizes, [4, 4, 2]);
+ * assert.equal(loader.length, 3);
+ * ```
+ */
+export class DataLoader implements Iterable<Tensor[]> {
+  /** The dataset. */
+  readonly dataset: Dataset;
+  /** Samples per batch. */
+  readonly batchSize: number;
+  readonly #shuffle: boolean;
+  readonly #dropLast: boolean;
+  readonly #rng: Rng | undefined;
+
+  /**
+   * Creates the loader.
+   *
+   * @param dataset The dataset.
+   * @param options `batchSize`, `shuffle`, `dropLast`, `rng`.
+   * @throws {RangeError} When the batch size is not a positive integer.
+   */
+  constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(
+        `DataLoader: batchSize must be a positive integer: current value is ${batchSize}`,
+      );
+    }
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.#shuffle = options.shuffle ?? false;
+    this.#dropLast = options.dropLast ?? false;
+    this.#rng = options.rng;
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length / this.batchSize;
+    return this.#dropLast ? Math.floor(n) : Math.ceil(n);
+  }
+
+  /**
+   * One epoch of batches.
+   *
+   * @returns An iterator of batches (one tensor per field).
+   */
+  *[Symbol.iterator](): Iterator<Tensor[]> {
+    const order = Array.from({ length: this.dataset.length }, (_, i) => i);
+    if (this.#shuffle) {
+      const rng = this.#rng ?? globalRng();
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+    }
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      const indices = order.slice(start, start + this.batchSize);
+      if (this.#dropLast && indices.length < this.batchSize) return;
+      yield this.dataset.batch(indices);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { Dense } from "@kiso/layers";
+import { Adam } from "@kiso/optimizers";
+import { backward, mean, Rng, tensor, uniform } from "@kiso/tensor";
+import {
+  loadCheckpoint,
+  loadSafetensors,
+  parseSafetensors,
+  saveCheckpoint,
+  saveSafetensors,
+  serializeSafetensors,
+  writeFileAtomic,
+} from "./mod.ts";
+
+/** A file built by hand from the format's description. */
+function handMade(header: string, data: number[]): Uint8Array {
+  const h = new TextEncoder().encode(header);
+  const out = new Uint8Array(8 + h.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+  out.set(h, 8);
+  out.set(data, 8 + h.length);
+  return out;
+}
+
+const f32 = (...v: number[]): number[] => Array.from(new Uint8Array(new Float32Array(v).buffer));
+
+Deno.test("safetensors round-trips every dtype and metadata, with an 8-byte aligned header", () => {
+  const tensors = {
+    a: tensor([[1.5, -2]], { dtype: "float32" }),
+    b: tensor([Math.PI], { dtype: "float64" }),
+    c: tensor([-7, 2147483647], { dtype: "int32" }),
+    empty: tensor([], { shape: [0, 3] }),
+  };
+  const bytes = serializeSafetensors(tensors, { format: "pt" });
+  const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  assert.equal(headerLength % 8, 0);
+  const back = parseSafetensors(bytes);
+  assert.deepEqual(Object.keys(back.tensors), ["a", "b", "c", "empty"]);
+  for (const [k, t] of Object.entries(tensors)) {
+    assert.equal(back.tensors[k].dtype, t.dtype);
+    assert.deepEqual(back.tensors[k].shape, t.shape);
+    assert.deepEqual(back.tensors[k].dataSync(), t.dataSync());
+  }
+  assert.deepEqual(back.metadata, { format: "pt" });
+});
+
+Deno.test("safetensors reads a file written by hand to the spec, including I64 buffers", () => {
+  const i64 = Array.from(new Uint8Array(new BigInt64Array([5n]).buffer));
+  const file = handMade(
+    '{"num_batches_tracked":{"dtype":"I64","shape":[],"data_offsets":[8,16]},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}',
+    [...f32(1, 2), ...i64],
+  );
+  const { tensors } = parseSafetensors(file);
+  assert.deepEqual(tensors.w.arraySync(), [1, 2]);
+  assert.equal(tensors.num_batches_tracked.item(), 5);
+  assert.equal(tensors.num_batches_tracked.dtype, "int32");
+});
+
+Deno.test("safetensors refuses hostile or broken files with a clear error", async (t) => {
+  const ok = '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
+  const cases: [string, Uint8Array, RegExp][] = [
+    ["too short", new Uint8Array(4), /4 bytes is too short/],
+    [
+      "header past the end",
+      handMade(ok, f32(1, 2)).slice(0, 20),
+      /header length \d+ runs past the end of the 20-byte file/,
+    ],
+    [
+      "huge header length",
+      (() => {
+        const b = new Uint8Array(16);
+        new DataView(b.buffer).setBigUint64(0, 2n ** 40n, true);
+        return b;
+      })(),
+      /exceeds the limit/,
+    ],
+    ["not JSON", handMade("{nope", []), /the header is not valid JSON/],
+    ["not an object", handMade("[1,2]", []), /the header is not a JSON object/],
+    [
+      "duplicate keys",
+      handMade(
+        '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}',
+        f32(1, 2),
+      ),
+      /names "w" twice/,
+    ],
+    [
+      "unknown dtype",
+      handMade('{"w":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}', [0, 0]),
+      /unsupported dtype "BF16"/,
+    ],
+    [
+      "bad shape",
+      handMade('{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}', f32(1)),
+      /invalid shape \[-1\]/,
+    ],
+    [
+      "size mismatch",
+      handMade('{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', f32(1, 2)),
+      /do not hold 3 F32 values/,
+    ],
+    [
+      "out of range",
+      handMade('{"w":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}', f32(1, 2)),
+      /end 12 is past the 8-byte data section/,
+    ],
+    [
+      "overlap",
+      handMade(
+        '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}',
+        f32(1, 2),
+      ),
+      /overlaps another at byte 4/,
+    ],
+    [
+      "gap",
+      handMade('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32(1, 2)),
+      /leaves a gap before it at byte 4/,
+    ],
+    [
+      "trailing bytes",
+      handMade(ok, [...f32(1, 2), 0, 0, 0, 0]),
+      /4 bytes after the last tensor belong to none/,
+    ],
+    [
+      "metadata not strings",
+      handMade('{"__metadata__":{"a":1}}', []),
+      /__metadata__ must map names to strings/,
+    ],
+    [
+      "I64 overflow",
+      handMade(
+        '{"n":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}',
+        Array.from(new Uint8Array(new BigInt64Array([2n ** 40n]).buffer)),
+      ),
+      /does not fit in int32/,
+    ],
+  ];
+  for (const [name, bytes, message] of cases) {
+    await t.step(
+      name,
+      () =>
+        assert.throws(() => parseSafetensors(bytes, { file: "bad.safetensors" }), {
+          name: "SyntaxError",
+          message,
+        }),
+    );
+  }
+  assert.throws(
+    () => parseSafetensors(new Uint8Array(4), { file: "x.st" }),
+    /^SyntaxError: safetensors: x.st: /,
+  );
+});
+
+Deno.test("files are written atomically: a failed write keeps the previous file and leaves no temporary", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/w.safetensors`;
+  await saveSafetensors(path, { w: tensor([1, 2]) });
+  assert.deepEqual((await loadSafetensors(path)).tensors.w.arraySync(), [1, 2]);
+  await assert.rejects(() => writeFileAtomic(`${dir}/missing/w.safetensors`, new Uint8Array(1)));
+  await saveSafetensors(path, { w: tensor([3]) });
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["w.safetensors"]);
+  assert.deepEqual((await loadSafetensors(path)).tensors.w.arraySync(), [3]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("checkpoints restore model, optimizer, generator state and epoch exactly", async () => {
+  const dir = await Deno.makeTempDir();
+  const rng = new Rng(3);
+  const model = new Dense(3, 2, { rng });
+  const opt = new Adam(model.parameters(), { lr: 0.01 });
+  const x = uniform([4, 3], { rng });
+  opt.zeroGrad();
+  backward(mean(model.forward(x)));
+  opt.step();
+  await saveCheckpoint(`${dir}/ckpt.safetensors`, {
+    model: model.stateDict(),
+    optimizer: opt.stateDict(),
+    rng: { data: rng.getState() },
+    epoch: 7,
+    extra: { best: 0.5 },
+  });
+  const back = await loadCheckpoint(`${dir}/ckpt.safetensors`);
+  assert.equal(back.epoch, 7);
+  assert.deepEqual(back.extra, { best: 0.5 });
+  assert.deepEqual(back.rng, { data: rng.getState() });
+  assert.deepEqual(back.model.weight.dataSync(), model.weight.dataSync());
+  const fresh = new Adam(new Dense(3, 2).parameters(), { lr: 0.01 });
+  fresh.loadStateDict(back.optimizer!);
+  assert.deepEqual(fresh.stateDict().state[0].step, 1);
+  assert.deepEqual(
+    (fresh.stateDict().state[0].m as ReturnType<typeof tensor>).dataSync(),
+    (opt.stateDict().state[0].m as ReturnType<typeof tensor>).dataSync(),
+  );
+  await saveSafetensors(`${dir}/plain.safetensors`, { w: tensor([1]) });
+  await assert.rejects(() => loadCheckpoint(`${dir}/plain.safetensors`), /not a kiso checkpoint/);
+  await Deno.remove(dir, { recursive: true });
+});

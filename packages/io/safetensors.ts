@@ -1,0 +1,285 @@
+import { type DType, type Tensor, tensor } from "@kiso/tensor";
+
+/** The largest header accepted, as the reference implementation (100 MB). */
+const MAX_HEADER = 100_000_000;
+
+const BYTES: Record<string, number> = { F32: 4, F64: 8, I32: 4, I64: 8 };
+const CODE: Record<DType, string> = { float32: "F32", float64: "F64", int32: "I32" };
+
+/** What {@linkcode parseSafetensors} returns. */
+export interface Safetensors {
+  /** The tensors by name, in file order. */
+  tensors: Record<string, Tensor>;
+  /** The `__metadata__` strings. */
+  metadata: Record<string, string>;
+}
+
+/**
+ * Writes tensors in the safetensors format: an 8-byte little-endian header length, a JSON
+ * header (`dtype`, `shape`, `data_offsets` per tensor, optional `__metadata__`) padded with
+ * spaces to 8 bytes, then the raw little-endian data in header order.
+ *
+ * @param tensors Tensors by name (float32 → F32, float64 → F64, int32 → I32).
+ * @param metadata Optional string metadata.
+ * @returns The file's bytes.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseSafetensors, serializeSafetensors } from "@kiso/io";
+ * import { tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = serializeSafetensors({ w: tensor([[1, 2]]) }, { note: "hi" });
+ * const back = parseSafetensors(bytes);
+ * assert.deepEqual(back.tensors.w.arraySync(), [[1, 2]]);
+ * assert.equal(back.metadata.note, "hi");
+ * ```
+ */
+export function serializeSafetensors(
+  tensors: Record<string, Tensor>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, t] of Object.entries(tensors)) {
+    const data = t.dataSync();
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    header[name] = {
+      dtype: CODE[t.dtype],
+      shape: t.shape,
+      data_offsets: [offset, offset + bytes.length],
+    };
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - ((new TextEncoder().encode(json).length) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** The top-level keys of a JSON object text, in order, to catch duplicates JSON.parse hides. */
+function topLevelKeys(json: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < json.length && json[j] !== '"') j += json[j] === "\\" ? 2 : 1;
+      if (depth === 1 && expectKey) keys.push(JSON.parse(json.slice(i, j + 1)));
+      expectKey = false;
+      i = j;
+    } else if (c === "{" || c === "[") {
+      depth++;
+      expectKey = c === "{" && depth === 1;
+    } else if (c === "}" || c === "]") depth--;
+    else if (c === "," && depth === 1) expectKey = true;
+  }
+  return keys;
+}
+
+/**
+ * Reads safetensors bytes, validating them as untrusted input: the header length must fit the
+ * file and stay under 100 MB; the header must be a JSON object without duplicate keys; every
+ * entry needs a known dtype (F32, F64, I32, I64 — I64 values must fit in int32), a shape of
+ * non-negative integers and offsets that match its size; the data blocks must not overlap and
+ * must cover the data section exactly. Nothing in the file is executed.
+ *
+ * @param bytes The file's bytes.
+ * @param options `file`, the name used in errors.
+ * @returns The tensors and the metadata.
+ * @throws {SyntaxError} Naming the file and what is wrong.
+ */
+export function parseSafetensors(bytes: Uint8Array, options: { file?: string } = {}): Safetensors {
+  const file = options.file ?? "<safetensors>";
+  const fail = (what: string): never => {
+    throw new SyntaxError(`safetensors: ${file}: ${what}`);
+  };
+  if (bytes.length < 8) fail(`${bytes.length} bytes is too short for the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (headerLength > MAX_HEADER) {
+    fail(`header length ${headerLength} exceeds the limit of ${MAX_HEADER}`);
+  }
+  if (8 + headerLength > bytes.length) {
+    fail(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file`);
+  }
+  const json = new TextDecoder("utf-8", { fatal: true }).decode(
+    bytes.subarray(8, 8 + headerLength),
+  );
+  let header: unknown;
+  try {
+    header = JSON.parse(json);
+  } catch (e) {
+    fail(`the header is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    fail("the header is not a JSON object");
+  }
+  const keys = topLevelKeys(json);
+  const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (duplicate !== undefined) fail(`the header names "${duplicate}" twice`);
+  const entries = header as Record<string, unknown>;
+  const metadata: Record<string, string> = {};
+  const meta = entries.__metadata__;
+  if (meta !== undefined) {
+    if (
+      typeof meta !== "object" || meta === null ||
+      Object.values(meta).some((v) => typeof v !== "string")
+    ) {
+      fail("__metadata__ must map names to strings");
+    }
+    Object.assign(metadata, meta);
+  }
+  const data = bytes.subarray(8 + headerLength);
+  const specs = Object.entries(entries).filter(([k]) => k !== "__metadata__").map(
+    ([name, spec]) => {
+      const s = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+      if (typeof s !== "object" || s === null) fail(`entry "${name}" is not an object`);
+      const width = typeof s.dtype === "string" ? BYTES[s.dtype] : undefined;
+      if (width === undefined) {
+        fail(
+          `entry "${name}" has unsupported dtype ${
+            JSON.stringify(s.dtype)
+          }: expected F32, F64, I32 or I64`,
+        );
+      }
+      const shape = s.shape;
+      if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+        fail(`entry "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+      }
+      const offsets = s.data_offsets;
+      if (
+        !Array.isArray(offsets) || offsets.length !== 2 ||
+        offsets.some((o) => !Number.isSafeInteger(o) || o < 0)
+      ) {
+        fail(`entry "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+      }
+      const [begin, end] = offsets as number[];
+      const size = (shape as number[]).reduce((a, b) => a * b, 1);
+      if (end < begin || end - begin !== size * width!) {
+        fail(
+          `entry "${name}": data_offsets [${begin}, ${end}] do not hold ${size} ${s.dtype} values`,
+        );
+      }
+      if (end > data.length) {
+        fail(
+          `entry "${name}": data_offsets end ${end} is past the ${data.length}-byte data section`,
+        );
+      }
+      return { name, dtype: s.dtype as string, shape: shape as number[], begin, end };
+    },
+  );
+  const sorted = specs.toSorted((a, b) => a.begin - b.begin);
+  let covered = 0;
+  for (const s of sorted) {
+    if (s.begin !== covered) {
+      fail(
+        `entry "${s.name}" ${
+          s.begin < covered ? "overlaps another" : "leaves a gap before it"
+        } at byte ${s.begin}`,
+      );
+    }
+    covered = s.end;
+  }
+  if (covered !== data.length) {
+    fail(`${data.length - covered} bytes after the last tensor belong to none`);
+  }
+  const tensors: Record<string, Tensor> = {};
+  for (const s of specs) {
+    const raw = data.slice(s.begin, s.end).buffer;
+    let values: Float32Array | Float64Array | Int32Array;
+    if (s.dtype === "F32") values = new Float32Array(raw);
+    else if (s.dtype === "F64") values = new Float64Array(raw);
+    else if (s.dtype === "I32") values = new Int32Array(raw);
+    else {
+      const wide = new BigInt64Array(raw);
+      values = new Int32Array(wide.length);
+      for (let i = 0; i < wide.length; i++) {
+        if (wide[i] > 2147483647n || wide[i] < -2147483648n) {
+          fail(`entry "${s.name}": I64 value ${wide[i]} does not fit in int32`);
+        }
+        values[i] = Number(wide[i]);
+      }
+    }
+    tensors[s.name] = tensor(values, { shape: s.shape });
+  }
+  return { tensors, metadata };
+}
+
+/**
+ * Writes bytes atomically: to a temporary file beside the target, then renamed over it, so a
+ * crash never leaves a half-written file in its place.
+ *
+ * @param path The target file.
+ * @param bytes The content.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { writeFileAtomic } from "@kiso/io";
+ *
+ * await writeFileAtomic("model.safetensors", new Uint8Array([1, 2, 3]));
+ * ```
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${path}.tmp-${crypto.randomUUID()}`;
+  try {
+    await Deno.writeFile(temporary, bytes);
+    await Deno.rename(temporary, path);
+  } catch (e) {
+    await Deno.remove(temporary).catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Saves tensors to a `.safetensors` file, atomically.
+ *
+ * @param path The file.
+ * @param tensors Tensors by name.
+ * @param metadata Optional string metadata.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { saveSafetensors } from "@kiso/io";
+ * import { zeros } from "@kiso/tensor";
+ *
+ * await saveSafetensors("weights.safetensors", { w: zeros([2, 2]) });
+ * ```
+ */
+export async function saveSafetensors(
+  path: string,
+  tensors: Record<string, Tensor>,
+  metadata?: Record<string, string>,
+): Promise<void> {
+  await writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+}
+
+/**
+ * Loads and validates a `.safetensors` file (see {@linkcode parseSafetensors}).
+ *
+ * @param path The file.
+ * @returns The tensors and the metadata.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { loadSafetensors } from "@kiso/io";
+ *
+ * const { tensors } = await loadSafetensors("weights.safetensors");
+ * ```
+ */
+export async function loadSafetensors(path: string): Promise<Safetensors> {
+  return parseSafetensors(await Deno.readFile(path), { file: path });
+}

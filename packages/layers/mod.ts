@@ -34,4 +34,5 @@ export * from "./recurrent.ts";
 export * from "./rnn.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
+export * from "./perceptron.ts";
 export type { LayerOptions } from "./_init.ts";

@@ -1,0 +1,69 @@
+import { leastSquares } from "@kiso/linalg";
+import { mse } from "@kiso/losses";
+import { r2Score } from "@kiso/metrics";
+import { Dense } from "@kiso/layers";
+import { add, concat, matmul, normal, ones, tensor } from "@kiso/tensor";
+import type { Demo, DemoResult } from "../lib/demo.ts";
+import { fit, predict } from "../lib/fit.ts";
+import { makeOptimizer } from "../lib/options.ts";
+import { observedVsPredicted } from "../lib/report.ts";
+
+/** The true weights and intercept of the synthetic data. */
+export const TRUE_WEIGHTS = [2, -3.5, 0.5];
+export const TRUE_BIAS = 1.25;
+
+export const linearRegression: Demo = {
+  name: "linear-regression",
+  description:
+    "y = Xw + b + noise: the normal equations ŵ = (XᵀX)†Xᵀy against SGD on the mean squared error",
+  defaults: { epochs: 40, batchSize: 32, lr: 0.05, optimizer: "sgd" },
+  async run({ options, progress, rng }): Promise<DemoResult> {
+    const n = options.limit ?? 1000;
+    const x = normal([n, 3], { rng });
+    const y = add(
+      add(matmul(x, tensor(TRUE_WEIGHTS.map((w) => [w]))), TRUE_BIAS),
+      normal([n, 1], { std: 0.1, rng }),
+    );
+    const design = concat([ones([n, 1]), x], { axis: 1 });
+    const closed = Array.from(leastSquares(design, y).dataSync());
+    progress.log(
+      `normal equations: b = ${closed[0].toFixed(4)}, w = ${
+        closed.slice(1).map((v) => v.toFixed(4)).join(", ")
+      }`,
+    );
+    const model = new Dense(3, 1, { rng });
+    const history = await fit({
+      model,
+      optimizer: makeOptimizer(options, model.parameters()),
+      loss: mse,
+      train: [x, y],
+      rng,
+      options,
+      progress,
+    });
+    const sgd = [model.bias!.item(), ...model.weight.dataSync()];
+    const maxDifference = Math.max(...sgd.map((v, i) => Math.abs(v - closed[i])));
+    const fitted = predict(model, x)[0].dataSync();
+    const r2 = r2Score(y, fitted);
+    progress.log(
+      `SGD:              b = ${sgd[0].toFixed(4)}, w = ${
+        sgd.slice(1).map((v) => v.toFixed(4)).join(", ")
+      }`,
+    );
+    return {
+      headline: `max |SGD − normal equations| = ${maxDifference.toExponential(2)}, R² ${
+        r2.toFixed(4)
+      }`,
+      results: {
+        normalEquations: closed,
+        sgd,
+        maxDifference,
+        r2,
+        finalLoss: history[history.length - 1].trainLoss,
+      },
+      charts: [
+        await observedVsPredicted(y.dataSync(), fitted, "Observed vs predicted (training data)"),
+      ],
+    };
+  },
+};

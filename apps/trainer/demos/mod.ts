@@ -1,0 +1,31 @@
+import type { Demo } from "../lib/demo.ts";
+import { autoencoderDemo } from "./autoencoder.ts";
+import { iris } from "./iris.ts";
+import { linearRegression } from "./linear_regression.ts";
+import { mnistCnn, mnistMlp, mnistRnn } from "./mnist.ts";
+import { optimizers } from "./optimizers.ts";
+import { perceptronAnd } from "./perceptron_and.ts";
+import { regularization } from "./regularization.ts";
+import { sine } from "./sine.ts";
+import { xor } from "./xor.ts";
+
+/** Every demo, by name, in the order `--list` shows them. */
+export const DEMOS: Record<string, Demo> = Object.fromEntries(
+  [
+    perceptronAnd,
+    xor,
+    linearRegression,
+    iris,
+    mnistMlp,
+    mnistCnn,
+    mnistRnn,
+    autoencoderDemo,
+    sine,
+    optimizers,
+    regularization,
+  ]
+    .map((d) => [d.name, d]),
+);
+
+/** The demo `deno task train` runs without a name. */
+export const DEFAULT_DEMO = "mnist-mlp";

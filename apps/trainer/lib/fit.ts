@@ -1,0 +1,229 @@
+import { loadCheckpoint, saveCheckpoint, saveSafetensors, writeFileAtomic } from "@kiso/io";
+import type { Module } from "@kiso/layers";
+import type { BaseHyper, Optimizer } from "@kiso/optimizers";
+import { DataLoader, TensorDataset } from "@kiso/data";
+import { add, backward, globalRng, noGrad, type Rng, slice, type Tensor } from "@kiso/tensor";
+import { stringify } from "csv-stringify/sync";
+import type { RunOptions } from "./options.ts";
+import type { Progress } from "./progress.ts";
+
+/** A training run that produced NaN or ∞; the last good checkpoint is kept. */
+export class DivergenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DivergenceError";
+  }
+}
+
+/** Ctrl-C was pressed: a checkpoint was written after the current epoch. */
+export class InterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InterruptedError";
+  }
+}
+
+let interrupted = false;
+/** Asks the running fit to stop after the current epoch (the Ctrl-C handler calls this). */
+export function requestStop(): void {
+  interrupted = true;
+}
+
+/** One epoch's numbers. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainMetric?: number;
+  valLoss?: number;
+  valMetric?: number;
+  seconds: number;
+}
+
+/** A metric of outputs against targets, e.g. accuracy. */
+export interface Metric {
+  name: string;
+  compute(output: Tensor, target: Tensor): number;
+}
+
+/** What {@linkcode fit} trains. */
+export interface FitSpec {
+  /** Suffix of the run files when a demo trains several models (`metrics-<tag>.csv`). */
+  tag?: string;
+  model: Module;
+  optimizer: Optimizer<BaseHyper>;
+  loss: (output: Tensor, target: Tensor) => Tensor;
+  /** Added to the loss for the gradient only (e.g. an L2 penalty). */
+  penalty?: () => Tensor;
+  train: [Tensor, Tensor];
+  validation?: [Tensor, Tensor];
+  metric?: Metric;
+  rng: Rng;
+  options: RunOptions;
+  progress: Progress;
+  /** Print every n-th epoch's line only (default 1). */
+  logEvery?: number;
+  /** Called after each epoch (e.g. a learning-rate scheduler). */
+  afterEpoch?: (epoch: number) => void;
+}
+
+/** Forward passes in evaluation mode without recording, in chunks. */
+export function predict(model: Module, x: Tensor, chunk = 1000): Tensor[] {
+  return noGrad(() => {
+    model.eval();
+    const outputs: Tensor[] = [];
+    for (let start = 0; start < x.shape[0]; start += chunk) {
+      outputs.push(model.forward(slice(x, [[start, start + chunk]])));
+    }
+    model.train();
+    return outputs;
+  });
+}
+
+/** Mean loss and metric over a set, in evaluation mode. */
+export function evaluate(
+  spec: Pick<FitSpec, "model" | "loss" | "metric">,
+  [x, y]: [Tensor, Tensor],
+): { loss: number; metric?: number } {
+  const outputs = predict(spec.model, x);
+  let loss = 0;
+  let metric = 0;
+  let start = 0;
+  noGrad(() => {
+    for (const out of outputs) {
+      const n = out.shape[0];
+      const target = slice(y, [[start, start + n]]);
+      loss += spec.loss(out, target).item() * n;
+      if (spec.metric) metric += spec.metric.compute(out, target) * n;
+      start += n;
+    }
+  });
+  const total = x.shape[0];
+  return { loss: loss / total, metric: spec.metric ? metric / total : undefined };
+}
+
+/** The file of a run output, suffixed by the tag. */
+export function runFile(
+  options: RunOptions,
+  base: string,
+  extension: string,
+  tag?: string,
+): string {
+  return `${options.out}/${base}${tag ? `-${tag}` : ""}.${extension}`;
+}
+
+/**
+ * Mini-batch training (seeds/000 Algorithm 1, seeds/004 E_t = (1/N_t) Σ E_n): a seeded shuffle
+ * each epoch, forward, loss, backward, optimizer step. After every epoch it evaluates, appends
+ * to `metrics.csv` and writes a checkpoint atomically; `--resume` continues from that
+ * checkpoint bit-identically. A NaN or infinite loss stops the run with the last good
+ * checkpoint kept; Ctrl-C stops it after the epoch, checkpointed.
+ */
+export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
+  const { model, optimizer, options, progress, rng } = spec;
+  const checkpointPath = runFile(options, "checkpoint", "safetensors", spec.tag);
+  const metricsPath = runFile(options, "metrics", "csv", spec.tag);
+  let history: EpochRecord[] = [];
+  let startEpoch = 1;
+  if (options.resume) {
+    const saved = await loadCheckpoint(checkpointPath).catch((e: unknown) => {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new Error(`--resume: no checkpoint at ${checkpointPath}`);
+      }
+      throw e;
+    });
+    model.loadStateDict(saved.model);
+    if (saved.optimizer) optimizer.loadStateDict(saved.optimizer);
+    rng.setState(saved.rng!.data);
+    globalRng().setState(saved.rng!.global);
+    history = saved.extra!.history as EpochRecord[];
+    startEpoch = saved.epoch + 1;
+    progress.log(`resumed from ${checkpointPath} after epoch ${saved.epoch}`);
+  }
+  const loader = new DataLoader(new TensorDataset(...spec.train), {
+    batchSize: options.batchSize,
+    shuffle: true,
+    rng,
+  });
+  model.train();
+  for (let epoch = startEpoch; epoch <= options.epochs; epoch++) {
+    progress.begin();
+    const started = performance.now();
+    let total = 0;
+    let seen = 0;
+    let batch = 0;
+    for (const [x, y] of loader) {
+      batch++;
+      optimizer.zeroGrad();
+      const loss = spec.loss(model.forward(x), y);
+      const value = loss.item();
+      if (!Number.isFinite(value)) {
+        const kept = epoch > 1
+          ? `the last good checkpoint (epoch ${epoch - 1}) is kept at ${checkpointPath}`
+          : "no checkpoint was written yet";
+        throw new DivergenceError(
+          `epoch ${epoch}, batch ${batch}: the loss is ${value}: the run diverged; ${kept}; try a smaller --lr`,
+        );
+      }
+      backward(spec.penalty ? add(loss, spec.penalty()) : loss);
+      optimizer.step();
+      total += value * x.shape[0];
+      seen += x.shape[0];
+      progress.batch(epoch, options.epochs, batch, loader.length, total / seen);
+    }
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: total / seen,
+      seconds: (performance.now() - started) / 1000,
+    };
+    if (spec.metric) record.trainMetric = evaluate(spec, spec.train).metric;
+    if (spec.validation) {
+      const v = evaluate(spec, spec.validation);
+      record.valLoss = v.loss;
+      record.valMetric = v.metric;
+    }
+    history.push(record);
+    spec.afterEpoch?.(epoch);
+    await writeFileAtomic(
+      metricsPath,
+      new TextEncoder().encode(metricsCsv(history, spec.metric?.name)),
+    );
+    await saveCheckpoint(checkpointPath, {
+      model: model.stateDict(),
+      optimizer: optimizer.stateDict(),
+      rng: { data: rng.getState(), global: globalRng().getState() },
+      epoch,
+      extra: { history },
+    });
+    const parts = [`epoch ${epoch}/${options.epochs}`, `loss ${record.trainLoss.toFixed(4)}`];
+    if (record.valLoss !== undefined) parts.push(`val loss ${record.valLoss.toFixed(4)}`);
+    if (record.valMetric !== undefined) {
+      parts.push(`val ${spec.metric!.name} ${record.valMetric.toFixed(4)}`);
+    }
+    parts.push(`${record.seconds.toFixed(1)}s`, `${Math.round(seen / record.seconds)} samples/s`);
+    const every = spec.logEvery ?? 1;
+    if (epoch % every === 0 || epoch === options.epochs) {
+      progress.end(`${spec.tag ? `[${spec.tag}] ` : ""}${parts.join("  ")}`);
+    }
+    if (interrupted) {
+      throw new InterruptedError(
+        `interrupted: checkpoint after epoch ${epoch} written to ${checkpointPath}; continue with --resume`,
+      );
+    }
+  }
+  await saveSafetensors(runFile(options, "model", "safetensors", spec.tag), model.stateDict());
+  return history;
+}
+
+function metricsCsv(history: EpochRecord[], metric = "metric"): string {
+  const rows = history.map((
+    r,
+  ) => [r.epoch, r.trainLoss, r.trainMetric ?? "", r.valLoss ?? "", r.valMetric ?? "", r.seconds]);
+  return stringify([[
+    "epoch",
+    "train_loss",
+    `train_${metric}`,
+    "val_loss",
+    `val_${metric}`,
+    "seconds",
+  ], ...rows]);
+}

@@ -1,0 +1,52 @@
+import {
+  AdaDelta,
+  AdaGrad,
+  Adam,
+  AdamW,
+  Momentum,
+  Nesterov,
+  type Optimizer,
+  RMSProp,
+  SGD,
+} from "@kiso/optimizers";
+import type { BaseHyper } from "@kiso/optimizers";
+import type { Tensor } from "@kiso/tensor";
+
+/** What a demo run is asked to do (command-line options after defaults). */
+export interface RunOptions {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: string;
+  seed: number;
+  out: string;
+  resume: boolean;
+  quiet: boolean;
+  /** Use at most this many training samples (small runs for tests). */
+  limit: number | undefined;
+}
+
+/** The optimizers the trainer can build by name. */
+export const OPTIMIZERS: Record<string, (params: Tensor[], lr: number) => Optimizer<BaseHyper>> = {
+  sgd: (p, lr) => new SGD(p, { lr }),
+  momentum: (p, lr) => new Momentum(p, { lr }),
+  nesterov: (p, lr) => new Nesterov(p, { lr }),
+  adagrad: (p, lr) => new AdaGrad(p, { lr }),
+  rmsprop: (p, lr) => new RMSProp(p, { lr }),
+  adadelta: (p, lr) => new AdaDelta(p, { lr }),
+  adam: (p, lr) => new Adam(p, { lr }),
+  adamw: (p, lr) => new AdamW(p, { lr }),
+};
+
+/** Builds the optimizer named in the options. */
+export function makeOptimizer(options: RunOptions, params: Tensor[]): Optimizer<BaseHyper> {
+  const make = OPTIMIZERS[options.optimizer];
+  if (make === undefined) {
+    throw new RangeError(
+      `unknown optimizer "${options.optimizer}": choose one of ${
+        Object.keys(OPTIMIZERS).join(", ")
+      }`,
+    );
+  }
+  return make(params, options.lr);
+}

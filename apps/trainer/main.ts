@@ -1,0 +1,151 @@
+/**
+ * `deno task train [demo] [options]`: runs a demo of the material and writes a run folder with
+ * metrics.csv, summary.json, model.safetensors, checkpoints and report.html.
+ */
+import { parseArgs } from "node:util";
+import { Rng, setSeed } from "@kiso/tensor";
+import { DEFAULT_DEMO, DEMOS } from "./demos/mod.ts";
+import { type Demo, writeOutputs } from "./lib/demo.ts";
+import { DivergenceError, InterruptedError, requestStop } from "./lib/fit.ts";
+import { OPTIMIZERS, type RunOptions } from "./lib/options.ts";
+import { Progress } from "./lib/progress.ts";
+
+const HELP = `usage: deno task train [demo] [options]
+
+demos (default ${DEFAULT_DEMO}; --list describes them):
+  ${Object.keys(DEMOS).join(", ")}
+
+options:
+  --epochs N        epochs to train (each demo has its own default)
+  --batch-size N    samples per mini-batch
+  --lr X            learning rate
+  --optimizer NAME  ${Object.keys(OPTIMIZERS).join(", ")}
+  --seed N          seed of every random draw (default 0)
+  --out DIR         run folder (default runs/<demo>)
+  --resume          continue from the checkpoint in the run folder
+  --limit N         use at most N training samples (quick runs)
+  --quiet           print only the final line
+  --list            list the demos
+  -h, --help        this text`;
+
+/** A mistake on the command line: printed with the usage hint, exit code 2. */
+class UsageError extends Error {}
+
+function positiveNumber(
+  name: string,
+  text: string | undefined,
+  integer: boolean,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(
+      `--${name} must be a ${
+        integer ? "non-negative integer" : "non-negative number"
+      }: got "${text}"`,
+    );
+  }
+  return value;
+}
+
+/** Parses the command line into a demo and its options. */
+export function parseCommandLine(
+  args: string[],
+): { demo: Demo; options: RunOptions } | "help" | "list" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        epochs: { type: "string" },
+        "batch-size": { type: "string" },
+        lr: { type: "string" },
+        optimizer: { type: "string" },
+        seed: { type: "string" },
+        out: { type: "string" },
+        limit: { type: "string" },
+        resume: { type: "boolean" },
+        quiet: { type: "boolean" },
+        list: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  if (values.list) return "list";
+  if (positionals.length > 1) {
+    throw new UsageError(`one demo at a time: got ${positionals.join(", ")}`);
+  }
+  const name = positionals[0] ?? DEFAULT_DEMO;
+  const demo = DEMOS[name];
+  if (demo === undefined) {
+    throw new UsageError(`unknown demo "${name}": choose one of ${Object.keys(DEMOS).join(", ")}`);
+  }
+  const optimizer = values.optimizer ?? demo.defaults.optimizer;
+  if (values.optimizer !== undefined && OPTIMIZERS[optimizer] === undefined) {
+    throw new UsageError(
+      `unknown optimizer "${optimizer}": choose one of ${Object.keys(OPTIMIZERS).join(", ")}`,
+    );
+  }
+  const options: RunOptions = {
+    epochs: positiveNumber("epochs", values.epochs, true) ?? demo.defaults.epochs,
+    batchSize: positiveNumber("batch-size", values["batch-size"], true) ?? demo.defaults.batchSize,
+    lr: positiveNumber("lr", values.lr, false) ?? demo.defaults.lr,
+    optimizer,
+    seed: positiveNumber("seed", values.seed, true) ?? 0,
+    out: values.out ?? `runs/${name}`,
+    resume: values.resume ?? false,
+    quiet: values.quiet ?? false,
+    limit: positiveNumber("limit", values.limit, true),
+  };
+  if (options.batchSize === 0) throw new UsageError("--batch-size must be at least 1");
+  return { demo, options };
+}
+
+/** Runs a demo end to end and returns its headline. */
+export async function runDemo(demo: Demo, options: RunOptions): Promise<string> {
+  await Deno.mkdir(options.out, { recursive: true });
+  setSeed(options.seed);
+  const progress = new Progress(options.quiet);
+  progress.log(`${demo.name}: ${demo.description}`);
+  const result = await demo.run({ options, progress, rng: new Rng(options.seed) });
+  await writeOutputs(demo, options, result);
+  progress.log(
+    `run folder: ${options.out} (metrics.csv, summary.json, model.safetensors, report.html)`,
+  );
+  return result.headline;
+}
+
+if (import.meta.main) {
+  try {
+    const command = parseCommandLine(Deno.args);
+    if (command === "help") console.log(HELP);
+    else if (command === "list") {
+      for (const d of Object.values(DEMOS)) console.log(`${d.name.padEnd(18)} ${d.description}`);
+    } else {
+      let presses = 0;
+      Deno.addSignalListener("SIGINT", () => {
+        if (++presses > 1) Deno.exit(130);
+        console.error("\nstopping after this epoch (Ctrl-C again to quit at once)");
+        requestStop();
+      });
+      console.log(await runDemo(command.demo, command.options));
+      Deno.exit(0);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}\nrun with --help for usage`);
+      Deno.exit(2);
+    }
+    if (e instanceof DivergenceError || e instanceof InterruptedError) {
+      console.error(`${e.name}: ${e.message}`);
+      Deno.exit(e instanceof InterruptedError ? 130 : 1);
+    }
+    throw e;
+  }
+}

@@ -4,13 +4,13 @@ import { allocArray, dtypeOfArray } from "../dtype.ts";
 import { Rng } from "../rng.ts";
 
 /**
- * Convolution patches as rows (im2col), following the index ranges of seeds/000 Algorithm 6:
- * row (n, i, j) holds x[n, c, i·s − α + r·d, j·s − α + q·d] for every (c, r, q), zero outside.
+ * Walks every patch element of seeds/000 Algorithm 6 in im2col order: row (n, i, j) holds
+ * x[n, c, i·s − α + r·d, j·s − α + q·d] for every (c, r, q), zero outside the image. With
+ * `toColumns` it copies x into the rows; otherwise it adds the rows back into x (col2im, the
+ * adjoint, seeds/000 Algorithm 10).
  */
-export function im2colKernel(x: DataArray, L: WindowLayout): DataArray {
+function walkPatches(x: DataArray, cols: DataArray, L: WindowLayout, toColumns: boolean): void {
   const { batch, channels: C, height: H, width: W, kernelH: KH, kernelW: KW, outH, outW } = L;
-  const patch = C * KH * KW;
-  const cols = allocArray(dtypeOfArray(x), batch * outH * outW * patch);
   let o = 0;
   for (let n = 0; n < batch; n++) {
     for (let i = 0; i < outH; i++) {
@@ -26,42 +26,31 @@ export function im2colKernel(x: DataArray, L: WindowLayout): DataArray {
             const row = plane + y * W;
             for (let q = 0; q < KW; q++, o++) {
               const xx = j * L.strideW - L.padLeft + q * L.dilationW;
-              if (xx >= 0 && xx < W) cols[o] = x[row + xx];
+              if (xx < 0 || xx >= W) continue;
+              if (toColumns) cols[o] = x[row + xx];
+              else x[row + xx] += cols[o];
             }
           }
         }
       }
     }
   }
+}
+
+/** Convolution patches as rows (im2col): `[N, C, H, W]` → `[N, outH·outW, C·kH·kW]`. */
+export function im2colKernel(x: DataArray, L: WindowLayout): DataArray {
+  const cols = allocArray(
+    dtypeOfArray(x),
+    L.batch * L.outH * L.outW * L.channels * L.kernelH * L.kernelW,
+  );
+  walkPatches(x, cols, L, true);
   return cols;
 }
 
 /** The adjoint of {@linkcode im2colKernel} (seeds/000 Algorithm 10): adds each patch back. */
 export function col2imKernel(cols: DataArray, L: WindowLayout): DataArray {
-  const { batch, channels: C, height: H, width: W, kernelH: KH, kernelW: KW, outH, outW } = L;
-  const x = allocArray(dtypeOfArray(cols), batch * C * H * W);
-  let o = 0;
-  for (let n = 0; n < batch; n++) {
-    for (let i = 0; i < outH; i++) {
-      for (let j = 0; j < outW; j++) {
-        for (let c = 0; c < C; c++) {
-          const plane = (n * C + c) * H * W;
-          for (let r = 0; r < KH; r++) {
-            const y = i * L.strideH - L.padTop + r * L.dilationH;
-            if (y < 0 || y >= H) {
-              o += KW;
-              continue;
-            }
-            const row = plane + y * W;
-            for (let q = 0; q < KW; q++, o++) {
-              const xx = j * L.strideW - L.padLeft + q * L.dilationW;
-              if (xx >= 0 && xx < W) x[row + xx] += cols[o];
-            }
-          }
-        }
-      }
-    }
-  }
+  const x = allocArray(dtypeOfArray(cols), L.batch * L.channels * L.height * L.width);
+  walkPatches(x, cols, L, false);
   return x;
 }
 

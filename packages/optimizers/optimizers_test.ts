@@ -253,3 +253,20 @@ Deno.test("clipGradNorm() and clipGradValue() clip as PyTorch does", () => {
   assert.ok([...a.grad.dataSync(), ...b.grad.dataSync()].every((v) => Math.abs(v) <= 0.5));
   assert.throws(() => clipGradNorm([a], 0), /clipGradNorm: maxNorm must be > 0/);
 });
+
+Deno.test("Momentum (Algorithm 12) equals the velocity form of SGD with momentum", () => {
+  const rng = new Rng(4);
+  const grads = Array.from({ length: 10 }, () => uniform([3], { dtype: "float64", rng }));
+  const run = (make: (w: Tensor) => Optimizer<BaseHyper>): number[] => {
+    const w = tensor([0.5, -1, 2], { dtype: "float64", requiresGrad: true });
+    const opt = make(w);
+    for (const g of grads) {
+      w.grad = g;
+      opt.step();
+    }
+    return Array.from(w.dataSync());
+  };
+  const seed = run((w) => new Momentum([w], { lr: 0.1, momentum: 0.8 }));
+  const velocity = run((w) => new SGD([w], { lr: 0.1, momentum: 0.8 }));
+  seed.forEach((v, i) => assert.ok(Math.abs(v - velocity[i]) < 1e-14, `${seed} vs ${velocity}`));
+});

@@ -1,5 +1,6 @@
 import type { Backend, Storage } from "./backend.ts";
 import type { DataArray, DType } from "./dtype.ts";
+import { backward } from "./autograd.ts";
 import { formatTensor } from "./_format.ts";
 import type { Shape } from "./shape.ts";
 import { sizeOf } from "./shape.ts";
@@ -107,6 +108,26 @@ export class Tensor {
       );
     }
     this.#storage = values.storage;
+  }
+
+  /**
+   * Back-propagates from this tensor (PyTorch's `loss.backward()`): the same as
+   * `backward(this, grad)`.
+   *
+   * @param grad The gradient flowing in (default 1 for a one-element tensor).
+   *
+   * @example Usage
+   * ```ts
+   * import { mul, sum, tensor } from "@kiso/tensor";
+   * import assert from "node:assert/strict";
+   *
+   * const x = tensor([3], { requiresGrad: true });
+   * sum(mul(x, x)).backward();
+   * assert.deepEqual(x.grad!.arraySync(), [6]);
+   * ```
+   */
+  backward(grad?: Tensor): void {
+    backward(this, grad);
   }
 
   /**

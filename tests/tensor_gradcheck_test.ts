@@ -39,6 +39,11 @@ const unaryCases: Case[] = [
   { name: "softplus", fn: k.softplus, inputs: () => [f64([6], -30, 30)] },
   { name: "log1p", fn: k.log1p, inputs: () => [positive([4])] },
   { name: "expm1", fn: k.expm1, inputs: () => [f64([4])] },
+  {
+    name: "erf",
+    fn: k.erf,
+    inputs: () => [k.tensor([-3.5, -1, -0.2, 0.4, 2.95, 3.2], { dtype: "float64" })],
+  },
   { name: "zero-size exp", fn: k.exp, inputs: () => [f64([0, 3])] },
 ];
 

@@ -47,7 +47,11 @@ Deno.test("activations match hand-computed values (seeds/002 eqs.9–17)", () =>
   assertAllClose(silu(x), [-2 * sig(-2), 0, 1.5 * sig(1.5)]);
   const g = (v: number): number =>
     0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
-  assertAllClose(gelu(x), [g(-2), 0, g(1.5)]);
+  assertAllClose(gelu(x, { approximate: "tanh" }), [g(-2), 0, g(1.5)]);
+  // x·Φ(x) with Φ(−2) = 0.02275013194817921, Φ(1.5) = 0.9331927987311419 (CPython math.erf)
+  assertAllClose(gelu(x), [-2 * 0.02275013194817921, 0, 1.5 * 0.9331927987311419], {
+    rtol: 1e-13,
+  });
   assertAllClose(softmax(f64([[1, 2, 3]])), [
     [1, Math.E, Math.E ** 2].map((v) => v / (1 + Math.E + Math.E ** 2)),
   ]);
@@ -96,7 +100,8 @@ const cases: [string, (x: Tensor) => Tensor][] = [
   ["elu", (x) => elu(x, { alpha: 0.7 })],
   ["hardTanh", hardTanh],
   ["cos", cos],
-  ["gelu", gelu],
+  ["gelu", (x) => gelu(x)],
+  ["gelu tanh", (x) => gelu(x, { approximate: "tanh" })],
   ["silu", silu],
   ["softmax axis 0", (x) => softmax(x, { axis: 0 })],
   ["logSoftmax", logSoftmax],

@@ -29,6 +29,7 @@ export const UNARY_OPS = [
   "floor",
   "ceil",
   "round",
+  "erf",
 ] as const;
 /** The name of an element-wise unary kernel. */
 export type UnaryOp = typeof UNARY_OPS[number];

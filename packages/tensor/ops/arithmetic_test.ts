@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { add, div, maximum, minimum, mul, pow, Rng, sub, tensor, uniform } from "../mod.ts";
+import { add, div, erf, maximum, minimum, mul, pow, Rng, sub, tensor, uniform } from "../mod.ts";
 import { referenceBinary } from "../_test_utils.ts";
 
 const cases: [number[], number[]][] = [
@@ -72,4 +72,27 @@ Deno.test("numbers take the tensor's dtype; int32 division floors", () => {
 
 Deno.test("maximum() propagates NaN", () => {
   assert.deepEqual(Array.from(maximum(tensor([NaN, 1]), tensor([0, NaN])).dataSync()), [NaN, NaN]);
+});
+
+Deno.test("erf() matches CPython's math.erf across its range", () => {
+  // (x, math.erf(x)) printed by CPython 3.11
+  const reference: [number, number][] = [
+    [0, 0],
+    [1e-8, 1.1283791670955126e-8],
+    [0.1, 0.1124629160182849],
+    [0.5, 0.5204998778130465],
+    [1, 0.8427007929497149],
+    [2, 0.9953222650189527],
+    [2.9, 0.9999589021219005],
+    [3, 0.9999779095030014],
+    [3.5, 0.9999992569016276],
+    [4, 0.9999999845827421],
+    [5, 0.9999999999984626],
+    [7, 1],
+    [-1.5, -0.9661051464753108],
+  ];
+  const got = erf(tensor(reference.map(([x]) => x), { dtype: "float64" })).dataSync();
+  reference.forEach(([x, e], i) =>
+    assert.ok(Math.abs(got[i] - e) < 1e-13, `erf(${x}) = ${got[i]}, expected ${e}`)
+  );
 });

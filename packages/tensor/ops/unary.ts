@@ -396,3 +396,23 @@ export function ceil(x: Tensor): Tensor {
 export function round(x: Tensor): Tensor {
   return unary("round", x, noGradient);
 }
+
+/**
+ * The error function erf x = (2/√π) ∫₀ˣ e^{−t²} dt (accurate to about 1e−13). Gradient:
+ * (2/√π) e^{−x²}.
+ *
+ * @param x The input (float).
+ * @returns erf x.
+ *
+ * @example Usage
+ * ```ts
+ * import { erf, tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const [a, b] = erf(tensor([0.5, -2], { dtype: "float64" })).dataSync();
+ * assert.ok(Math.abs(a - 0.5204998778130465) < 1e-15 && Math.abs(b + 0.9953222650189527) < 1e-15);
+ * ```
+ */
+export function erf(x: Tensor): Tensor {
+  return unary("erf", x, (x, _y, g) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
+}

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { DEMOS } from "../apps/trainer/demos/mod.ts";
 import type { RunOptions } from "../apps/trainer/lib/options.ts";
 import { runDemo } from "../apps/trainer/main.ts";
+import { InterruptedError, requestStop } from "../apps/trainer/lib/fit.ts";
 
 const MAIN = new URL("../apps/trainer/main.ts", import.meta.url).pathname;
 
@@ -179,5 +180,35 @@ Deno.test("a diverging run stops with a clear message and keeps its last good ch
     resumed.stderr,
     /loadStateDict: keys do not match: missing \[0.weight, 0.bias, 2.weight, 2.bias\], unexpected \[weight, bias\]/,
   );
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("Ctrl-C stops after the epoch with a checkpoint, and --resume finishes the run", async () => {
+  const demo = DEMOS["mnist-mlp"];
+  const base: RunOptions = {
+    ...demo.defaults,
+    epochs: 3,
+    seed: 1,
+    resume: false,
+    quiet: true,
+    limit: 200,
+    out: "",
+  };
+  const whole = await Deno.makeTempDir();
+  await runDemo(demo, { ...base, out: whole });
+  const out = await Deno.makeTempDir();
+  requestStop(); // what the SIGINT handler does
+  await assert.rejects(
+    () => runDemo(demo, { ...base, out }),
+    InterruptedError,
+    "checkpoint after epoch 1",
+  );
+  assert.ok([...Deno.readDirSync(out)].some((e) => e.name === "checkpoint.safetensors"));
+  await runDemo(demo, { ...base, out, resume: true });
+  assert.deepEqual(
+    await Deno.readFile(`${out}/model.safetensors`),
+    await Deno.readFile(`${whole}/model.safetensors`),
+  );
+  await Deno.remove(whole, { recursive: true });
   await Deno.remove(out, { recursive: true });
 });

@@ -205,6 +205,7 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
       progress.end(`${spec.tag ? `[${spec.tag}] ` : ""}${parts.join("  ")}`);
     }
     if (interrupted) {
+      interrupted = false;
       throw new InterruptedError(
         `interrupted: checkpoint after epoch ${epoch} written to ${checkpointPath}; continue with --resume`,
       );

@@ -1,4 +1,4 @@
-import { globalRng, type Rng, type Tensor } from "@kiso/tensor";
+import { globalRng, permutation, type Rng, type Tensor } from "@kiso/tensor";
 import type { Dataset } from "./dataset.ts";
 
 /** Options of {@linkcode DataLoader}. */
@@ -83,14 +83,10 @@ export class DataLoader implements Iterable<Tensor[]> {
    * @returns An iterator of batches (one tensor per field).
    */
   *[Symbol.iterator](): Iterator<Tensor[]> {
-    const order = Array.from({ length: this.dataset.length }, (_, i) => i);
-    if (this.#shuffle) {
-      const rng = this.#rng ?? globalRng();
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-    }
+    const n = this.dataset.length;
+    const order = this.#shuffle
+      ? Array.from(permutation(n, { rng: this.#rng ?? globalRng() }).dataSync())
+      : Array.from({ length: n }, (_, i) => i);
     for (let start = 0; start < order.length; start += this.batchSize) {
       const indices = order.slice(start, start + this.batchSize);
       if (this.#dropLast && indices.length < this.batchSize) return;

@@ -1,4 +1,4 @@
-import { gather, globalRng, type Rng, type Tensor, tensor } from "@kiso/tensor";
+import { gather, globalRng, permutation, type Rng, type Tensor, tensor } from "@kiso/tensor";
 
 /**
  * Splits `0 … n−1` into consecutive parts of the given fractions, after a seeded shuffle
@@ -33,14 +33,9 @@ export function splitIndices(
       }]`,
     );
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  if (options.shuffle ?? true) {
-    const rng = options.rng ?? globalRng();
-    for (let i = n - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-  }
+  const order = options.shuffle ?? true
+    ? Array.from(permutation(n, { rng: options.rng ?? globalRng() }).dataSync())
+    : Array.from({ length: n }, (_, i) => i);
   const parts: number[][] = [];
   let start = 0;
   fractions.forEach((f, k) => {

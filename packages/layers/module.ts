@@ -111,12 +111,7 @@ export abstract class Module {
    * @returns `[name, parameter]` pairs in registration order.
    */
   namedParameters(): [string, Parameter][] {
-    const own: [string, Parameter][] = [...this.#parameters];
-    return own.concat(
-      ...this.namedChildren().map(([prefix, m]) =>
-        m.namedParameters().map(([name, p]): [string, Parameter] => [`${prefix}.${name}`, p])
-      ),
-    );
+    return this.#named((m) => m.#parameters);
   }
 
   /**
@@ -134,12 +129,16 @@ export abstract class Module {
    * @returns `[name, buffer]` pairs.
    */
   namedBuffers(): [string, Tensor][] {
-    const own: [string, Tensor][] = [...this.#buffers];
-    return own.concat(
-      ...this.namedChildren().map(([prefix, m]) =>
-        m.namedBuffers().map(([name, b]): [string, Tensor] => [`${prefix}.${name}`, b])
-      ),
-    );
+    return this.#named((m) => m.#buffers);
+  }
+
+  /** This module's own entries, then each sub-module's under `<child>.`, recursively. */
+  #named<T>(own: (m: Module) => Map<string, T>): [string, T][] {
+    const entries: [string, T][] = [...own(this)];
+    for (const [prefix, child] of this.#modules) {
+      for (const [name, value] of child.#named(own)) entries.push([`${prefix}.${name}`, value]);
+    }
+    return entries;
   }
 
   /**

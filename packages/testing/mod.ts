@@ -17,3 +17,4 @@
 export * from "./assertion_error.ts";
 export * from "./assert_all_close.ts";
 export * from "./gradcheck.ts";
+export * from "./backend_conformance.ts";

@@ -2,7 +2,7 @@ import type { BinaryLayout, BinaryOp, UnaryOp, WhereLayout } from "../backend.ts
 import type { DataArray } from "../dtype.ts";
 import { allocArray, dtypeOfArray } from "../dtype.ts";
 import { sizeOf, stridesOf } from "../shape.ts";
-import { collapseDims, forEachRow } from "./_iterate.ts";
+import { collapseDims, forEachRow } from "../iterate.ts";
 
 type UnaryLoop = (x: DataArray, y: DataArray, n: number) => void;
 

@@ -2,7 +2,7 @@ import type { AxisLayout, PadLayout, StridedLayout } from "../backend.ts";
 import type { DataArray } from "../dtype.ts";
 import { allocArray, dtypeOfArray } from "../dtype.ts";
 import { sizeOf, stridesOf } from "../shape.ts";
-import { collapseDims, forEachRow } from "./_iterate.ts";
+import { collapseDims, forEachRow } from "../iterate.ts";
 
 /**
  * Copies a strided view of `x` into a new contiguous array.

@@ -1,0 +1,218 @@
+// Element-wise kernels: unary ops with SIMD polynomial exp/log/tanh/sigmoid (float32, a few ulps),
+// broadcast binary ops one row at a time, where, and fills. Op codes follow the order of
+// UNARY_OPS and BINARY_OPS in @kiso/tensor/backend.
+#include "kiso.h"
+
+// ---- float32 transcendental functions on four lanes (Cephes' polynomials) ----
+
+static v128_t exp_f32x4(v128_t x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-110.0f)), wasm_f32x4_splat(100.0f));
+  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r),
+                     wasm_f32x4_splat(1.0f));
+  // 2^n as two normal powers 2^(n>>1)·2^(n−(n>>1)), so results down to subnormals are right
+  v128_t ni = wasm_i32x4_trunc_sat_f32x4(n);
+  v128_t n1 = wasm_i32x4_shr(ni, 1);
+  v128_t n2 = wasm_i32x4_sub(ni, n1);
+  v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, wasm_i32x4_splat(127)), 23);
+  v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(n2, wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
+}
+
+static v128_t log_f32x4(v128_t x) {
+  // subnormals: scale by 2^23 first
+  v128_t tiny = wasm_f32x4_lt(x, wasm_f32x4_splat(1.17549435e-38f));
+  v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, wasm_f32x4_splat(8388608.0f)), x, tiny);
+  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(xs, 23), wasm_i32x4_splat(126));
+  e = wasm_i32x4_sub(e, wasm_v128_and(tiny, wasm_i32x4_splat(23)));
+  v128_t m = wasm_v128_or(wasm_v128_and(xs, wasm_i32x4_splat(0x007fffff)),
+                          wasm_i32x4_splat(0x3f000000));
+  v128_t ef = wasm_f32x4_convert_i32x4(e);
+  v128_t small = wasm_f32x4_lt(m, wasm_f32x4_splat(0.707106781186547524f));
+  ef = wasm_f32x4_sub(ef, wasm_v128_and(small, wasm_f32x4_splat(1.0f)));
+  m = wasm_f32x4_sub(wasm_f32x4_add(m, wasm_v128_and(small, m)), wasm_f32x4_splat(1.0f));
+  v128_t z = wasm_f32x4_mul(m, m);
+  v128_t p = wasm_f32x4_splat(7.0376836292e-2f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, m), wasm_f32x4_splat(-1.1514610310e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, m), wasm_f32x4_splat(1.1676998740e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, m), wasm_f32x4_splat(-1.2420140846e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, m), wasm_f32x4_splat(1.4249322787e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, m), wasm_f32x4_splat(-1.6668057665e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, m), wasm_f32x4_splat(2.0000714765e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, m), wasm_f32x4_splat(-2.4999993993e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, m), wasm_f32x4_splat(3.3333331174e-1f));
+  v128_t y = wasm_f32x4_mul(wasm_f32x4_mul(p, m), z);
+  y = wasm_f32x4_add(y, wasm_f32x4_mul(ef, wasm_f32x4_splat(-2.12194440e-4f)));
+  y = wasm_f32x4_sub(y, wasm_f32x4_mul(z, wasm_f32x4_splat(0.5f)));
+  y = wasm_f32x4_add(wasm_f32x4_add(m, y), wasm_f32x4_mul(ef, wasm_f32x4_splat(0.693359375f)));
+  // log 0 = −∞, log of a negative number = NaN, log ∞ = ∞, NaN stays NaN
+  y = wasm_v128_bitselect(wasm_f32x4_splat(-__builtin_inff()), y,
+                          wasm_f32x4_eq(x, wasm_f32x4_splat(0.0f)));
+  y = wasm_v128_bitselect(wasm_f32x4_splat(__builtin_nanf("")), y,
+                          wasm_f32x4_lt(x, wasm_f32x4_splat(0.0f)));
+  y = wasm_v128_bitselect(x, y, wasm_f32x4_eq(x, wasm_f32x4_splat(__builtin_inff())));
+  return wasm_v128_bitselect(x, y, wasm_f32x4_ne(x, x));
+}
+
+static v128_t tanh_f32x4(v128_t x) {
+  v128_t a = wasm_f32x4_abs(x);
+  // |x| < 0.625: odd polynomial; otherwise 1 − 2/(e^{2|x|} + 1) with x's sign
+  v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_splat(-5.70498872745e-3f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(2.06390887954e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-5.37397155531e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.33314422036e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-3.33332819422e-1f));
+  v128_t smallResult = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
+  v128_t e = exp_f32x4(wasm_f32x4_add(a, a));
+  v128_t big = wasm_f32x4_sub(wasm_f32x4_splat(1.0f),
+                              wasm_f32x4_div(wasm_f32x4_splat(2.0f),
+                                             wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
+  big = wasm_v128_or(big, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
+  v128_t r = wasm_v128_bitselect(smallResult, big, wasm_f32x4_lt(a, wasm_f32x4_splat(0.625f)));
+  return wasm_v128_bitselect(x, r, wasm_f32x4_ne(x, x));
+}
+
+static v128_t sigmoid_f32x4(v128_t x) {
+  v128_t one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, exp_f32x4(wasm_f32x4_neg(x))));
+}
+
+static v128_t sign_f32x4(v128_t x) {
+  v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t pos = wasm_v128_and(wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f)), one);
+  v128_t neg = wasm_v128_and(wasm_f32x4_lt(x, wasm_f32x4_splat(0.0f)), one);
+  v128_t s = wasm_f32x4_sub(pos, neg);
+  // ±0 and NaN keep themselves, as Math.sign does
+  v128_t keep = wasm_v128_or(wasm_f32x4_eq(x, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(x, x));
+  return wasm_v128_bitselect(x, s, keep);
+}
+
+// Unary op codes handled here (the others run in TypeScript): the UNARY_OPS index.
+enum {
+  U_NEG = 0, U_EXP = 1, U_LOG = 2, U_SQRT = 3, U_ABS = 4, U_SIGN = 5, U_TANH = 8,
+  U_SQUARE = 9, U_RECIPROCAL = 10, U_SIGMOID = 11, U_RELU = 12, U_STEP = 13, U_FLOOR = 17,
+  U_CEIL = 18, U_ROUND = 19
+};
+
+static v128_t unary_f32x4(int op, v128_t v) {
+  switch (op) {
+    case U_NEG: return wasm_f32x4_neg(v);
+    case U_EXP: return exp_f32x4(v);
+    case U_LOG: return log_f32x4(v);
+    case U_SQRT: return wasm_f32x4_sqrt(v);
+    case U_ABS: return wasm_f32x4_abs(v);
+    case U_SIGN: return sign_f32x4(v);
+    case U_TANH: return tanh_f32x4(v);
+    case U_SQUARE: return wasm_f32x4_mul(v, v);
+    case U_RECIPROCAL: return wasm_f32x4_div(wasm_f32x4_splat(1.0f), v);
+    case U_SIGMOID: return sigmoid_f32x4(v);
+    // (v + |v|)/2 as the cpu backend computes it: NaN stays NaN, −0 gives 0
+    case U_RELU: return wasm_f32x4_mul(wasm_f32x4_add(v, wasm_f32x4_abs(v)), wasm_f32x4_splat(0.5f));
+    case U_STEP: return wasm_v128_and(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
+    case U_FLOOR: return wasm_f32x4_floor(v);
+    case U_CEIL: return wasm_f32x4_ceil(v);
+    default: return wasm_f32x4_nearest(v);  // U_ROUND: half to even
+  }
+}
+
+static v128_t unary_f64x2(int op, v128_t v) {
+  switch (op) {
+    case U_NEG: return wasm_f64x2_neg(v);
+    case U_SQRT: return wasm_f64x2_sqrt(v);
+    case U_ABS: return wasm_f64x2_abs(v);
+    case U_SQUARE: return wasm_f64x2_mul(v, v);
+    case U_RECIPROCAL: return wasm_f64x2_div(wasm_f64x2_splat(1.0), v);
+    case U_RELU: return wasm_f64x2_mul(wasm_f64x2_add(v, wasm_f64x2_abs(v)), wasm_f64x2_splat(0.5));
+    case U_STEP: return wasm_v128_and(wasm_f64x2_gt(v, wasm_f64x2_splat(0.0)), wasm_f64x2_splat(1.0));
+    case U_FLOOR: return wasm_f64x2_floor(v);
+    case U_CEIL: return wasm_f64x2_ceil(v);
+    default: return wasm_f64x2_nearest(v);
+  }
+}
+
+// Whether op runs here for float32 (1) or float64 (2): a bit mask per dtype for the caller.
+int EXPORT(unary_supported)(int op, int f64) {
+  switch (op) {
+    case U_EXP: case U_LOG: case U_TANH: case U_SIGMOID: case U_SIGN: return !f64;
+    case U_NEG: case U_SQRT: case U_ABS: case U_SQUARE: case U_RECIPROCAL: case U_RELU:
+    case U_STEP: case U_FLOOR: case U_CEIL: case U_ROUND: return 1;
+    default: return 0;
+  }
+}
+
+void EXPORT(unary_f32)(int op, const float* x, float* y, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, unary_f32x4(op, wasm_v128_load(x + i)));
+  if (i < n) {
+    float in[4] = {0, 0, 0, 0}, out[4];
+    for (int j = i; j < n; j++) in[j - i] = x[j];
+    wasm_v128_store(out, unary_f32x4(op, wasm_v128_load(in)));
+    for (int j = i; j < n; j++) y[j] = out[j - i];
+  }
+}
+
+void EXPORT(unary_f64)(int op, const double* x, double* y, int n) {
+  int i = 0;
+  for (; i + 2 <= n; i += 2) wasm_v128_store(y + i, unary_f64x2(op, wasm_v128_load(x + i)));
+  if (i < n) y[i] = wasm_f64x2_extract_lane(unary_f64x2(op, wasm_f64x2_splat(x[i])), 0);
+}
+
+// ---- binary ops over one broadcast row: out[j] = a[j·as] ⊕ b[j·bs] ----
+
+enum {
+  B_ADD = 0, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQUAL, B_NOT_EQUAL, B_LESS,
+  B_LESS_EQUAL, B_GREATER, B_GREATER_EQUAL
+};
+
+int EXPORT(binary_supported)(int op) { return op != B_POW; }
+
+#define DEFINE_BINARY(T, W, P)                                                                   \
+  static v128_t binary_##P(int op, v128_t x, v128_t y) {                                         \
+    v128_t one = wasm_##P##_splat(1);                                                            \
+    switch (op) {                                                                                \
+      case B_ADD: return wasm_##P##_add(x, y);                                                   \
+      case B_SUB: return wasm_##P##_sub(x, y);                                                   \
+      case B_MUL: return wasm_##P##_mul(x, y);                                                   \
+      case B_DIV: return wasm_##P##_div(x, y);                                                   \
+      /* x ≥ y or x is NaN ? x : y, as the cpu backend (so NaN and −0 match it exactly) */     \
+      case B_MAXIMUM:                                                                            \
+        return wasm_v128_bitselect(x, y, wasm_v128_or(wasm_##P##_ge(x, y), wasm_##P##_ne(x, x))); \
+      case B_MINIMUM:                                                                            \
+        return wasm_v128_bitselect(x, y, wasm_v128_or(wasm_##P##_le(x, y), wasm_##P##_ne(x, x))); \
+      case B_EQUAL: return wasm_v128_and(wasm_##P##_eq(x, y), one);                              \
+      case B_NOT_EQUAL: return wasm_v128_and(wasm_##P##_ne(x, y), one);                          \
+      case B_LESS: return wasm_v128_and(wasm_##P##_lt(x, y), one);                               \
+      case B_LESS_EQUAL: return wasm_v128_and(wasm_##P##_le(x, y), one);                         \
+      case B_GREATER: return wasm_v128_and(wasm_##P##_gt(x, y), one);                            \
+      default: return wasm_v128_and(wasm_##P##_ge(x, y), one);                                   \
+    }                                                                                            \
+  }                                                                                              \
+  void EXPORT(binary_row_##T)(int op, T* out, int n, const T* a, int as, const T* b, int bs) {   \
+    int j = 0;                                                                                   \
+    if (as == 1 && bs == 1) {                                                                    \
+      for (; j + W <= n; j += W)                                                                 \
+        wasm_v128_store(out + j, binary_##P(op, wasm_v128_load(a + j), wasm_v128_load(b + j)));  \
+    } else if (as == 1 && bs == 0) {                                                             \
+      v128_t y = wasm_##P##_splat(b[0]);                                                         \
+      for (; j + W <= n; j += W) wasm_v128_store(out + j, binary_##P(op, wasm_v128_load(a + j), y)); \
+    } else if (as == 0 && bs == 1) {                                                             \
+      v128_t x = wasm_##P##_splat(a[0]);                                                         \
+      for (; j + W <= n; j += W) wasm_v128_store(out + j, binary_##P(op, x, wasm_v128_load(b + j))); \
+    }                                                                                            \
+    for (; j < n; j++) {                                                                         \
+      out[j] = wasm_##P##_extract_lane(                                                          \
+          binary_##P(op, wasm_##P##_splat(a[(long)j * as]), wasm_##P##_splat(b[(long)j * bs])), 0); \
+    }                                                                                            \
+  }
+
+DEFINE_BINARY(float, 4, f32x4)
+DEFINE_BINARY(double, 2, f64x2)

@@ -1,0 +1,490 @@
+import type {
+  Backend,
+  BinaryLayout,
+  DataArray,
+  DType,
+  MaxPoolTieRule,
+  Storage,
+  WindowLayout,
+} from "@kiso/tensor";
+import { BINARY_OPS, Rng, UNARY_OPS } from "@kiso/tensor";
+import { createCpuBackend } from "@kiso/tensor/cpu";
+import { stridesOf } from "@kiso/tensor/shape";
+import { assertAllClose } from "./assert_all_close.ts";
+
+/** Options of {@linkcode backendConformance}. */
+export interface ConformanceOptions {
+  /**
+   * Kernels the backend does not have (their cases are registered as ignored), e.g. `["float64"]`
+   * to skip every float64 case, or `"matmul"` to skip a kernel.
+   *
+   * @default {[]}
+   */
+  exclude?: readonly string[];
+  /**
+   * Tolerances for float32 results (float64 uses 1e-9 / 1e-12, int32 is exact).
+   *
+   * @default {{ rtol: 1e-4, atol: 1e-5 }}
+   */
+  float32?: { rtol: number; atol: number };
+}
+
+/** One kernel call, run on cpu and on the backend under test with the same inputs. */
+interface Case {
+  kernel: string;
+  name: string;
+  dtype: DType;
+  run: (b: Backend, put: (data: DataArray) => Storage) => Storage;
+  inputs: DataArray[];
+  /** The float32 absolute tolerance where rounding grows with the sum's length (matmul). */
+  atol?: number;
+}
+
+function values(
+  rng: Rng,
+  dtype: DType,
+  size: number,
+  kind: "any" | "positive" | "int" = "any",
+): DataArray {
+  const out = dtype === "float64"
+    ? new Float64Array(size)
+    : dtype === "int32"
+    ? new Int32Array(size)
+    : new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    if (dtype === "int32" || kind === "int") out[i] = rng.int(7) - 3;
+    else if (kind === "positive") out[i] = 0.05 + 3 * rng.random();
+    else out[i] = 4 * rng.random() - 2;
+  }
+  return out;
+}
+
+function binaryLayout(aShape: number[], bShape: number[]): BinaryLayout {
+  const rank = Math.max(aShape.length, bShape.length);
+  const pad = (s: number[]): number[] => [...new Array(rank - s.length).fill(1), ...s];
+  const [a, b] = [pad(aShape), pad(bShape)];
+  const shape = a.map((d, i) => (d === 1 ? b[i] : d));
+  const strides = (s: number[]): number[] => stridesOf(s).map((st, i) => (s[i] === 1 ? 0 : st));
+  return { shape, aStrides: strides(a), bStrides: strides(b) };
+}
+
+function window(
+  [batch, channels, height, width]: number[],
+  [kernelH, kernelW]: number[],
+  [strideH, strideW]: number[],
+  [padTop, padLeft]: number[],
+  [dilationH, dilationW]: number[] = [1, 1],
+): WindowLayout {
+  const out = (size: number, k: number, s: number, p: number, d: number): number =>
+    Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
+  return {
+    batch,
+    channels,
+    height,
+    width,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    padTop,
+    padLeft,
+    dilationH,
+    dilationW,
+    outH: out(height, kernelH, strideH, padTop, dilationH),
+    outW: out(width, kernelW, strideW, padLeft, dilationW),
+  };
+}
+
+const FLOATS: DType[] = ["float32", "float64"];
+
+function cases(): Case[] {
+  const rng = new Rng(20261201);
+  const all: Case[] = [];
+  const add = (
+    kernel: string,
+    name: string,
+    dtype: DType,
+    inputs: DataArray[],
+    run: Case["run"],
+    atol?: number,
+  ): void => {
+    all.push({ kernel, name: `${kernel} ${name} ${dtype}`, dtype, inputs, run, atol });
+  };
+  for (const dtype of ["float32", "float64", "int32"] as DType[]) {
+    for (const size of [0, 1, 7, 1000]) {
+      add("fill", `${size}`, dtype, [], (b) => b.fill(dtype, size, dtype === "int32" ? -3 : 0.25));
+      add(
+        "upload",
+        `${size}`,
+        dtype,
+        [values(rng, dtype, size)],
+        (_b, put) => put(values(new Rng(size), dtype, size)),
+      );
+    }
+    for (const to of ["float32", "float64", "int32"] as DType[]) {
+      add(
+        "cast",
+        `to ${to}`,
+        dtype,
+        [values(rng, dtype, 37)],
+        (b, put) => b.cast(put(values(new Rng(3), dtype, 37)), to),
+      );
+    }
+  }
+  for (const dtype of FLOATS) {
+    for (const op of UNARY_OPS) {
+      const kind = ["log", "sqrt", "reciprocal"].includes(op) ? "positive" : "any";
+      for (const size of [1, 3, 1031, 70000]) {
+        const x = values(rng, dtype, size, kind);
+        add("unary", `${op} ${size}`, dtype, [x], (b, put) => b.unary(op, put(x)));
+      }
+    }
+    const special = dtype === "float64"
+      ? new Float64Array([
+        0,
+        -0,
+        Infinity,
+        -Infinity,
+        NaN,
+        1e-30,
+        -1e-30,
+        88,
+        -88,
+        0.5,
+        1.5,
+        2.5,
+        -0.5,
+      ])
+      : new Float32Array([
+        0,
+        -0,
+        Infinity,
+        -Infinity,
+        NaN,
+        1e-30,
+        -1e-30,
+        88,
+        -88,
+        0.5,
+        1.5,
+        2.5,
+        -0.5,
+      ]);
+    for (
+      const op of [
+        "neg",
+        "abs",
+        "sign",
+        "relu",
+        "step",
+        "floor",
+        "ceil",
+        "round",
+        "exp",
+        "tanh",
+        "sigmoid",
+        "square",
+      ] as const
+    ) {
+      add("unary", `${op} special values`, dtype, [special], (b, put) => b.unary(op, put(special)));
+    }
+  }
+  const shapes: [number[], number[]][] = [
+    [[5], [5]],
+    [[1], [1]],
+    [[3, 4], [4]],
+    [[3, 4], [3, 1]],
+    [[2, 3, 5], [1, 3, 1]],
+    [[4, 1], [1, 6]],
+    [[1], [70000]],
+    [[70000], [70000]],
+    [[0, 3], [3]],
+  ];
+  for (const dtype of [...FLOATS, "int32"] as DType[]) {
+    for (const op of BINARY_OPS) {
+      for (const [as, bs] of shapes) {
+        const layout = binaryLayout(as, bs);
+        const kind = op === "pow"
+          ? "positive"
+          : dtype === "int32" || op.startsWith("less") || op.startsWith("greater") ||
+              op.endsWith("qual")
+          ? "int"
+          : "any";
+        const a = values(rng, dtype, as.reduce((p, q) => p * q, 1), kind);
+        const bv = values(
+          rng,
+          dtype,
+          bs.reduce((p, q) => p * q, 1),
+          op === "div" ? "positive" : kind,
+        );
+        if (op === "div" && dtype === "int32") bv.forEach((v, i) => (bv[i] = v === 0 ? 2 : v));
+        add(
+          "binary",
+          `${op} [${as}] [${bs}]`,
+          dtype,
+          [a, bv],
+          (b, put) => b.binary(op, put(a), put(bv), layout),
+        );
+      }
+    }
+    const cond = values(rng, "int32", 12, "int");
+    const x = values(rng, dtype, 12);
+    const y = values(rng, dtype, 4);
+    const whereLayout = { ...binaryLayout([3, 4], [4]), condStrides: [4, 1] };
+    add(
+      "where",
+      "[3,4] [3,4] [4]",
+      dtype,
+      [cond, x, y],
+      (b, put) => b.where(put(cond), put(x), put(y), whereLayout),
+    );
+  }
+  for (const dtype of [...FLOATS, "int32"] as DType[]) {
+    for (
+      const [outer, size, inner] of [[1, 1, 1], [3, 5, 1], [2, 7, 9], [1, 70000, 1], [4, 3, 1000], [
+        0,
+        3,
+        2,
+      ], [2, 0, 3]]
+    ) {
+      const x = values(rng, dtype, outer * size * inner);
+      const layout = { outer, size, inner };
+      for (const op of ["sum", "max", "min"] as const) {
+        add(
+          "reduce",
+          `${op} [${outer},${size},${inner}]`,
+          dtype,
+          [x],
+          (b, put) => b.reduce(op, put(x), layout),
+        );
+      }
+      if (size > 0) {
+        for (const op of ["argmax", "argmin"] as const) {
+          add(
+            "argReduce",
+            `${op} [${outer},${size},${inner}]`,
+            dtype,
+            [x],
+            (b, put) => b.argReduce(op, put(x), layout),
+          );
+        }
+      }
+    }
+    const nanRow = dtype === "int32"
+      ? values(rng, dtype, 6)
+      : dtype === "float64"
+      ? new Float64Array([1, NaN, 3, 4, 5, 6])
+      : new Float32Array([1, NaN, 3, 4, 5, 6]);
+    add(
+      "reduce",
+      "max with NaN",
+      dtype,
+      [nanRow],
+      (b, put) => b.reduce("max", put(nanRow), { outer: 2, size: 3, inner: 1 }),
+    );
+  }
+  for (const dtype of [...FLOATS, "int32"] as DType[]) {
+    const products: [number, number, number, number, number, number][] = [
+      [1, 1, 1, 1, 0, 0],
+      [1, 7, 5, 3, 0, 0],
+      [1, 13, 17, 11, 0, 0],
+      [3, 9, 10, 6, 1, 1],
+      [4, 5, 6, 7, 1, 0],
+      [4, 5, 6, 7, 0, 1],
+      [1, 64, 300, 257, 0, 0],
+      [1, 130, 140, 150, 0, 0],
+      [2, 3, 0, 4, 1, 1],
+      [1, 300, 20, 5, 0, 0],
+    ];
+    for (const [batch, m, k, n, aShared, bShared] of products) {
+      for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const aCount = aShared ? 1 : batch;
+        const bCount = bShared ? 1 : batch;
+        const a = values(rng, dtype, aCount * m * k);
+        const bv = values(rng, dtype, bCount * k * n);
+        const layout = {
+          batch,
+          m,
+          n,
+          k,
+          transA,
+          transB,
+          aBatchStride: aShared ? 0 : m * k,
+          bBatchStride: bShared ? 0 : k * n,
+        };
+        add(
+          "matmul",
+          `${batch}×${m}×${k}×${n} ${transA ? "Aᵀ" : "A"}${transB ? "Bᵀ" : "B"}${
+            aShared ? " shared A" : ""
+          }${bShared ? " shared B" : ""}`,
+          dtype,
+          [a, bv],
+          (b, put) => b.matmul(put(a), put(bv), layout),
+          1e-6 * k * 4,
+        );
+      }
+    }
+    const x = values(rng, dtype, 2 * 3 * 4);
+    add(
+      "copyStrided",
+      "transpose [2,3,4]→[4,2,3]",
+      dtype,
+      [x],
+      (b, put) => b.copyStrided(put(x), { shape: [4, 2, 3], strides: [1, 12, 4], offset: 0 }),
+    );
+    add(
+      "copyStrided",
+      "slice with offset and broadcast",
+      dtype,
+      [x],
+      (b, put) => b.copyStrided(put(x), { shape: [2, 3, 2], strides: [0, 4, 2], offset: 1 }),
+    );
+    const y = values(rng, dtype, 2 * 5);
+    add(
+      "concat",
+      "[2,4]+[2,5]+[2,0]",
+      dtype,
+      [x, y],
+      (b, put) => b.concat([put(x.subarray(0, 8)), put(y), put(y.subarray(0, 0))], 2, [4, 5, 0]),
+    );
+    add(
+      "pad",
+      "[2,3,4] before/after",
+      dtype,
+      [x],
+      (b, put) =>
+        b.pad(put(x), { shape: [2, 3, 4], before: [0, 1, 2], after: [1, 0, 3], value: -1 }),
+    );
+    const idx = new Int32Array([2, 0, 2, 1]);
+    add(
+      "gather",
+      "[2,3,4] axis 1",
+      dtype,
+      [x, idx],
+      (b, put) => b.gather(put(x), put(idx), { outer: 2, size: 3, inner: 4 }),
+    );
+    const src = values(rng, dtype, 2 * 4 * 4);
+    add(
+      "scatterAdd",
+      "[2,4,4] into [2,3,4]",
+      dtype,
+      [src, idx],
+      (b, put) => b.scatterAdd(put(src), put(idx), { outer: 2, size: 3, inner: 4 }),
+    );
+  }
+  for (const dtype of FLOATS) {
+    const windows: [string, WindowLayout][] = [
+      ["3×3 stride 1 pad 1", window([2, 3, 7, 6], [3, 3], [1, 1], [1, 1])],
+      ["5×5 pad 2 (LeNet)", window([3, 1, 28, 28], [5, 5], [1, 1], [2, 2])],
+      ["2×3 stride 2 dilation 2", window([1, 2, 9, 8], [2, 3], [2, 2], [0, 1], [2, 2])],
+      ["1×1 on 1×1", window([1, 1, 1, 1], [1, 1], [1, 1], [0, 0])],
+      ["3×3 stride 2 on 8 images", window([8, 4, 11, 13], [3, 3], [2, 2], [1, 0])],
+    ];
+    for (const [name, L] of windows) {
+      const x = values(rng, dtype, L.batch * L.channels * L.height * L.width);
+      const cols = values(
+        rng,
+        dtype,
+        L.batch * L.outH * L.outW * L.channels * L.kernelH * L.kernelW,
+      );
+      add("im2col", name, dtype, [x], (b, put) => b.im2col(put(x), L));
+      add("col2im", name, dtype, [cols], (b, put) => b.col2im(put(cols), L));
+    }
+    const pools: [string, WindowLayout][] = [
+      ["2×2 stride 2", window([2, 3, 8, 8], [2, 2], [2, 2], [0, 0])],
+      ["3×3 stride 2 pad 1", window([2, 2, 7, 9], [3, 3], [2, 2], [1, 1])],
+      ["3×3 stride 1 odd", window([1, 1, 5, 5], [3, 3], [1, 1], [0, 0])],
+      ["2×2 on 64 LeNet maps", window([64, 6, 28, 28], [2, 2], [2, 2], [0, 0])],
+    ];
+    for (const [name, L] of pools) {
+      const x = values(rng, dtype, L.batch * L.channels * L.height * L.width, "int"); // ties on purpose
+      const g = values(rng, dtype, L.batch * L.channels * L.outH * L.outW);
+      add("maxPool2d", name, dtype, [x], (b, put) => b.maxPool2d(put(x), L));
+      add("avgPool2d", name, dtype, [x], (b, put) => b.avgPool2d(put(x), L));
+      add("avgPool2dBackward", name, dtype, [g], (b, put) => b.avgPool2dBackward(put(g), L));
+      for (const tie of ["first", "split", "random"] as MaxPoolTieRule[]) {
+        add(
+          "maxPool2dBackward",
+          `${name} tie ${tie}`,
+          dtype,
+          [x, g],
+          (b, put) => b.maxPool2dBackward(put(x), put(g), L, tie, 7),
+        );
+      }
+    }
+  }
+  return all;
+}
+
+/**
+ * Registers the backend conformance suite with `Deno.test`: every kernel of the `Backend`
+ * interface runs on the cpu backend and on `createBackend()`'s backend with the same random
+ * inputs and awkward shapes (size 1, odd sizes, zero sizes, broadcasting, transposes, strides,
+ * padding, dilation, ties, NaN), and the results must agree within float32 tolerances (float64:
+ * 1e-9 relative; int32 exactly; float32 matmul also allows 4e-6·k absolute for sums of k
+ * products of values in ±2). One test per kernel, one step per case.
+ *
+ * @param name The backend's name in the test names.
+ * @param createBackend Makes the backend under test (called once).
+ * @param options Kernels to skip and float32 tolerances.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { backendConformance } from "@kiso/testing";
+ * import { createCpuBackend } from "@kiso/tensor/cpu";
+ *
+ * backendConformance("cpu", () => createCpuBackend());
+ * ```
+ */
+export function backendConformance(
+  name: string,
+  createBackend: () => Backend | Promise<Backend>,
+  options: ConformanceOptions = {},
+): void {
+  const exclude = new Set(options.exclude ?? []);
+  const tolerance = options.float32 ?? { rtol: 1e-4, atol: 1e-5 };
+  const reference = createCpuBackend();
+  let made: Promise<Backend> | undefined;
+  const byKernel = new Map<string, Case[]>();
+  for (const c of cases()) byKernel.set(c.kernel, [...(byKernel.get(c.kernel) ?? []), c]);
+  for (const [kernel, list] of byKernel) {
+    Deno.test({
+      name: `${name} backend conforms to cpu: ${kernel}`,
+      ignore: exclude.has(kernel),
+      async fn(t): Promise<void> {
+        made ??= Promise.resolve(createBackend());
+        const backend = await made;
+        for (const c of list) {
+          await t.step({
+            name: c.name,
+            ignore: exclude.has(c.dtype),
+            async fn(): Promise<void> {
+              const expected = await reference.read(
+                c.run(reference, (d) => reference.upload(d.slice())),
+              );
+              const out = c.run(backend, (d) => backend.upload(d.slice()));
+              if (out.dtype !== dtypeName(expected)) {
+                throw new TypeError(
+                  `${c.name}: dtype ${out.dtype}, expected ${dtypeName(expected)}`,
+                );
+              }
+              const actual = await backend.read(out);
+              const tol = c.dtype === "float32" && dtypeName(expected) === "float32"
+                ? { rtol: tolerance.rtol, atol: Math.max(tolerance.atol, c.atol ?? 0) }
+                : {};
+              assertAllClose(Array.from(actual), Array.from(expected), { ...tol, message: c.name });
+            },
+          });
+        }
+      },
+    });
+  }
+}
+
+function dtypeName(data: DataArray): DType {
+  return data instanceof Float64Array
+    ? "float64"
+    : data instanceof Int32Array
+    ? "int32"
+    : "float32";
+}

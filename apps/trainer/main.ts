@@ -9,6 +9,7 @@ import { type Demo, writeOutputs } from "./lib/demo.ts";
 import { DivergenceError, InterruptedError, requestStop } from "./lib/fit.ts";
 import { OPTIMIZERS, type RunOptions } from "./lib/options.ts";
 import { Progress } from "./lib/progress.ts";
+import { BACKENDS, DEFAULT_BACKEND, useBackend } from "./lib/backend.ts";
 
 const HELP = `usage: deno task train [demo] [options]
 
@@ -24,6 +25,10 @@ options:
   --out DIR         run folder (default runs/<demo>)
   --resume          continue from the checkpoint in the run folder
   --limit N         use at most N training samples (quick runs)
+  --backend NAME    ${
+  Object.keys(BACKENDS).join(" or ")
+} (default ${DEFAULT_BACKEND}; wasm falls back to cpu
+                    where WebAssembly SIMD is missing)
   --quiet           print only the final line
   --list            list the demos
   -h, --help        this text`;
@@ -63,6 +68,7 @@ export function parseCommandLine(
         "batch-size": { type: "string" },
         lr: { type: "string" },
         optimizer: { type: "string" },
+        backend: { type: "string" },
         seed: { type: "string" },
         out: { type: "string" },
         limit: { type: "string" },
@@ -92,6 +98,12 @@ export function parseCommandLine(
       `unknown optimizer "${optimizer}": choose one of ${Object.keys(OPTIMIZERS).join(", ")}`,
     );
   }
+  const backend = values.backend ?? DEFAULT_BACKEND;
+  if (!Object.hasOwn(BACKENDS, backend)) {
+    throw new UsageError(
+      `unknown backend "${backend}": choose one of ${Object.keys(BACKENDS).join(", ")}`,
+    );
+  }
   const options: RunOptions = {
     epochs: positiveNumber("epochs", values.epochs, true) ?? demo.defaults.epochs,
     batchSize: positiveNumber("batch-size", values["batch-size"], true) ?? demo.defaults.batchSize,
@@ -102,6 +114,7 @@ export function parseCommandLine(
     resume: values.resume ?? false,
     quiet: values.quiet ?? false,
     limit: positiveNumber("limit", values.limit, true),
+    backend,
   };
   if (options.batchSize === 0) throw new UsageError("--batch-size must be at least 1");
   return { demo, options };
@@ -110,9 +123,10 @@ export function parseCommandLine(
 /** Runs a demo end to end and returns its headline. */
 export async function runDemo(demo: Demo, options: RunOptions): Promise<string> {
   await Deno.mkdir(options.out, { recursive: true });
+  const backend = await useBackend(options.backend ?? DEFAULT_BACKEND);
   setSeed(options.seed);
   const progress = new Progress(options.quiet);
-  progress.log(`${demo.name}: ${demo.description}`);
+  progress.log(`${demo.name}: ${demo.description} (backend ${backend})`);
   const result = await demo.run({ options, progress, rng: new Rng(options.seed) });
   await writeOutputs(demo, options, result);
   progress.log(

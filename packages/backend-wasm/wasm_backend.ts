@@ -17,6 +17,7 @@ import { RELAXED_WASM, SIMD128_WASM } from "./_kernels_wasm.ts";
 import { Heap } from "./_heap.ts";
 import { type Call, ThreadPool } from "./_threads.ts";
 import { type Blas, openBlas } from "./_blas.ts";
+import { collectGarbage } from "./_collect.ts";
 
 /** Options of {@linkcode createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -64,19 +65,27 @@ export interface WasmBackendInfo {
   readonly bytesReserved: number;
 }
 
+/** A block of the shared memory, freed once. */
+interface Block {
+  readonly ptr: number;
+  readonly bytes: number;
+  freed: boolean;
+}
+
 /** The WebAssembly backend's storage: a block of the shared memory. */
 class WasmStorage implements Storage {
   readonly dtype: DType;
   readonly size: number;
-  readonly ptr: number;
-  readonly bytes: number;
-  freed = false;
+  readonly block: Block;
 
-  constructor(dtype: DType, size: number, ptr: number, bytes: number) {
+  constructor(dtype: DType, size: number, block: Block) {
     this.dtype = dtype;
     this.size = size;
-    this.ptr = ptr;
-    this.bytes = bytes;
+    this.block = block;
+  }
+
+  get ptr(): number {
+    return this.block.ptr;
   }
 }
 
@@ -216,17 +225,34 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     throw new TypeError(`createWasmBackend: BLAS library "${blasOption}" did not load: ${blas}`);
   }
 
-  const live = new FinalizationRegistry<[number, number]>(([ptr, bytes]) => heap.free(ptr, bytes));
+  // Blocks return to the heap when their storage is disposed or finalized. The garbage collector
+  // does not see the WebAssembly memory, so when it has grown well past its level after the last
+  // collection, ask V8 for one.
+  let settled = 0;
+  const release = (block: Block): void => {
+    if (block.freed) return;
+    block.freed = true;
+    heap.free(block.ptr, block.bytes);
+    settled = Math.min(settled, heap.inUse);
+  };
+  const finalizers = new FinalizationRegistry<Block>(release);
+  const pressure = (): void => {
+    if (heap.inUse > 2 * settled + (64 << 20)) {
+      collectGarbage();
+      settled = heap.inUse;
+    }
+  };
 
   const alloc = (dtype: DType, size: number): WasmStorage => {
     const bytes = Math.max(size, 1) * (dtype === "float64" ? 8 : 4);
-    const s = new WasmStorage(
-      dtype,
-      size,
-      heap.alloc(bytes, `a ${dtype} tensor of ${size} elements`),
+    pressure();
+    const block = {
+      ptr: heap.alloc(bytes, `a ${dtype} tensor of ${size} elements`),
       bytes,
-    );
-    live.register(s, [s.ptr, s.bytes], s);
+      freed: false,
+    };
+    const s = new WasmStorage(dtype, size, block);
+    finalizers.register(s, block, s);
     return s;
   };
   const own = (x: Storage): WasmStorage => {
@@ -235,7 +261,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         "wasm: storage belongs to another backend: move the tensor to wasm first",
       );
     }
-    if (x.freed) throw new TypeError("wasm: tensor was disposed: its values are gone");
+    if (x.block.freed) throw new TypeError("wasm: tensor was disposed: its values are gone");
     return x;
   };
   const view = (x: WasmStorage): DataArray => {
@@ -491,9 +517,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     readSync: (x) => view(own(x)).slice(),
     dispose(x: Storage): void {
       const s = own(x);
-      s.freed = true;
-      live.unregister(s);
-      heap.free(s.ptr, s.bytes);
+      finalizers.unregister(s);
+      release(s.block);
     },
     fill(dtype, size, value): Storage {
       const s = alloc(dtype, size);

@@ -28,6 +28,7 @@ export * from "./tensor.ts";
 export * from "./autograd.ts";
 export * from "./rng.ts";
 export * from "./registry.ts";
+export * from "./event_loop.ts";
 export { ShapeError } from "./errors.ts";
 export type { Shape } from "./shape.ts";
 export type { TensorLike } from "./_op.ts";

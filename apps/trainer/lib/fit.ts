@@ -2,7 +2,16 @@ import { loadCheckpoint, saveCheckpoint, saveSafetensors, writeFileAtomic } from
 import type { Module } from "@kiso/layers";
 import type { BaseHyper, Optimizer } from "@kiso/optimizers";
 import { DataLoader, TensorDataset } from "@kiso/data";
-import { add, backward, globalRng, noGrad, type Rng, slice, type Tensor } from "@kiso/tensor";
+import {
+  add,
+  backward,
+  globalRng,
+  noGrad,
+  type Rng,
+  slice,
+  type Tensor,
+  yieldToEventLoop,
+} from "@kiso/tensor";
 import { stringify } from "csv-stringify/sync";
 import type { RunOptions } from "./options.ts";
 import type { Progress } from "./progress.ts";
@@ -169,6 +178,7 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
       total += value * x.shape[0];
       seen += x.shape[0];
       progress.batch(epoch, options.epochs, batch, loader.length, total / seen);
+      await yieldToEventLoop(); // the wasm backend frees dead tensors' memory in finalizers
     }
     const record: EpochRecord = {
       epoch,

@@ -24,6 +24,8 @@ export interface RunOptions {
   quiet: boolean;
   /** Use at most this many training samples (small runs for tests). */
   limit: number | undefined;
+  /** The backend to train on (`wasm` or `cpu`; default `wasm`). */
+  backend?: string;
 }
 
 /** The optimizers the trainer can build by name. */

@@ -9,7 +9,13 @@ import type {
   WindowLayout,
 } from "@kiso/tensor/backend";
 import { BINARY_OPS, UNARY_OPS } from "@kiso/tensor/backend";
-import { CpuStorage, createCpuBackend } from "@kiso/tensor/cpu";
+import {
+  concatInto,
+  copyStridedInto,
+  CpuStorage,
+  createCpuBackend,
+  padInto,
+} from "@kiso/tensor/cpu";
 import type { DataArray, DType } from "@kiso/tensor";
 import { collapseDims, forEachRow } from "@kiso/tensor/iterate";
 import { sizeOf, stridesOf } from "@kiso/tensor/shape";
@@ -102,6 +108,8 @@ const KERNELS = [
   "patches_double",
   "pool_float",
   "pool_double",
+  "lstm_cell_float",
+  "lstm_cell_backward_float",
 ] as const;
 
 /** Below this many multiply-adds a product stays on one thread (a hand-off costs microseconds). */
@@ -229,7 +237,9 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   // does not see the WebAssembly memory, so when it has grown well past its level after the last
   // collection, ask V8 for one.
   let settled = 0;
+  let pending = false;
   const release = (block: Block): void => {
+    pending = false;
     if (block.freed) return;
     block.freed = true;
     heap.free(block.ptr, block.bytes);
@@ -237,9 +247,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   };
   const finalizers = new FinalizationRegistry<Block>(release);
   const pressure = (): void => {
-    if (heap.inUse > 2 * settled + (64 << 20)) {
+    if (heap.inUse > 2 * settled + (128 << 20)) {
       collectGarbage();
       settled = heap.inUse;
+      pending = true;
     }
   };
 
@@ -515,6 +526,48 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     upload,
     read: (x) => Promise.resolve(view(own(x)).slice()),
     readSync: (x) => view(own(x)).slice(),
+    releasePending: () => pending,
+    lstmCell(gates, c, L): [Storage, Storage] {
+      const G = own(gates);
+      if (G.dtype !== "float32") {
+        const [hc, saved] = cpu.lstmCell!(onCpu(gates), onCpu(c), L);
+        return [viaCpu(hc), viaCpu(saved)];
+      }
+      const hc = alloc("float32", L.batch * 2 * L.hidden);
+      const saved = alloc("float32", L.batch * 5 * L.hidden);
+      const parts = L.batch * L.hidden < PARALLEL_ELEMENTS / 4 ? 1 : threads;
+      parallel(
+        split(L.batch, 1, parts).map((
+          [b0, b1],
+        ) => ["lstm_cell_float", [G.ptr, own(c).ptr, hc.ptr, saved.ptr, L.hidden, b0, b1]]),
+      );
+      return [hc, saved];
+    },
+    lstmCellBackward(saved, c, grad, L): [Storage, Storage] {
+      const S = own(saved);
+      if (S.dtype !== "float32") {
+        const [dz, dc] = cpu.lstmCellBackward!(onCpu(saved), onCpu(c), onCpu(grad), L);
+        return [viaCpu(dz), viaCpu(dc)];
+      }
+      const dz = alloc("float32", L.batch * 4 * L.hidden);
+      const dc = alloc("float32", L.batch * L.hidden);
+      const parts = L.batch * L.hidden < PARALLEL_ELEMENTS / 4 ? 1 : threads;
+      parallel(
+        split(L.batch, 1, parts).map((
+          [b0, b1],
+        ) => ["lstm_cell_backward_float", [
+          S.ptr,
+          own(c).ptr,
+          own(grad).ptr,
+          dz.ptr,
+          dc.ptr,
+          L.hidden,
+          b0,
+          b1,
+        ]]),
+      );
+      return [dz, dc];
+    },
     dispose(x: Storage): void {
       const s = own(x);
       finalizers.unregister(s);
@@ -532,9 +585,24 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     reduce,
     argReduce: (op, x, layout) => viaCpu(cpu.argReduce(op, onCpu(x), layout)),
     matmul,
-    copyStrided: (x, layout) => viaCpu(cpu.copyStrided(onCpu(x), layout)),
-    concat: (xs, outer, inners) => viaCpu(cpu.concat(xs.map(onCpu), outer, inners)),
-    pad: (x, layout) => viaCpu(cpu.pad(onCpu(x), layout)),
+    copyStrided(x, layout): Storage {
+      const out = alloc(x.dtype, sizeOf(layout.shape));
+      copyStridedInto(view(own(x)), layout, view(out));
+      return out;
+    },
+    concat(xs, outer, inners): Storage {
+      const out = alloc(xs[0].dtype, outer * inners.reduce((a, b) => a + b, 0));
+      concatInto(xs.map((x) => view(own(x))), outer, inners, view(out));
+      return out;
+    },
+    pad(x, layout): Storage {
+      const out = alloc(
+        x.dtype,
+        sizeOf(layout.shape.map((d, i) => d + layout.before[i] + layout.after[i])),
+      );
+      padInto(view(own(x)), layout, view(out));
+      return out;
+    },
     gather: (x, indices, layout) => viaCpu(cpu.gather(onCpu(x), onCpu(indices), layout)),
     scatterAdd: (src, indices, layout) =>
       viaCpu(cpu.scatterAdd(onCpu(src), onCpu(indices), layout)),

@@ -1,4 +1,4 @@
-import { add, linear, mul, sigmoid, tanh, type Tensor } from "@kiso/tensor";
+import { add, linear, lstmCell, mul, sigmoid, tanh, type Tensor } from "@kiso/tensor";
 import { Parameter } from "./parameter.ts";
 import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
 import { torchUniform } from "./_init.ts";
@@ -61,6 +61,11 @@ export class LSTM extends Recurrent {
    */
   protected step(inputProjection: Tensor, [h, c]: Tensor[]): Tensor[] {
     const gates = add(inputProjection, linear(h, this.weightHh, this.biasHh));
+    if (!this.weightPeephole) {
+      // the fused cell step: one kernel forward and one backward instead of about a dozen ops
+      const hc = lstmCell(gates, c);
+      return [this.gate(hc, 0), this.gate(hc, 1)];
+    }
     const peep = this.weightPeephole ? linear(c, this.weightPeephole) : undefined;
     const withPeephole = (k: number, p: number): Tensor =>
       peep ? add(this.gate(gates, k), this.gate(peep, p)) : this.gate(gates, k);

@@ -138,12 +138,13 @@ export abstract class Recurrent extends Module {
         `${name}: expects ${this.#stateCount} initial states: got ${states.length}`,
       );
     }
-    const projections = linear(input, this.weightIh, this.biasIh);
     const outputs: Tensor[] = [];
     let current = states;
     for (let t = 0; t < time; t++) {
-      const xt = reshape(slice(projections, [null, [t, t + 1]]), [batch, -1]);
-      current = this.step(xt, current);
+      // projected step by step: slicing one [batch, time, gates·hidden] projection would send
+      // back a full-size padded gradient per step (quadratic in time)
+      const xt = reshape(slice(input, [null, [t, t + 1]]), [batch, -1]);
+      current = this.step(linear(xt, this.weightIh, this.biasIh), current);
       if (this.returnSequences) outputs.push(current[0]);
     }
     const output = this.returnSequences ? stack(outputs, { axis: 1 }) : current[0];

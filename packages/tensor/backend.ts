@@ -174,6 +174,14 @@ export interface WindowLayout {
 /** How max pooling shares the gradient among tied maxima (seeds/000 §3.5.1, note 4). */
 export type MaxPoolTieRule = "first" | "split" | "random";
 
+/** Sizes of a fused LSTM cell step: `batch` rows of `hidden` units. */
+export interface LstmCellLayout {
+  /** Rows (samples). */
+  readonly batch: number;
+  /** Hidden units. */
+  readonly hidden: number;
+}
+
 /**
  * The kernels a backend provides. Every kernel returns a new storage and never changes its
  * inputs. Kernels trust their layouts: the ops above check shapes and dtypes first.
@@ -189,6 +197,11 @@ export interface Backend {
   readSync?(x: Storage): DataArray;
   /** Frees a storage's memory early (optional: garbage collection also frees it). */
   dispose(x: Storage): void;
+  /**
+   * Whether the backend has asked the garbage collector for memory and waits for finalizers to
+   * free it (they run at the next timer turn of the event loop; see `yieldToEventLoop`).
+   */
+  releasePending?(): boolean;
   /** A storage of `size` elements all equal to `value`. */
   fill(dtype: DType, size: number, value: number): Storage;
   /** Converts to another dtype (float → int32 truncates toward zero). */
@@ -233,4 +246,22 @@ export interface Backend {
   avgPool2d(x: Storage, layout: WindowLayout): Storage;
   /** The gradient of average pooling: each output's gradient spread evenly over its window. */
   avgPool2dBackward(grad: Storage, layout: WindowLayout): Storage;
+  /**
+   * Fused LSTM cell step (optional; the cpu backend has the reference). From the gate
+   * pre-activations `[batch, 4·hidden]` (gate order i, f, g, o) and the cell state
+   * `[batch, hidden]`: `[h | c′]` as `[batch, 2·hidden]`, and what the backward needs,
+   * `[i | f | g | o | tanh c′]` as `[batch, 5·hidden]`.
+   */
+  lstmCell?(gates: Storage, c: Storage, layout: LstmCellLayout): [Storage, Storage];
+  /**
+   * The gradient of {@linkcode Backend.lstmCell}: from its saved activations, the cell state and
+   * the gradient `[dh | dc′]`, the gradients of the gates `[batch, 4·hidden]` and of the cell
+   * state `[batch, hidden]`.
+   */
+  lstmCellBackward?(
+    saved: Storage,
+    c: Storage,
+    grad: Storage,
+    layout: LstmCellLayout,
+  ): [Storage, Storage];
 }

@@ -1,11 +1,12 @@
-let calls = 0;
+import { getBackend } from "./registry.ts";
 
 /**
  * Waits for the next task of the event loop. Training loops call it once per step: backends
  * that own memory outside JavaScript (the WebAssembly one) free the blocks of garbage-collected
- * tensors in finalizers, and finalizers only run between tasks, in Deno in the timer phase of
- * the event loop. A message through a fresh `MessageChannel` takes about 30 µs and
- * `setTimeout(0)` about 2 ms, so every 16th call waits for a timer and the others for a message.
+ * tensors in finalizers, and Deno runs finalizers in the timer phase of its event loop. So when
+ * the current backend says that finalizers are due (`Backend.releasePending`), this waits for a
+ * timer (`setTimeout(0)`, about 2 ms); otherwise for a message through a fresh `MessageChannel`
+ * (about 30 µs).
  *
  * @returns A promise that settles in the next task.
  *
@@ -20,7 +21,7 @@ let calls = 0;
  * ```
  */
 export function yieldToEventLoop(): Promise<void> {
-  if (++calls % 16 === 0) return new Promise((resolve) => setTimeout(resolve, 0));
+  if (getBackend().releasePending?.()) return new Promise((resolve) => setTimeout(resolve, 0));
   return new Promise((resolve) => {
     const { port1, port2 } = new MessageChannel();
     port1.onmessage = (): void => {

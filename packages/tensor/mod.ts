@@ -57,3 +57,4 @@ export * from "./ops/slice.ts";
 export * from "./ops/pad.ts";
 export * from "./ops/gather.ts";
 export * from "./ops/one_hot.ts";
+export * from "./ops/lstm_cell.ts";

@@ -40,6 +40,9 @@ interface Case {
   atol?: number;
 }
 
+/** The optional fused kernels: backends without them skip their cases. */
+const OPTIONAL = new Set(["lstmCell", "lstmCellBackward"]);
+
 function values(
   rng: Rng,
   dtype: DType,
@@ -413,6 +416,41 @@ function cases(): Case[] {
       }
     }
   }
+  for (const dtype of FLOATS) {
+    for (const [batch, hidden] of [[1, 1], [3, 5], [64, 128], [7, 33]]) {
+      const gates = values(rng, dtype, batch * 4 * hidden);
+      const c = values(rng, dtype, batch * hidden);
+      const grad = values(rng, dtype, batch * 2 * hidden);
+      const L = { batch, hidden };
+      const name = `${batch}×${hidden}`;
+      add(
+        "lstmCell",
+        `${name} [h | c′]`,
+        dtype,
+        [gates, c],
+        (b, put) => b.lstmCell!(put(gates), put(c), L)[0],
+      );
+      add(
+        "lstmCell",
+        `${name} saved`,
+        dtype,
+        [gates, c],
+        (b, put) => b.lstmCell!(put(gates), put(c), L)[1],
+      );
+      for (const k of [0, 1]) {
+        add(
+          "lstmCellBackward",
+          `${name} ${k === 0 ? "gates" : "cell"}`,
+          dtype,
+          [gates, c, grad],
+          (b, put) => {
+            const saved = b.lstmCell!(put(gates), put(c), L)[1];
+            return b.lstmCellBackward!(saved, put(c), put(grad), L)[k];
+          },
+        );
+      }
+    }
+  }
   return all;
 }
 
@@ -422,7 +460,8 @@ function cases(): Case[] {
  * inputs and awkward shapes (size 1, odd sizes, zero sizes, broadcasting, transposes, strides,
  * padding, dilation, ties, NaN), and the results must agree within float32 tolerances (float64:
  * 1e-9 relative; int32 exactly; float32 matmul also allows 4e-6·k absolute for sums of k
- * products of values in ±2). One test per kernel, one step per case.
+ * products of values in ±2). Optional fused kernels (`lstmCell`, `lstmCellBackward`) are
+ * checked where the backend has them. One test per kernel, one step per case.
  *
  * @param name The backend's name in the test names.
  * @param createBackend Makes the backend under test (called once).
@@ -454,6 +493,7 @@ export function backendConformance(
       async fn(t): Promise<void> {
         made ??= Promise.resolve(createBackend());
         const backend = await made;
+        if (OPTIONAL.has(kernel) && backend[kernel as "lstmCell"] === undefined) return;
         for (const c of list) {
           await t.step({
             name: c.name,

@@ -13,6 +13,18 @@ import { collapseDims, forEachRow } from "../iterate.ts";
  */
 export function copyStridedKernel(x: DataArray, layout: StridedLayout): DataArray {
   const out = allocArray(dtypeOfArray(x), sizeOf(layout.shape));
+  copyStridedInto(x, layout, out);
+  return out;
+}
+
+/**
+ * {@linkcode copyStridedKernel} into a given array (of the output's size).
+ *
+ * @param x The input.
+ * @param layout The shape, strides and offset read.
+ * @param out Receives the values.
+ */
+export function copyStridedInto(x: DataArray, layout: StridedLayout, out: DataArray): void {
   const { shape, strides } = collapseDims(layout.shape, [stridesOf(layout.shape), layout.strides]);
   const n = shape[shape.length - 1];
   const s = strides[1][shape.length - 1];
@@ -20,7 +32,6 @@ export function copyStridedKernel(x: DataArray, layout: StridedLayout): DataArra
     if (s === 1) out.set(x.subarray(xo, xo + n), o);
     else for (let j = 0; j < n; j++) out[o + j] = x[xo + j * s];
   });
-  return out;
 }
 
 /**
@@ -38,13 +49,31 @@ export function concatKernel(
 ): DataArray {
   const total = inners.reduce((a, b) => a + b, 0);
   const out = allocArray(dtypeOfArray(xs[0]), outer * total);
+  concatInto(xs, outer, inners, out);
+  return out;
+}
+
+/**
+ * {@linkcode concatKernel} into a given array (of the output's size).
+ *
+ * @param xs The inputs, `[outer, inners[i]]` each.
+ * @param outer The shared leading size.
+ * @param inners Each input's second size.
+ * @param out Receives the values.
+ */
+export function concatInto(
+  xs: readonly DataArray[],
+  outer: number,
+  inners: readonly number[],
+  out: DataArray,
+): void {
+  const total = inners.reduce((a, b) => a + b, 0);
   let col = 0;
   xs.forEach((x, k) => {
     const w = inners[k];
     for (let o = 0; o < outer; o++) out.set(x.subarray(o * w, (o + 1) * w), o * total + col);
     col += w;
   });
-  return out;
 }
 
 /**
@@ -57,14 +86,32 @@ export function concatKernel(
 export function padKernel(x: DataArray, layout: PadLayout): DataArray {
   const outShape = layout.shape.map((d, i) => d + layout.before[i] + layout.after[i]);
   const out = allocArray(dtypeOfArray(x), sizeOf(outShape));
-  if (layout.value !== 0) out.fill(layout.value);
-  if (x.length === 0) return out;
+  padInto(x, layout, out);
+  return out;
+}
+
+/**
+ * {@linkcode padKernel} into a given array (of the output's size, any contents).
+ *
+ * @param x The input.
+ * @param layout The input's shape, the padding and the fill value.
+ * @param out Receives the values.
+ */
+export function padInto(x: DataArray, layout: PadLayout, out: DataArray): void {
+  const outShape = layout.shape.map((d, i) => d + layout.before[i] + layout.after[i]);
+  out.fill(layout.value);
+  if (x.length === 0) return;
   const outStrides = stridesOf(outShape);
   const start = layout.before.reduce((acc, b, i) => acc + b * outStrides[i], 0);
   const { shape, strides } = collapseDims(layout.shape, [stridesOf(layout.shape), outStrides]);
-  const n = shape[shape.length - 1];
-  forEachRow(shape, strides, [0, start], ([xo, o]) => out.set(x.subarray(xo, xo + n), o));
-  return out;
+  const last = shape.length - 1;
+  const n = shape[last];
+  const [xs, os] = [strides[0][last], strides[1][last]];
+  // rows are contiguous unless dropping a size-1 last dimension left a strided one
+  forEachRow(shape, strides, [0, start], ([xo, o]) => {
+    if (xs === 1 && os === 1) out.set(x.subarray(xo, xo + n), o);
+    else for (let j = 0; j < n; j++) out[o + j * os] = x[xo + j * xs];
+  });
 }
 
 /**

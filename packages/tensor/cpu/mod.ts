@@ -37,8 +37,10 @@ import {
   maxPool2dKernel,
 } from "./window.ts";
 import { arrayOf, CpuStorage } from "./storage.ts";
+import { lstmCellBackwardKernel, lstmCellKernel } from "./lstm_cell.ts";
 
 export { CpuStorage } from "./storage.ts";
+export { concatInto, copyStridedInto, padInto } from "./layout.ts";
 
 /**
  * Creates the cpu backend.
@@ -93,5 +95,13 @@ export function createCpuBackend(): Backend {
       wrap(maxPool2dBackwardKernel(arrayOf(x), arrayOf(grad), layout, tie, seed)),
     avgPool2d: (x, layout) => wrap(avgPool2dKernel(arrayOf(x), layout)),
     avgPool2dBackward: (grad, layout) => wrap(avgPool2dBackwardKernel(arrayOf(grad), layout)),
+    lstmCell(gates, c, layout): [Storage, Storage] {
+      const [hc, saved] = lstmCellKernel(arrayOf(gates), arrayOf(c), layout);
+      return [wrap(hc), wrap(saved)];
+    },
+    lstmCellBackward(saved, c, grad, layout): [Storage, Storage] {
+      const [dz, dc] = lstmCellBackwardKernel(arrayOf(saved), arrayOf(c), arrayOf(grad), layout);
+      return [wrap(dz), wrap(dc)];
+    },
   };
 }

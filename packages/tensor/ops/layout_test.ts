@@ -120,3 +120,8 @@ Deno.test("oneHot() encodes class indices", () => {
   assert.deepEqual(y.arraySync(), [[[0, 1]], [[1, 0]]]);
   assert.throws(() => oneHot(tensor([4], { dtype: "int32" }), 3), /index 4 is out of range/);
 });
+
+Deno.test("pad() of a single column places each row (last dimension of size 1)", () => {
+  const x = tensor([[1], [2]]);
+  assert.deepEqual(pad(x, [[0, 0], [1, 2]]).arraySync(), [[0, 1, 0, 0], [0, 2, 0, 0]]);
+});

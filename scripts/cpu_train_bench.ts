@@ -1,0 +1,168 @@
+/**
+ * CPU training throughput, side by side in one run: the MNIST-shaped MLP 784-256-128-10 (batch
+ * 128), the LeNet-like CNN (batch 64) and an LSTM(28→128)+Dense(10) reading 28 rows (batch 64),
+ * trained with plain SGD on synthetic data, on kiso's cpu backend, the wasm backend with 1 and 2
+ * threads, the wasm backend with native BLAS, and PyTorch with 1 and 2 threads where
+ * `/usr/bin/python3` has torch. Each figure is the median samples/s of 5 runs of STEPS steps
+ * after 3 warm-up steps. Prints a Markdown table and the CPU model.
+ *
+ * Usage: deno run -A scripts/cpu_train_bench.ts [steps]
+ */
+import { createWasmBackend } from "@kiso/backend-wasm";
+import { Dense, LSTM, Module, ReLU, Sequential } from "@kiso/layers";
+import { softmaxCrossEntropy } from "@kiso/losses";
+import { SGD } from "@kiso/optimizers";
+import {
+  type Backend,
+  backward,
+  Rng,
+  setBackend,
+  type Tensor,
+  tensor,
+  uniform,
+  yieldToEventLoop,
+} from "@kiso/tensor";
+import { createCpuBackend } from "@kiso/tensor/cpu";
+import { lenet } from "../apps/trainer/demos/mnist.ts";
+
+const STEPS = Number(Deno.args[0] ?? 20);
+const RUNS = 5;
+
+class RowReader extends Module {
+  readonly lstm: LSTM;
+  readonly head: Dense;
+  constructor(rng: Rng) {
+    super();
+    this.lstm = this.registerModule("lstm", new LSTM(28, 128, { rng }));
+    this.head = this.registerModule("head", new Dense(128, 10, { rng }));
+  }
+  forward(x: Tensor): Tensor {
+    return this.head.forward(this.lstm.forward(x));
+  }
+}
+
+const WORKLOADS: Record<string, { batch: number; shape: number[]; model: (rng: Rng) => Module }> = {
+  mlp: {
+    batch: 128,
+    shape: [784],
+    model: (rng) =>
+      new Sequential(
+        new Dense(784, 256, { rng }),
+        new ReLU(),
+        new Dense(256, 128, { rng }),
+        new ReLU(),
+        new Dense(128, 10, { rng }),
+      ),
+  },
+  cnn: { batch: 64, shape: [1, 28, 28], model: lenet },
+  lstm: { batch: 64, shape: [28, 28], model: (rng) => new RowReader(rng) },
+};
+
+async function kisoRates(backend: Backend): Promise<Record<string, number>> {
+  setBackend(backend);
+  const rates: Record<string, number> = {};
+  for (const [name, w] of Object.entries(WORKLOADS)) {
+    const rng = new Rng(0);
+    const model = w.model(rng);
+    const x = uniform([w.batch, ...w.shape], { rng });
+    const y = tensor(Int32Array.from({ length: w.batch }, (_, i) => i % 10));
+    const opt = new SGD(model.parameters(), { lr: 0.01 });
+    const step = async (): Promise<void> => {
+      opt.zeroGrad();
+      backward(softmaxCrossEntropy(model.forward(x), y));
+      opt.step();
+      await yieldToEventLoop();
+    };
+    for (let i = 0; i < 3; i++) await step();
+    const samples: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < STEPS; i++) await step();
+      samples.push((STEPS * w.batch) / ((performance.now() - t0) / 1000));
+    }
+    rates[name] = median(samples);
+  }
+  return rates;
+}
+
+function median(xs: number[]): number {
+  const s = xs.toSorted((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function torchRates(): Promise<Record<string, Record<string, number>> | string> {
+  const env = Deno.env.toObject();
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  try {
+    const run = await new Deno.Command("/usr/bin/python3", {
+      args: [
+        new URL("./cpu_train_bench.py", import.meta.url).pathname,
+        `${STEPS}`,
+        `${RUNS}`,
+        "1",
+        "2",
+      ],
+      env,
+      clearEnv: true,
+      stderr: "piped",
+    }).output();
+    if (!run.success) {
+      return new TextDecoder().decode(run.stderr).trim().split("\n").at(-1) ?? "failed";
+    }
+    return JSON.parse(new TextDecoder().decode(run.stdout));
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const columns: [string, Record<string, number>][] = [];
+columns.push(["kiso cpu", await kisoRates(createCpuBackend())]);
+columns.push([
+  "kiso wasm 1 thread",
+  await kisoRates(await createWasmBackend({ threads: 1, blas: "off" })),
+]);
+columns.push([
+  "kiso wasm 2 threads",
+  await kisoRates(await createWasmBackend({ threads: 2, blas: "off" })),
+]);
+columns.push([
+  "kiso wasm+BLAS 2 threads",
+  await kisoRates(await createWasmBackend({ threads: 2, blas: "auto" })),
+]);
+const torch = await torchRates();
+if (typeof torch === "string") console.error(`PyTorch not measured: ${torch}`);
+else {
+  columns.push(["PyTorch 1 thread", torch["1"]]);
+  columns.push(["PyTorch 2 threads", torch["2"]]);
+}
+
+const cpuModel =
+  (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1] ??
+    Deno.build.arch;
+console.log(
+  `CPU: ${cpuModel}, ${navigator.hardwareConcurrency} cores; ${STEPS} steps × ${RUNS} runs, medians`,
+);
+console.log(`\n| workload | ${columns.map(([c]) => c).join(" | ")} |`);
+console.log(`| --- | ${columns.map(() => "---:").join(" | ")} |`);
+for (const [name, w] of Object.entries(WORKLOADS)) {
+  const label = `${name.toUpperCase()}, batch ${w.batch}`;
+  console.log(
+    `| ${label} | ${
+      columns.map(([, r]) => Math.round(r[name]).toLocaleString("en-US")).join(" | ")
+    } |`,
+  );
+}
+if (typeof torch !== "string") {
+  console.log(
+    "\nratios to PyTorch at the same thread count (wasm 1 thread / PyTorch 1, wasm 2 / PyTorch 2, wasm+BLAS / PyTorch 2):",
+  );
+  for (const name of Object.keys(WORKLOADS)) {
+    const r = (a: number, b: number): string => (a / b).toFixed(2);
+    console.log(
+      `  ${name}: ${r(columns[1][1][name], torch["1"][name])}, ${
+        r(columns[2][1][name], torch["2"][name])
+      }, ${r(columns[3][1][name], torch["2"][name])}`,
+    );
+  }
+}

@@ -6,7 +6,7 @@
  * `/usr/bin/python3` has torch. Each figure is the median samples/s of 5 runs of STEPS steps
  * after 3 warm-up steps. Prints a Markdown table and the CPU model.
  *
- * Usage: deno run -A scripts/cpu_train_bench.ts [steps]
+ * Usage: deno run -A scripts/cpu_train_bench.ts [steps]   (each configuration in its own process)
  */
 import { createWasmBackend } from "@kiso/backend-wasm";
 import { Dense, LSTM, Module, ReLU, Sequential } from "@kiso/layers";
@@ -116,20 +116,28 @@ async function torchRates(): Promise<Record<string, Record<string, number>> | st
   }
 }
 
+const CONFIGS: Record<string, () => Promise<Backend>> = {
+  "kiso cpu": () => Promise.resolve(createCpuBackend()),
+  "kiso wasm 1 thread": () => createWasmBackend({ threads: 1, blas: "off" }),
+  "kiso wasm 2 threads": () => createWasmBackend({ threads: 2, blas: "off" }),
+  "kiso wasm+BLAS 2 threads": () => createWasmBackend({ threads: 2, blas: "auto" }),
+};
+
+const only = Deno.args[1];
+if (only !== undefined) {
+  // one configuration per process, so that threads of one do not disturb another
+  console.log(JSON.stringify(await kisoRates(await CONFIGS[only]())));
+  Deno.exit(0);
+}
+
 const columns: [string, Record<string, number>][] = [];
-columns.push(["kiso cpu", await kisoRates(createCpuBackend())]);
-columns.push([
-  "kiso wasm 1 thread",
-  await kisoRates(await createWasmBackend({ threads: 1, blas: "off" })),
-]);
-columns.push([
-  "kiso wasm 2 threads",
-  await kisoRates(await createWasmBackend({ threads: 2, blas: "off" })),
-]);
-columns.push([
-  "kiso wasm+BLAS 2 threads",
-  await kisoRates(await createWasmBackend({ threads: 2, blas: "auto" })),
-]);
+for (const name of Object.keys(CONFIGS)) {
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(import.meta.url).pathname, `${STEPS}`, name],
+    stderr: "inherit",
+  }).output();
+  columns.push([name, JSON.parse(new TextDecoder().decode(run.stdout))]);
+}
 const torch = await torchRates();
 if (typeof torch === "string") console.error(`PyTorch not measured: ${torch}`);
 else {

@@ -117,7 +117,7 @@ const PARALLEL_GEMM = 1 << 17;
 /** Below this many multiply-adds a product stays in WebAssembly even with BLAS. */
 const BLAS_GEMM = 1 << 20;
 /** Below this many elements an element-wise op stays on one thread. */
-const PARALLEL_ELEMENTS = 1 << 16;
+const PARALLEL_ELEMENTS = 1 << 18;
 const WORKER_STACK = 1 << 16;
 
 const infos = new WeakMap<Backend, WasmBackendInfo>();
@@ -247,7 +247,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   };
   const finalizers = new FinalizationRegistry<Block>(release);
   const pressure = (): void => {
-    if (heap.inUse > 2 * settled + (128 << 20)) {
+    if (heap.inUse > 2 * settled + (256 << 20)) {
       collectGarbage();
       settled = heap.inUse;
       pending = true;

@@ -74,7 +74,12 @@ export async function trainClassifier(
     rng: ctx.rng,
     options: ctx.options,
     progress: ctx.progress,
-    afterEpoch: () => scheduler?.step(),
+    // from the epoch just finished, not a count of calls, so a resumed run follows the schedule
+    afterEpoch: (epoch) => {
+      if (scheduler === undefined) return;
+      scheduler.epoch = epoch;
+      scheduler.step();
+    },
   });
   const [xTest, yTest] = spec.test;
   const predictions = argmax(concat(predict(spec.model, xTest)), { axis: -1 });

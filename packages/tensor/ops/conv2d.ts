@@ -1,10 +1,10 @@
 import { recordOp } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkFloat, checkSame, make, sumToShape } from "../_op.ts";
-import { add } from "./arithmetic.ts";
+import { checkFloat, checkSame, make } from "../_op.ts";
+import { linear } from "./linear.ts";
 import { reshape } from "./reshape.ts";
-import { product } from "./_product.ts";
+import { transpose } from "./transpose.ts";
 import { type Padding, type Pair, windowLayout } from "./_window.ts";
 
 /** Options of {@linkcode conv2d}. */
@@ -78,24 +78,25 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
     dilation: options.dilation ?? 1,
   });
   const { batch, outH, outW } = layout;
-  const patch = inChannels * kH * kW;
-  const cols = make(x.backend, x.backend.im2col(x.storage, layout), [batch, outH * outW, patch]);
-  const filters = reshape(weight, [outChannels, patch]);
-  const flat = recordOp(product(filters, cols, false, true), [x, filters], "conv2d", (g) => {
-    const gCols = product(g, filters, true, false);
-    return [
-      make(x.backend, x.backend.col2im(gCols.storage, layout), x.shape),
-      sumToShape(product(g, cols, false, false), filters.shape),
-    ];
-  });
-  const y = reshape(flat, [batch, outChannels, outH, outW]);
-  if (options.bias === undefined) return y;
-  if (options.bias.rank !== 1 || options.bias.shape[0] !== outChannels) {
+  if (
+    options.bias !== undefined && (options.bias.rank !== 1 || options.bias.shape[0] !== outChannels)
+  ) {
     throw new ShapeError(
       "conv2d",
       [weight.shape, options.bias.shape],
       `bias must be [${outChannels}]`,
     );
   }
-  return add(y, reshape(options.bias, [outChannels, 1, 1]));
+  // one tall product over every patch of every image: cols [N·outH·outW, C·kH·kW] times the
+  // filters [outC, C·kH·kW]ᵀ, then NHWC → NCHW
+  const patch = inChannels * kH * kW;
+  const cols = recordOp(
+    make(x.backend, x.backend.im2col(x.storage, layout), [batch * outH * outW, patch]),
+    [x],
+    "im2col",
+    (g) => [make(x.backend, x.backend.col2im(g.storage, layout), x.shape)],
+  );
+  const rows = linear(cols, reshape(weight, [outChannels, patch]), options.bias);
+  const channelsFirst = transpose(reshape(rows, [batch, outH * outW, outChannels]), [0, 2, 1]);
+  return reshape(channelsFirst, [batch, outChannels, outH, outW]);
 }

@@ -6,6 +6,7 @@ import { gradcheck } from "@kiso/testing";
 import * as k from "@kiso/tensor";
 import type { Tensor } from "@kiso/tensor";
 import assert from "node:assert/strict";
+import { onEveryBackend } from "./backends.ts";
 
 const rng = new k.Rng(2026);
 const f64 = (shape: number[], low = -2, high = 2): Tensor =>
@@ -149,7 +150,7 @@ const otherCases: Case[] = [
 ];
 
 for (const c of [...unaryCases, ...binaryCases, ...otherCases]) {
-  Deno.test(`gradcheck ${c.name}`, () => {
+  onEveryBackend(`gradcheck ${c.name}`, () => {
     const report = gradcheck(
       c.fn,
       c.inputs(),

@@ -6,12 +6,13 @@
 import { gradcheck } from "@kiso/testing";
 import * as k from "@kiso/tensor";
 import assert from "node:assert/strict";
+import { onEveryBackend } from "./backends.ts";
 
 const rng = new k.Rng(99);
 const f64 = (shape: number[]): k.Tensor =>
   k.uniform(shape, { low: -1, high: 1, dtype: "float64", rng });
 
-Deno.test("gradcheck linear with and without bias, batched leading dimensions", () => {
+onEveryBackend("gradcheck linear with and without bias, batched leading dimensions", () => {
   gradcheck(k.linear, [f64([4, 3]), f64([5, 3]), f64([5])]);
   gradcheck((x, w) => k.linear(x, w), [f64([2, 3, 4]), f64([2, 4])]);
 });
@@ -20,22 +21,25 @@ for (const kernel of [1, 3, 5]) {
   for (const stride of [1, 2, 3]) {
     for (const padding of [0, 1, 2, "same"] as const) {
       if (padding === "same" && stride !== 1) continue;
-      Deno.test(`gradcheck conv2d kernel ${kernel} stride ${stride} padding ${padding}`, () => {
-        const x = f64([2, 2, 7, 6]);
-        const w = f64([3, 2, kernel, kernel]);
-        const b = f64([3]);
-        const report = gradcheck((x, w, b) => k.conv2d(x, w, { stride, padding, bias: b }), [
-          x,
-          w,
-          b,
-        ]);
-        assert.ok(report.checked > 0);
-      });
+      onEveryBackend(
+        `gradcheck conv2d kernel ${kernel} stride ${stride} padding ${padding}`,
+        () => {
+          const x = f64([2, 2, 7, 6]);
+          const w = f64([3, 2, kernel, kernel]);
+          const b = f64([3]);
+          const report = gradcheck((x, w, b) => k.conv2d(x, w, { stride, padding, bias: b }), [
+            x,
+            w,
+            b,
+          ]);
+          assert.ok(report.checked > 0);
+        },
+      );
     }
   }
 }
 
-Deno.test("gradcheck conv2d with a rectangular kernel, pairs of strides and dilation", () => {
+onEveryBackend("gradcheck conv2d with a rectangular kernel, pairs of strides and dilation", () => {
   gradcheck((x, w) => k.conv2d(x, w, { stride: [2, 1], padding: [1, 2], dilation: [1, 2] }), [
     f64([1, 3, 6, 9]),
     f64([2, 3, 3, 2]),
@@ -55,12 +59,12 @@ for (
     ["lpPool2d p=2 sum", (x: k.Tensor) => k.lpPool2d(x, 2, 2, { form: "sum", stride: 1 })],
   ] as const
 ) {
-  Deno.test(`gradcheck ${name}`, () => {
+  onEveryBackend(`gradcheck ${name}`, () => {
     gradcheck(pool, [f64([2, 3, 6, 5])]);
   });
 }
 
-Deno.test("gradcheck maxPool2d with split ties stays within the subgradient", () => {
+onEveryBackend("gradcheck maxPool2d with split ties stays within the subgradient", () => {
   // Away from ties the split rule is the ordinary gradient; at a tie the central difference of
   // max is itself the even split, so split passes while first does not.
   const tied = k.tensor([[[[1, 1], [0, 0]]]], { dtype: "float64" });

@@ -41,11 +41,11 @@ export function checkSame(op: string, tensors: readonly Tensor[]): void {
       );
     }
     if (t.backend !== first.backend) {
-      throw new TypeError(
-        `${op}: tensors live on backends ${
-          tensors.map((x) => x.backend.name).join(" and ")
-        }: move them to one`,
-      );
+      const names = tensors.map((x) => x.backend.name);
+      const where = names.every((n) => n === names[0])
+        ? `two different ${names[0]} backends (each createWasmBackend() or setBackend() makes one)`
+        : `backends ${names.join(" and ")}`;
+      throw new TypeError(`${op}: tensors live on ${where}: move them to one`);
     }
   }
 }

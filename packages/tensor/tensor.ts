@@ -131,6 +131,25 @@ export class Tensor {
   }
 
   /**
+   * Frees the values' memory now rather than at garbage collection (it matters on backends that
+   * own memory outside JavaScript, such as the WebAssembly one). Reading the tensor afterwards,
+   * or any tensor sharing its values (`detach`, `reshape`), throws.
+   *
+   * @example Usage
+   * ```ts
+   * import { tensor } from "@kiso/tensor";
+   * import assert from "node:assert/strict";
+   *
+   * const t = tensor([1, 2]);
+   * t.dispose();
+   * assert.equal(t.size, 2);
+   * ```
+   */
+  dispose(): void {
+    this.backend.dispose(this.#storage);
+  }
+
+  /**
    * A tensor that shares these values but is cut from the graph: no gradient flows through it.
    *
    * @returns The detached tensor.

@@ -76,7 +76,8 @@ static v128_t tanh_f32x4(v128_t x) {
                                              wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
   big = wasm_v128_or(big, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
   v128_t r = wasm_v128_bitselect(smallResult, big, wasm_f32x4_lt(a, wasm_f32x4_splat(0.625f)));
-  return wasm_v128_bitselect(x, r, wasm_f32x4_ne(x, x));
+  // ±0 and NaN are their own tanh
+  return wasm_v128_bitselect(x, r, wasm_v128_or(wasm_f32x4_ne(x, x), wasm_f32x4_eq(x, wasm_f32x4_splat(0.0f))));
 }
 
 static v128_t sigmoid_f32x4(v128_t x) {

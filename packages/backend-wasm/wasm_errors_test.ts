@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
+import { add, ones, setBackend, tensor, zeros } from "@kiso/tensor";
+import { createCpuBackend } from "@kiso/tensor/cpu";
+
+Deno.test("createWasmBackend() reading a disposed tensor throws a clear error", async () => {
+  setBackend(await createWasmBackend({ threads: 1, blas: "off" }));
+  const t = tensor([1, 2, 3]);
+  t.dispose();
+  assert.throws(() => t.dataSync(), { name: "TypeError", message: /wasm: tensor was disposed/ });
+  assert.throws(() => add(t, t), /wasm: tensor was disposed/);
+  setBackend(createCpuBackend());
+});
+
+Deno.test("createWasmBackend() running out of memory names the allocation", async () => {
+  setBackend(await createWasmBackend({ threads: 1, blas: "off", maxMemory: 64 << 20 }));
+  assert.throws(() => zeros([5000, 5000]), {
+    name: "RangeError",
+    message:
+      /wasm: out of memory allocating a float32 tensor of 25000000 elements \(100000000 bytes\)/,
+  });
+  assert.equal(ones([2]).dataSync().length, 2); // the backend still works
+  setBackend(createCpuBackend());
+});
+
+Deno.test("createWasmBackend() with a BLAS library that does not load says which and why", async () => {
+  await assert.rejects(() => createWasmBackend({ blas: "/nonexistent/libopenblas.so" }), {
+    name: "TypeError",
+    message:
+      /BLAS library "\/nonexistent\/libopenblas.so" did not load: \/nonexistent\/libopenblas.so: /,
+  });
+  const info = wasmBackendInfo(await createWasmBackend({ threads: 1, blas: "off" }));
+  assert.deepEqual(info?.blas, { missing: "turned off" });
+});
+
+Deno.test("createWasmBackend() falls back to cpu with a one-line notice without WebAssembly SIMD", async () => {
+  const validate = WebAssembly.validate;
+  const warn = console.warn;
+  const notices: string[] = [];
+  WebAssembly.validate = () => false;
+  console.warn = (message: string) => notices.push(message);
+  try {
+    assert.equal((await createWasmBackend()).name, "cpu");
+    assert.deepEqual(notices, [
+      "kiso: WebAssembly SIMD is not available here: using the cpu backend",
+    ]);
+    await assert.rejects(
+      () => createWasmBackend({ simd: "relaxed" }),
+      /does not validate relaxed SIMD/,
+    );
+  } finally {
+    WebAssembly.validate = validate;
+    console.warn = warn;
+  }
+});
+
+Deno.test("createWasmBackend() tensors of two backends in one op get a clear error", async () => {
+  const a = await createWasmBackend({ threads: 1, blas: "off" });
+  const b = await createWasmBackend({ threads: 1, blas: "off" });
+  setBackend(a);
+  const x = tensor([1]);
+  setBackend(b);
+  const y = tensor([1]);
+  assert.throws(() => add(x, y), /add: tensors live on two different wasm backends/);
+  setBackend(createCpuBackend());
+  assert.throws(() => add(x, tensor([1])), /add: tensors live on backends wasm and cpu/);
+});
+
+Deno.test("createWasmBackend() rejects a thread count that is not a positive integer", async () => {
+  await assert.rejects(() => createWasmBackend({ threads: 0 }), {
+    name: "RangeError",
+    message: /threads must be a positive integer or "auto": current value is 0/,
+  });
+});

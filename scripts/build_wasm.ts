@@ -10,7 +10,7 @@
 import { join } from "node:path";
 
 const dir = join(import.meta.dirname!, "..", "packages", "backend-wasm");
-const sources = ["gemm.c", "elementwise.c", "reduce.c", "window.c", "lstm.c"].map((f) =>
+const sources = ["gemm.c", "elementwise.c", "reduce.c", "window.c", "lstm.c", "layout.c"].map((f) =>
   join(dir, "csrc", f)
 );
 const clang = Deno.env.get("CLANG") ?? "clang-16";

@@ -222,6 +222,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     () => heap.alloc(WORKER_STACK, "stack") + WORKER_STACK,
   );
   const windowParams = heap.alloc(64, "window parameters");
+  const copyParams = heap.alloc(64, "copy parameters");
   const pool = threads > 1
     ? await ThreadPool.start(threads, module, memory, KERNELS, stacks)
     : undefined;
@@ -586,8 +587,17 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     argReduce: (op, x, layout) => viaCpu(cpu.argReduce(op, onCpu(x), layout)),
     matmul,
     copyStrided(x, layout): Storage {
-      const out = alloc(x.dtype, sizeOf(layout.shape));
-      copyStridedInto(view(own(x)), layout, view(out));
+      const X = own(x);
+      const out = alloc(X.dtype, sizeOf(layout.shape));
+      if (out.size === 0) return out;
+      const { shape, strides } = collapseDims(layout.shape, [stridesOf(layout.shape), layout.strides]);
+      if (shape.length > 8) {
+        copyStridedInto(view(X), layout, view(out));
+        return out;
+      }
+      const e = X.dtype === "float64" ? 8 : 4;
+      new Int32Array(memory.buffer, copyParams, 16).set([...shape, ...new Array(8 - shape.length).fill(0), ...strides[1]]);
+      call(e === 8 ? "copy_strided_64" : "copy_strided_32", [out.ptr, X.ptr + layout.offset * e, shape.length, copyParams, copyParams + 32]);
       return out;
     },
     concat(xs, outer, inners): Storage {

@@ -127,14 +127,7 @@ kiso("Conv2d fwd+bwd 64x1x28x28 8@5x5 pad 2", () => {
   const x = rand([64, 1, 28, 28]);
   return () => backward(sum(conv.forward(x)));
 });
-{
-  const x = tf.randomUniform([64, 28, 28, 1]);
-  const w = tf.variable(tf.randomUniform([5, 5, 1, 8]));
-  const f = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-    tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same"))
-  );
-  peer("Conv2d fwd+bwd 64x1x28x28 8@5x5 pad 2", () => f([x, w]));
-}
+// no tfjs-wasm peer: its wasm backend has no Conv2DBackpropFilter kernel (training a CNN fails)
 
 kiso("LSTM fwd+bwd 64x28x28 hidden 128", () => {
   const lstm = new LSTM(28, 128, { rng: new Rng(3) });

@@ -28,6 +28,18 @@
                          T* dst) {                                                               \
     for (int j = 0; j < nc; j += 2 * W) {                                                        \
       int cols = nc - j < 2 * W ? nc - j : 2 * W;                                                \
+      if (trans) {                                                                               \
+        /* stored [n, k]: read each column's run of k contiguously */                            \
+        for (int c = 0; c < 2 * W; c++) {                                                        \
+          const T* s = b + (long)(j0 + j + c) * ldb + p0;                                        \
+          if (c < cols)                                                                          \
+            for (int p = 0; p < kc; p++) dst[p * 2 * W + c] = s[p];                              \
+          else                                                                                   \
+            for (int p = 0; p < kc; p++) dst[p * 2 * W + c] = 0;                                 \
+        }                                                                                        \
+        dst += kc * 2 * W;                                                                       \
+        continue;                                                                                \
+      }                                                                                          \
       for (int p = 0; p < kc; p++) {                                                             \
         int row = p0 + p;                                                                        \
         if (!trans && cols == 2 * W) {                                                           \

@@ -9,7 +9,7 @@
  * Usage: deno run -A scripts/cpu_train_bench.ts [steps]   (each configuration in its own process)
  */
 import { createWasmBackend } from "@kiso/backend-wasm";
-import { Dense, LSTM, Module, ReLU, Sequential } from "@kiso/layers";
+import type { Module } from "@kiso/layers";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
 import {
@@ -17,45 +17,20 @@ import {
   backward,
   Rng,
   setBackend,
-  type Tensor,
   tensor,
   uniform,
   yieldToEventLoop,
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
-import { lenet } from "../apps/trainer/demos/mnist.ts";
+import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist.ts";
 
 const STEPS = Number(Deno.args[0] ?? 20);
 const RUNS = 5;
 
-class RowReader extends Module {
-  readonly lstm: LSTM;
-  readonly head: Dense;
-  constructor(rng: Rng) {
-    super();
-    this.lstm = this.registerModule("lstm", new LSTM(28, 128, { rng }));
-    this.head = this.registerModule("head", new Dense(128, 10, { rng }));
-  }
-  forward(x: Tensor): Tensor {
-    return this.head.forward(this.lstm.forward(x));
-  }
-}
-
 const WORKLOADS: Record<string, { batch: number; shape: number[]; model: (rng: Rng) => Module }> = {
-  mlp: {
-    batch: 128,
-    shape: [784],
-    model: (rng) =>
-      new Sequential(
-        new Dense(784, 256, { rng }),
-        new ReLU(),
-        new Dense(256, 128, { rng }),
-        new ReLU(),
-        new Dense(128, 10, { rng }),
-      ),
-  },
+  mlp: { batch: 128, shape: [784], model: mlp },
   cnn: { batch: 64, shape: [1, 28, 28], model: lenet },
-  lstm: { batch: 64, shape: [28, 28], model: (rng) => new RowReader(rng) },
+  lstm: { batch: 64, shape: [28, 28], model: (rng) => new RowReader(rng, 128) },
 };
 
 async function kisoRates(backend: Backend): Promise<Record<string, number>> {

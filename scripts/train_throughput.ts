@@ -7,11 +7,11 @@
  * Usage: deno run -A scripts/train_throughput.ts [batches]
  */
 import { softmaxCrossEntropy } from "@kiso/losses";
-import { Dense, LSTM, type Module, ReLU, Sequential } from "@kiso/layers";
+import { Dense, LSTM, type Module, Sequential } from "@kiso/layers";
 import { Adam } from "@kiso/optimizers";
 import { backward, Rng, type Tensor, tensor, uniform } from "@kiso/tensor";
 import { tf } from "../benches/tfjs.ts";
-import { lenet } from "../apps/trainer/demos/mnist.ts";
+import { lenet, mlp } from "../apps/trainer/demos/mnist.ts";
 
 const BATCHES = Number(Deno.args[0] ?? 30);
 const BATCH = 64;
@@ -85,16 +85,7 @@ const tfRnn = tf.sequential({
 const rows: [string, number, number][] = [
   [
     "MLP 784-256-128-10",
-    kisoRate(
-      new Sequential(
-        new Dense(784, 256, { rng }),
-        new ReLU(),
-        new Dense(256, 128, { rng }),
-        new ReLU(),
-        new Dense(128, 10, { rng }),
-      ),
-      mlpX,
-    ),
+    kisoRate(mlp(rng), mlpX),
     tfjsRate(tfMlp, asTf(mlpX, [BATCH, 784])),
   ],
   ["LeNet-like CNN", kisoRate(lenet(rng), cnnX), tfjsRate(tfCnn, asTf(cnnX, [BATCH, 28, 28, 1]))],

@@ -6,7 +6,7 @@
  * Usage: deno run -A scripts/wasm_memory.ts [epochs]
  */
 import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
-import { Dense, ReLU, Sequential } from "@kiso/layers";
+import { mlp } from "../apps/trainer/demos/mnist.ts";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
 import { backward, Rng, setBackend, slice, tensor, uniform, yieldToEventLoop } from "@kiso/tensor";
@@ -17,13 +17,7 @@ setBackend(backend);
 const rng = new Rng(0);
 const x = uniform([2048, 784], { rng });
 const y = tensor(Int32Array.from({ length: 2048 }, (_, i) => i % 10));
-const model = new Sequential(
-  new Dense(784, 256, { rng }),
-  new ReLU(),
-  new Dense(256, 128, { rng }),
-  new ReLU(),
-  new Dense(128, 10, { rng }),
-);
+const model = mlp(rng);
 const opt = new SGD(model.parameters(), { lr: 0.01 });
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 for (let epoch = 1; epoch <= EPOCHS; epoch++) {

@@ -590,14 +590,27 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       const X = own(x);
       const out = alloc(X.dtype, sizeOf(layout.shape));
       if (out.size === 0) return out;
-      const { shape, strides } = collapseDims(layout.shape, [stridesOf(layout.shape), layout.strides]);
+      const { shape, strides } = collapseDims(layout.shape, [
+        stridesOf(layout.shape),
+        layout.strides,
+      ]);
       if (shape.length > 8) {
         copyStridedInto(view(X), layout, view(out));
         return out;
       }
       const e = X.dtype === "float64" ? 8 : 4;
-      new Int32Array(memory.buffer, copyParams, 16).set([...shape, ...new Array(8 - shape.length).fill(0), ...strides[1]]);
-      call(e === 8 ? "copy_strided_64" : "copy_strided_32", [out.ptr, X.ptr + layout.offset * e, shape.length, copyParams, copyParams + 32]);
+      new Int32Array(memory.buffer, copyParams, 16).set([
+        ...shape,
+        ...new Array(8 - shape.length).fill(0),
+        ...strides[1],
+      ]);
+      call(e === 8 ? "copy_strided_64" : "copy_strided_32", [
+        out.ptr,
+        X.ptr + layout.offset * e,
+        shape.length,
+        copyParams,
+        copyParams + 32,
+      ]);
       return out;
     },
     concat(xs, outer, inners): Storage {

@@ -142,37 +142,24 @@ function cases(): Case[] {
         add("unary", `${op} ${size}`, dtype, [x], (b, put) => b.unary(op, put(x)));
       }
     }
+    const specialValues = [
+      0,
+      -0,
+      Infinity,
+      -Infinity,
+      NaN,
+      1e-30,
+      -1e-30,
+      88,
+      -88,
+      0.5,
+      1.5,
+      2.5,
+      -0.5,
+    ];
     const special = dtype === "float64"
-      ? new Float64Array([
-        0,
-        -0,
-        Infinity,
-        -Infinity,
-        NaN,
-        1e-30,
-        -1e-30,
-        88,
-        -88,
-        0.5,
-        1.5,
-        2.5,
-        -0.5,
-      ])
-      : new Float32Array([
-        0,
-        -0,
-        Infinity,
-        -Infinity,
-        NaN,
-        1e-30,
-        -1e-30,
-        88,
-        -88,
-        0.5,
-        1.5,
-        2.5,
-        -0.5,
-      ]);
+      ? Float64Array.from(specialValues)
+      : Float32Array.from(specialValues);
     for (
       const op of [
         "neg",

@@ -5,20 +5,23 @@ import type { Demo, DemoResult } from "../lib/demo.ts";
 import { trainClassifier } from "../lib/classify.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
 
+/** The 784-256-128-10 MLP with ReLU. */
+export function mlp(rng: Rng): Sequential {
+  return new Sequential(
+    new Dense(784, 256, { rng }),
+    new ReLU(),
+    new Dense(256, 128, { rng }),
+    new ReLU(),
+    new Dense(128, 10, { rng }),
+  );
+}
+
 export const mnistMlp: Demo = {
   name: "mnist-mlp",
   description: "784-256-128-10 MLP on 10,000 MNIST digits (8,000/2,000 split)",
   defaults: { epochs: 10, batchSize: 32, lr: 0.001, optimizer: "adam" },
   run(ctx): Promise<DemoResult> {
-    const { rng } = ctx;
-    const model = new Sequential(
-      new Dense(784, 256, { rng }),
-      new ReLU(),
-      new Dense(256, 128, { rng }),
-      new ReLU(),
-      new Dense(128, 10, { rng }),
-    );
-    return trainClassifier(ctx, { model, ...mnistSplit(ctx.options) });
+    return trainClassifier(ctx, { model: mlp(ctx.rng), ...mnistSplit(ctx.options) });
   },
 };
 
@@ -53,13 +56,13 @@ export const mnistCnn: Demo = {
 };
 
 /** Reads each image row by row with an LSTM and classifies its last state (many-to-one). */
-class RowReader extends Module {
+export class RowReader extends Module {
   readonly lstm: LSTM;
   readonly head: Dense;
-  constructor(rng: Rng) {
+  constructor(rng: Rng, hidden = 64) {
     super();
-    this.lstm = this.registerModule("lstm", new LSTM(28, 64, { rng }));
-    this.head = this.registerModule("head", new Dense(64, 10, { rng }));
+    this.lstm = this.registerModule("lstm", new LSTM(28, hidden, { rng }));
+    this.head = this.registerModule("head", new Dense(hidden, 10, { rng }));
   }
   forward(x: Tensor): Tensor {
     return this.head.forward(this.lstm.forward(x));

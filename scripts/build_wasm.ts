@@ -10,9 +10,15 @@
 import { join } from "node:path";
 
 const dir = join(import.meta.dirname!, "..", "packages", "backend-wasm");
-const sources = ["gemm.c", "elementwise.c", "reduce.c", "window.c", "lstm.c", "layout.c"].map((f) =>
-  join(dir, "csrc", f)
-);
+const sources = [
+  "gemm.c",
+  "elementwise.c",
+  "reduce.c",
+  "window.c",
+  "lstm.c",
+  "layout.c",
+  "optimizer.c",
+].map((f) => join(dir, "csrc", f));
 const clang = Deno.env.get("CLANG") ?? "clang-16";
 
 async function build(relaxed: boolean): Promise<string> {

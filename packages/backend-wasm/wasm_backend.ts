@@ -110,6 +110,7 @@ const KERNELS = [
   "pool_double",
   "lstm_cell_float",
   "lstm_cell_backward_float",
+  "adam_step_float",
 ] as const;
 
 /** Below this many multiply-adds a product stays on one thread (a hand-off costs microseconds). */
@@ -223,6 +224,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   );
   const windowParams = heap.alloc(64, "window parameters");
   const copyParams = heap.alloc(64, "copy parameters");
+  const adamParams = heap.alloc(64, "Adam constants");
   const pool = threads > 1
     ? await ThreadPool.start(threads, module, memory, KERNELS, stacks)
     : undefined;
@@ -543,6 +545,32 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         ) => ["lstm_cell_float", [G.ptr, own(c).ptr, hc.ptr, saved.ptr, L.hidden, b0, b1]]),
       );
       return [hc, saved];
+    },
+    adamStep(p, g, m, v, k): [Storage, Storage, Storage] {
+      const P = own(p);
+      if (P.dtype !== "float32") {
+        const [p2, m2, v2] = cpu.adamStep!(onCpu(p), onCpu(g), onCpu(m), onCpu(v), k);
+        return [viaCpu(p2), viaCpu(m2), viaCpu(v2)];
+      }
+      const [p2, m2, v2] = [
+        alloc("float32", P.size),
+        alloc("float32", P.size),
+        alloc("float32", P.size),
+      ];
+      new Float32Array(memory.buffer, adamParams, 8).set([
+        k.beta1,
+        k.oneMinusBeta1,
+        k.beta2,
+        k.oneMinusBeta2,
+        k.mCorrection,
+        k.vCorrection,
+        k.eps,
+        k.lr,
+      ]);
+      const args = [P.ptr, own(g).ptr, own(m).ptr, own(v).ptr, p2.ptr, m2.ptr, v2.ptr, adamParams];
+      const parts = P.size < PARALLEL_ELEMENTS ? 1 : threads;
+      parallel(split(P.size, 4, parts).map(([i0, i1]) => ["adam_step_float", [...args, i0, i1]]));
+      return [p2, m2, v2];
     },
     lstmCellBackward(saved, c, grad, L): [Storage, Storage] {
       const S = own(saved);

@@ -183,6 +183,30 @@ export interface LstmCellLayout {
 }
 
 /**
+ * One Adam step's constants, each already rounded to the parameters' dtype as the composed ops
+ * would round them: `m′ = m·beta1 + g·oneMinusBeta1`, `v′ = v·beta2 + g²·oneMinusBeta2`,
+ * `p′ = p − (m′/mCorrection) / (√(v′/vCorrection) + eps) · lr`.
+ */
+export interface AdamStepLayout {
+  /** β₁. */
+  readonly beta1: number;
+  /** 1 − β₁. */
+  readonly oneMinusBeta1: number;
+  /** β₂. */
+  readonly beta2: number;
+  /** 1 − β₂. */
+  readonly oneMinusBeta2: number;
+  /** 1 − β₁ᵗ. */
+  readonly mCorrection: number;
+  /** 1 − β₂ᵗ. */
+  readonly vCorrection: number;
+  /** ε. */
+  readonly eps: number;
+  /** The learning rate. */
+  readonly lr: number;
+}
+
+/**
  * The kernels a backend provides. Every kernel returns a new storage and never changes its
  * inputs. Kernels trust their layouts: the ops above check shapes and dtypes first.
  */
@@ -264,4 +288,16 @@ export interface Backend {
     grad: Storage,
     layout: LstmCellLayout,
   ): [Storage, Storage];
+  /**
+   * One fused Adam step over a parameter (optional; the cpu backend has the reference): the new
+   * parameter, first and second moments, each rounded after every operation exactly as the
+   * composed element-wise ops round, so both paths give the same bits.
+   */
+  adamStep?(
+    param: Storage,
+    grad: Storage,
+    m: Storage,
+    v: Storage,
+    layout: AdamStepLayout,
+  ): [Storage, Storage, Storage];
 }

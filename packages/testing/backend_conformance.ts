@@ -41,7 +41,7 @@ interface Case {
 }
 
 /** The optional fused kernels: backends without them skip their cases. */
-const OPTIONAL = new Set(["lstmCell", "lstmCellBackward"]);
+const OPTIONAL = new Set(["lstmCell", "lstmCellBackward", "adamStep"]);
 
 function values(
   rng: Rng,
@@ -438,6 +438,36 @@ function cases(): Case[] {
       }
     }
   }
+  for (const dtype of FLOATS) {
+    const r = dtype === "float32" ? Math.fround : (x: number): number => x;
+    const k = {
+      beta1: r(0.9),
+      oneMinusBeta1: r(0.1),
+      beta2: r(0.999),
+      oneMinusBeta2: r(1 - 0.999),
+      mCorrection: r(1 - 0.9 ** 3),
+      vCorrection: r(1 - 0.999 ** 3),
+      eps: r(1e-8),
+      lr: r(0.01),
+    };
+    for (const size of [1, 7, 1000, 300000]) {
+      const [p, g, m] = [
+        values(rng, dtype, size),
+        values(rng, dtype, size),
+        values(rng, dtype, size),
+      ];
+      const v = values(rng, dtype, size, "positive");
+      for (const [index, name] of ["parameter", "first moment", "second moment"].entries()) {
+        add(
+          "adamStep",
+          `${size} ${name}`,
+          dtype,
+          [p, g, m, v],
+          (b, put) => b.adamStep!(put(p), put(g), put(m), put(v), k)[index],
+        );
+      }
+    }
+  }
   return all;
 }
 
@@ -447,8 +477,8 @@ function cases(): Case[] {
  * inputs and awkward shapes (size 1, odd sizes, zero sizes, broadcasting, transposes, strides,
  * padding, dilation, ties, NaN), and the results must agree within float32 tolerances (float64:
  * 1e-9 relative; int32 exactly; float32 matmul also allows 4e-6·k absolute for sums of k
- * products of values in ±2). Optional fused kernels (`lstmCell`, `lstmCellBackward`) are
- * checked where the backend has them. One test per kernel, one step per case.
+ * products of values in ±2). Optional fused kernels (`lstmCell`, `lstmCellBackward`,
+ * `adamStep`) are checked where the backend has them. One test per kernel, one step per case.
  *
  * @param name The backend's name in the test names.
  * @param createBackend Makes the backend under test (called once).

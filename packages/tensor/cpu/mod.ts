@@ -38,6 +38,7 @@ import {
 } from "./window.ts";
 import { arrayOf, CpuStorage } from "./storage.ts";
 import { lstmCellBackwardKernel, lstmCellKernel } from "./lstm_cell.ts";
+import { adamStepKernel } from "./adam_step.ts";
 
 export { CpuStorage } from "./storage.ts";
 export { concatInto, copyStridedInto, padInto } from "./layout.ts";
@@ -98,6 +99,10 @@ export function createCpuBackend(): Backend {
     lstmCell(gates, c, layout): [Storage, Storage] {
       const [hc, saved] = lstmCellKernel(arrayOf(gates), arrayOf(c), layout);
       return [wrap(hc), wrap(saved)];
+    },
+    adamStep(p, g, m, v, layout): [Storage, Storage, Storage] {
+      const [p2, m2, v2] = adamStepKernel(arrayOf(p), arrayOf(g), arrayOf(m), arrayOf(v), layout);
+      return [wrap(p2), wrap(m2), wrap(v2)];
     },
     lstmCellBackward(saved, c, grad, layout): [Storage, Storage] {
       const [dz, dc] = lstmCellBackwardKernel(arrayOf(saved), arrayOf(c), arrayOf(grad), layout);

@@ -18,7 +18,7 @@ static v128_t sign_f32x4(v128_t x) {
 enum {
   U_NEG = 0, U_EXP = 1, U_LOG = 2, U_SQRT = 3, U_ABS = 4, U_SIGN = 5, U_TANH = 8,
   U_SQUARE = 9, U_RECIPROCAL = 10, U_SIGMOID = 11, U_RELU = 12, U_STEP = 13, U_FLOOR = 17,
-  U_CEIL = 18, U_ROUND = 19
+  U_CEIL = 18, U_ROUND = 19, U_ERF = 20
 };
 
 static v128_t unary_f32x4(int op, v128_t v) {
@@ -38,6 +38,7 @@ static v128_t unary_f32x4(int op, v128_t v) {
     case U_STEP: return wasm_v128_and(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
     case U_FLOOR: return wasm_f32x4_floor(v);
     case U_CEIL: return wasm_f32x4_ceil(v);
+    case U_ERF: return erf_f32x4(v);
     default: return wasm_f32x4_nearest(v);  // U_ROUND: half to even
   }
 }
@@ -60,7 +61,7 @@ static v128_t unary_f64x2(int op, v128_t v) {
 // Whether op runs here for float32 (1) or float64 (2): a bit mask per dtype for the caller.
 int EXPORT(unary_supported)(int op, int f64) {
   switch (op) {
-    case U_EXP: case U_LOG: case U_TANH: case U_SIGMOID: case U_SIGN: return !f64;
+    case U_EXP: case U_LOG: case U_TANH: case U_SIGMOID: case U_SIGN: case U_ERF: return !f64;
     case U_NEG: case U_SQRT: case U_ABS: case U_SQUARE: case U_RECIPROCAL: case U_RELU:
     case U_STEP: case U_FLOOR: case U_CEIL: case U_ROUND: return 1;
     default: return 0;

@@ -55,7 +55,7 @@ for threads in thread_counts:
             loss_fn(model(x), y).backward()
             opt.step()
 
-        for _ in range(3):
+        for _ in range(20):
             step()
         samples = []
         for _ in range(runs):

@@ -4,7 +4,7 @@
  * trained with plain SGD on synthetic data, on kiso's cpu backend, the wasm backend with 1 and 2
  * threads, the wasm backend with native BLAS, and PyTorch with 1 and 2 threads where
  * `/usr/bin/python3` has torch. Each figure is the median samples/s of 5 runs of STEPS steps
- * after 3 warm-up steps. Prints a Markdown table and the CPU model.
+ * after 20 warm-up steps. Prints a Markdown table and the CPU model.
  *
  * Usage: deno run -A scripts/cpu_train_bench.ts [steps]   (each configuration in its own process)
  */
@@ -24,8 +24,9 @@ import {
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist.ts";
 
-const STEPS = Number(Deno.args[0] ?? 20);
+const STEPS = Number(Deno.args[0] ?? 50);
 const RUNS = 5;
+const WARMUP = 20;
 
 const WORKLOADS: Record<string, { batch: number; shape: number[]; model: (rng: Rng) => Module }> = {
   mlp: { batch: 128, shape: [784], model: mlp },
@@ -48,7 +49,7 @@ async function kisoRates(backend: Backend): Promise<Record<string, number>> {
       opt.step();
       await yieldToEventLoop();
     };
-    for (let i = 0; i < 3; i++) await step();
+    for (let i = 0; i < WARMUP; i++) await step();
     const samples: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       const t0 = performance.now();

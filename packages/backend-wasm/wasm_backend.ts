@@ -297,8 +297,30 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   /** Runs a cpu kernel on views of the memory and copies its result in. */
   const viaCpu = (result: Storage): WasmStorage => upload((result as CpuStorage).data);
   const onCpu = (x: Storage): CpuStorage => new CpuStorage(view(own(x)));
-  const call = (name: string, args: readonly number[]): void => {
-    (ex[name] as (...a: number[]) => void)(...args);
+  const call = (name: string, a: readonly number[]): void => {
+    // a fixed argument list (extra ones are ignored): spreading arrays into calls deoptimizes
+    (ex[name] as (...a: number[]) => void)(
+      a[0],
+      a[1],
+      a[2],
+      a[3],
+      a[4],
+      a[5],
+      a[6],
+      a[7],
+      a[8],
+      a[9],
+      a[10],
+      a[11],
+      a[12],
+      a[13],
+      a[14],
+      a[15],
+      a[16],
+      a[17],
+      a[18],
+      a[19],
+    );
   };
   const parallel = (calls: readonly Call[]): void => {
     if (pool === undefined || calls.length === 1) {

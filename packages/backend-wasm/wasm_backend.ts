@@ -23,7 +23,7 @@ import { RELAXED_WASM, SIMD128_WASM } from "./_kernels_wasm.ts";
 import { Heap } from "./_heap.ts";
 import { type Call, ThreadPool } from "./_threads.ts";
 import { type Blas, openBlas } from "./_blas.ts";
-import { collectGarbage } from "./_collect.ts";
+import { Storages, type WasmStorage } from "./_storage.ts";
 
 /** Options of {@linkcode createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -69,30 +69,6 @@ export interface WasmBackendInfo {
   readonly bytesInUse: number;
   /** The memory's size in bytes now. */
   readonly bytesReserved: number;
-}
-
-/** A block of the shared memory, freed once. */
-interface Block {
-  readonly ptr: number;
-  readonly bytes: number;
-  freed: boolean;
-}
-
-/** The WebAssembly backend's storage: a block of the shared memory. */
-class WasmStorage implements Storage {
-  readonly dtype: DType;
-  readonly size: number;
-  readonly block: Block;
-
-  constructor(dtype: DType, size: number, block: Block) {
-    this.dtype = dtype;
-    this.size = size;
-    this.block = block;
-  }
-
-  get ptr(): number {
-    return this.block.ptr;
-  }
 }
 
 const KERNELS = [
@@ -236,64 +212,11 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     throw new TypeError(`createWasmBackend: BLAS library "${blasOption}" did not load: ${blas}`);
   }
 
-  // Blocks return to the heap when their storage is disposed or finalized. The garbage collector
-  // does not see the WebAssembly memory, so when it has grown well past its level after the last
-  // collection, ask V8 for one.
-  let settled = 0;
-  let pending = false;
-  const release = (block: Block): void => {
-    pending = false;
-    if (block.freed) return;
-    block.freed = true;
-    heap.free(block.ptr, block.bytes);
-    settled = Math.min(settled, heap.inUse);
-  };
-  const finalizers = new FinalizationRegistry<Block>(release);
-  const pressure = (): void => {
-    if (heap.inUse > 2 * settled + (256 << 20)) {
-      collectGarbage();
-      settled = heap.inUse;
-      pending = true;
-    }
-  };
-
-  const alloc = (dtype: DType, size: number): WasmStorage => {
-    const bytes = Math.max(size, 1) * (dtype === "float64" ? 8 : 4);
-    pressure();
-    const block = {
-      ptr: heap.alloc(bytes, `a ${dtype} tensor of ${size} elements`),
-      bytes,
-      freed: false,
-    };
-    const s = new WasmStorage(dtype, size, block);
-    finalizers.register(s, block, s);
-    return s;
-  };
-  const own = (x: Storage): WasmStorage => {
-    if (!(x instanceof WasmStorage)) {
-      throw new TypeError(
-        "wasm: storage belongs to another backend: move the tensor to wasm first",
-      );
-    }
-    if (x.block.freed) throw new TypeError("wasm: tensor was disposed: its values are gone");
-    return x;
-  };
-  const view = (x: WasmStorage): DataArray => {
-    const buffer = memory.buffer;
-    if (x.dtype === "float64") return new Float64Array(buffer, x.ptr, x.size);
-    if (x.dtype === "int32") return new Int32Array(buffer, x.ptr, x.size);
-    return new Float32Array(buffer, x.ptr, x.size);
-  };
-  const upload = (data: DataArray): WasmStorage => {
-    const dtype: DType = data instanceof Float64Array
-      ? "float64"
-      : data instanceof Int32Array
-      ? "int32"
-      : "float32";
-    const s = alloc(dtype, data.length);
-    view(s).set(data);
-    return s;
-  };
+  const storages = new Storages(heap);
+  const alloc = (dtype: DType, size: number): WasmStorage => storages.alloc(dtype, size);
+  const own = (x: Storage): WasmStorage => storages.own(x);
+  const view = (x: WasmStorage): DataArray => storages.view(x);
+  const upload = (data: DataArray): WasmStorage => storages.upload(data);
   /** Runs a cpu kernel on views of the memory and copies its result in. */
   const viaCpu = (result: Storage): WasmStorage => upload((result as CpuStorage).data);
   const onCpu = (x: Storage): CpuStorage => new CpuStorage(view(own(x)));
@@ -551,7 +474,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     upload,
     read: (x) => Promise.resolve(view(own(x)).slice()),
     readSync: (x) => view(own(x)).slice(),
-    releasePending: () => pending,
+    releasePending: () => storages.releasePending,
     lstmCell(gates, c, L): [Storage, Storage] {
       const G = own(gates);
       if (G.dtype !== "float32") {
@@ -619,11 +542,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       );
       return [dz, dc];
     },
-    dispose(x: Storage): void {
-      const s = own(x);
-      finalizers.unregister(s);
-      release(s.block);
-    },
+    dispose: (x) => storages.dispose(x),
     fill(dtype, size, value): Storage {
       const s = alloc(dtype, size);
       view(s).fill(value);

@@ -1,0 +1,119 @@
+/**
+ * Tensors' storages in the shared WebAssembly memory: allocation, views, and freeing by
+ * `dispose` or by finalizers. The garbage collector does not see this memory, so when the heap
+ * has grown well past its size after the last collection, V8 is asked for one, and
+ * `releasePending` tells `yieldToEventLoop` to wait for the timer turn where Deno runs the
+ * finalizers that free the dead tensors' blocks.
+ */
+import type { DataArray, DType, Storage } from "@kiso/tensor";
+import { collectGarbage } from "./_collect.ts";
+import type { Heap } from "./_heap.ts";
+
+/** A block of the shared memory, freed once. */
+interface Block {
+  readonly ptr: number;
+  readonly bytes: number;
+  freed: boolean;
+}
+
+/** The WebAssembly backend's storage: a block of the shared memory. */
+export class WasmStorage implements Storage {
+  readonly dtype: DType;
+  readonly size: number;
+  readonly block: Block;
+
+  constructor(dtype: DType, size: number, block: Block) {
+    this.dtype = dtype;
+    this.size = size;
+    this.block = block;
+  }
+
+  /** The block's byte offset in the memory. */
+  get ptr(): number {
+    return this.block.ptr;
+  }
+}
+
+/** Growth past twice the heap's size after the last collection, plus this, asks for another. */
+const COLLECT_SLACK = 256 << 20;
+
+/** The storages of one backend. */
+export class Storages {
+  readonly heap: Heap;
+  #settled = 0;
+  #pending = false;
+  #finalizers = new FinalizationRegistry<Block>((block) => this.#release(block));
+
+  constructor(heap: Heap) {
+    this.heap = heap;
+  }
+
+  /** Whether a collection was asked for and its finalizers have not run yet. */
+  get releasePending(): boolean {
+    return this.#pending;
+  }
+
+  /** A new storage of `size` elements (contents undefined). */
+  alloc(dtype: DType, size: number): WasmStorage {
+    const bytes = Math.max(size, 1) * (dtype === "float64" ? 8 : 4);
+    if (this.heap.inUse > 2 * this.#settled + COLLECT_SLACK) {
+      collectGarbage();
+      this.#settled = this.heap.inUse;
+      this.#pending = true;
+    }
+    const block = {
+      ptr: this.heap.alloc(bytes, `a ${dtype} tensor of ${size} elements`),
+      bytes,
+      freed: false,
+    };
+    const s = new WasmStorage(dtype, size, block);
+    this.#finalizers.register(s, block, s);
+    return s;
+  }
+
+  /** The storage as this backend's, checking that it is and that it was not disposed. */
+  own(x: Storage): WasmStorage {
+    if (!(x instanceof WasmStorage)) {
+      throw new TypeError(
+        "wasm: storage belongs to another backend: move the tensor to wasm first",
+      );
+    }
+    if (x.block.freed) throw new TypeError("wasm: tensor was disposed: its values are gone");
+    return x;
+  }
+
+  /** A typed array over the storage's block (no copy). */
+  view(x: WasmStorage): DataArray {
+    const buffer = this.heap.memory.buffer;
+    if (x.dtype === "float64") return new Float64Array(buffer, x.ptr, x.size);
+    if (x.dtype === "int32") return new Int32Array(buffer, x.ptr, x.size);
+    return new Float32Array(buffer, x.ptr, x.size);
+  }
+
+  /** A new storage holding a copy of `data`. */
+  upload(data: DataArray): WasmStorage {
+    const dtype: DType = data instanceof Float64Array
+      ? "float64"
+      : data instanceof Int32Array
+      ? "int32"
+      : "float32";
+    const s = this.alloc(dtype, data.length);
+    this.view(s).set(data);
+    return s;
+  }
+
+  /** Frees a storage now. */
+  dispose(x: Storage): void {
+    const s = this.own(x);
+    this.#finalizers.unregister(s);
+    this.#release(s.block);
+  }
+
+  #release(block: Block): void {
+    this.#pending = false;
+    if (block.freed) return;
+    block.freed = true;
+    this.heap.free(block.ptr, block.bytes);
+    this.#settled = Math.min(this.#settled, this.heap.inUse);
+  }
+}

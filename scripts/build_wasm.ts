@@ -18,6 +18,7 @@ const sources = [
   "lstm.c",
   "layout.c",
   "optimizer.c",
+  "softmax.c",
 ].map((f) => join(dir, "csrc", f));
 const clang = Deno.env.get("CLANG") ?? "clang-16";
 

@@ -1,17 +1,20 @@
 /**
- * The fused Adam step gives what the composed ops give, bit for bit, on cpu and on wasm (the LSTM
+ * The fused Adam step gives what the composed ops give, bit for bit, on cpu and on wasm, and so
+ * does the cpu's fused softmax-cross-entropy (the LSTM
  * cell, which cannot round as its composed ops do, is checked within tolerance by
  * packages/tensor/ops/lstm_cell_test.ts and the backend conformance suite).
  */
 import assert from "node:assert/strict";
 import { createWasmBackend } from "@kiso/backend-wasm";
+import { softmaxCrossEntropy } from "@kiso/losses";
 import { Adam, AdamW } from "@kiso/optimizers";
-import { type Backend, Rng, setBackend, tensor, uniform } from "@kiso/tensor";
+import { type Backend, backward, Rng, setBackend, tensor, uniform } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 
 /** A backend without the optional kernels, so ops take their composed path. */
 function composedOnly(): Backend {
-  const { adamStep: _a, lstmCell: _l, lstmCellBackward: _b, ...rest } = createCpuBackend();
+  const { adamStep: _a, lstmCell: _l, lstmCellBackward: _b, softmaxCrossEntropy: _s, ...rest } =
+    createCpuBackend();
   return rest;
 }
 
@@ -49,4 +52,41 @@ for (const dtype of ["float32", "float64"] as const) {
       }
     });
   }
+}
+
+/** Loss and gradient of softmax-cross-entropy on `backend`, as bits, for class and soft targets. */
+function crossEntropyRun(backend: Backend, dtype: "float32" | "float64"): number[] {
+  setBackend(backend);
+  const rng = new Rng(9);
+  const bits = (values: ArrayLike<number>): number[] =>
+    Array.from(
+      dtype === "float32"
+        ? new Uint32Array(Float32Array.from(values).buffer)
+        : new BigUint64Array(Float64Array.from(values).buffer),
+      Number,
+    );
+  const out: number[] = [];
+  for (const soft of [false, true]) {
+    const u = tensor(uniform([64, 100], { low: -30, high: 30, rng, dtype }).dataSync(), {
+      shape: [64, 100],
+      requiresGrad: true,
+    });
+    const target = soft
+      ? uniform([64, 100], { rng, dtype })
+      : tensor(Int32Array.from({ length: 64 }, (_, i) => (i * 37) % 100));
+    const loss = softmaxCrossEntropy(u, target);
+    backward(loss);
+    out.push(...bits(loss.dataSync()), ...bits(u.grad!.dataSync()));
+  }
+  setBackend(createCpuBackend());
+  return out;
+}
+
+for (const dtype of ["float32", "float64"] as const) {
+  Deno.test(`softmaxCrossEntropy ${dtype}: the fused cpu kernel equals the composed ops bit for bit`, () => {
+    assert.deepEqual(
+      crossEntropyRun(createCpuBackend(), dtype),
+      crossEntropyRun(composedOnly(), dtype),
+    );
+  });
 }

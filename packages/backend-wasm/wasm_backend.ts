@@ -87,6 +87,7 @@ const KERNELS = [
   "lstm_cell_float",
   "lstm_cell_backward_float",
   "adam_step_float",
+  "softmax_cross_entropy_float",
 ] as const;
 
 /** Below this many multiply-adds a product stays on one thread (a hand-off costs microseconds). */
@@ -490,6 +491,23 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         ) => ["lstm_cell_float", [G.ptr, own(c).ptr, hc.ptr, saved.ptr, L.hidden, b0, b1]]),
       );
       return [hc, saved];
+    },
+    softmaxCrossEntropy(logits, targets, L): [Storage, Storage] {
+      const U = own(logits);
+      if (U.dtype !== "float32") {
+        const [loss, p] = cpu.softmaxCrossEntropy!(onCpu(logits), onCpu(targets), L);
+        return [viaCpu(loss), viaCpu(p)];
+      }
+      const loss = alloc("float32", L.rows);
+      const p = alloc("float32", L.rows * L.classes);
+      const args = [U.ptr, own(targets).ptr, loss.ptr, p.ptr, L.classes];
+      const parts = U.size < PARALLEL_ELEMENTS ? 1 : threads;
+      parallel(
+        split(L.rows, 1, parts).map((
+          [r0, r1],
+        ) => ["softmax_cross_entropy_float", [...args, r0, r1]]),
+      );
+      return [loss, p];
     },
     adamStep(p, g, m, v, k): [Storage, Storage, Storage] {
       const P = own(p);

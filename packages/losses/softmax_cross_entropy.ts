@@ -7,7 +7,7 @@ import {
   recordOp,
   sub,
   sum,
-  type Tensor,
+  Tensor,
   unsqueeze,
 } from "@kiso/tensor";
 import { classTargets } from "./_check.ts";
@@ -46,6 +46,18 @@ export function softmaxCrossEntropy(
   const reduction = options.reduction ?? "mean";
   const mass = sum(t, { axis: -1, keepDims: true });
   const [loss, probabilities] = noGrad(() => {
+    const backend = logits.backend;
+    if (backend.softmaxCrossEntropy !== undefined && logits.rank >= 1) {
+      // one fused kernel; it rounds as the composed ops below do, so both give the same bits
+      const classes = logits.shape[logits.rank - 1];
+      const rows = classes === 0 ? 0 : logits.size / classes;
+      const [perRow, p] = backend.softmaxCrossEntropy(logits.storage, t.storage, { rows, classes });
+      const perSample = new Tensor(backend, perRow, logits.shape.slice(0, -1));
+      return [
+        reduceLoss(perSample, reduction),
+        new Tensor(backend, p, logits.shape.slice()),
+      ] as const;
+    }
     const lse = logSumExp(logits, { axis: -1, keepDims: true });
     const perSample = sub(sum(mul(lse, mass), { axis: -1 }), sum(mul(t, logits), { axis: -1 }));
     return [reduceLoss(perSample, reduction), exp(sub(logits, lse))] as const;

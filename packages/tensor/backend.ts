@@ -182,6 +182,14 @@ export interface LstmCellLayout {
   readonly hidden: number;
 }
 
+/** Sizes of a fused softmax-cross-entropy: `rows` samples of `classes` scores each. */
+export interface SoftmaxCrossEntropyLayout {
+  /** Samples. */
+  readonly rows: number;
+  /** Classes (the last axis). */
+  readonly classes: number;
+}
+
 /**
  * One Adam step's constants, each already rounded to the parameters' dtype as the composed ops
  * would round them: `m′ = m·beta1 + g·oneMinusBeta1`, `v′ = v·beta2 + g²·oneMinusBeta2`,
@@ -287,6 +295,16 @@ export interface Backend {
     c: Storage,
     grad: Storage,
     layout: LstmCellLayout,
+  ): [Storage, Storage];
+  /**
+   * Fused softmax-cross-entropy forward (optional; the cpu backend has the reference): from the
+   * scores and dense targets `[rows, classes]`, each row's loss `lse(u)·Σt − Σ t·u` (`[rows]`) and
+   * the probabilities `softmax(u)` (`[rows, classes]`), rounded as the composed ops round.
+   */
+  softmaxCrossEntropy?(
+    logits: Storage,
+    targets: Storage,
+    layout: SoftmaxCrossEntropyLayout,
   ): [Storage, Storage];
   /**
    * One fused Adam step over a parameter (optional; the cpu backend has the reference): the new

@@ -41,7 +41,7 @@ interface Case {
 }
 
 /** The optional fused kernels: backends without them skip their cases. */
-const OPTIONAL = new Set(["lstmCell", "lstmCellBackward", "adamStep"]);
+const OPTIONAL = new Set(["lstmCell", "lstmCellBackward", "adamStep", "softmaxCrossEntropy"]);
 
 function values(
   rng: Rng,
@@ -439,6 +439,22 @@ function cases(): Case[] {
     }
   }
   for (const dtype of FLOATS) {
+    for (const [rows, classes] of [[1, 1], [5, 10], [64, 1000], [3, 7], [0, 4]]) {
+      const u = values(rng, dtype, rows * classes).map((x) => 10 * x);
+      const t = values(rng, dtype, rows * classes, "positive");
+      const L = { rows, classes };
+      for (const index of [0, 1]) {
+        add(
+          "softmaxCrossEntropy",
+          `${rows}×${classes} ${index === 0 ? "losses" : "probabilities"}`,
+          dtype,
+          [u, t],
+          (b, put) => b.softmaxCrossEntropy!(put(u), put(t), L)[index],
+        );
+      }
+    }
+  }
+  for (const dtype of FLOATS) {
     const r = dtype === "float32" ? Math.fround : (x: number): number => x;
     const k = {
       beta1: r(0.9),
@@ -478,7 +494,7 @@ function cases(): Case[] {
  * padding, dilation, ties, NaN), and the results must agree within float32 tolerances (float64:
  * 1e-9 relative; int32 exactly; float32 matmul also allows 4e-6·k absolute for sums of k
  * products of values in ±2). Optional fused kernels (`lstmCell`, `lstmCellBackward`,
- * `adamStep`) are checked where the backend has them. One test per kernel, one step per case.
+ * `softmaxCrossEntropy`, `adamStep`) are checked where the backend has them. One test per kernel, one step per case.
  *
  * @param name The backend's name in the test names.
  * @param createBackend Makes the backend under test (called once).

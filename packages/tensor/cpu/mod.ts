@@ -39,6 +39,7 @@ import {
 import { arrayOf, CpuStorage } from "./storage.ts";
 import { lstmCellBackwardKernel, lstmCellKernel } from "./lstm_cell.ts";
 import { adamStepKernel } from "./adam_step.ts";
+import { softmaxCrossEntropyKernel } from "./softmax_cross_entropy.ts";
 
 export { CpuStorage } from "./storage.ts";
 export { concatInto, copyStridedInto, padInto } from "./layout.ts";
@@ -99,6 +100,10 @@ export function createCpuBackend(): Backend {
     lstmCell(gates, c, layout): [Storage, Storage] {
       const [hc, saved] = lstmCellKernel(arrayOf(gates), arrayOf(c), layout);
       return [wrap(hc), wrap(saved)];
+    },
+    softmaxCrossEntropy(logits, targets, layout): [Storage, Storage] {
+      const [loss, p] = softmaxCrossEntropyKernel(arrayOf(logits), arrayOf(targets), layout);
+      return [wrap(loss), wrap(p)];
     },
     adamStep(p, g, m, v, layout): [Storage, Storage, Storage] {
       const [p2, m2, v2] = adamStepKernel(arrayOf(p), arrayOf(g), arrayOf(m), arrayOf(v), layout);

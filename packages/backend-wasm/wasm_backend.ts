@@ -92,8 +92,11 @@ const KERNELS = [
 
 /** Below this many multiply-adds a product stays on one thread (a hand-off costs microseconds). */
 const PARALLEL_GEMM = 1 << 17;
-/** Below this many multiply-adds a product stays in WebAssembly even with BLAS. */
-const BLAS_GEMM = 1 << 20;
+/**
+ * Below this many multiply-adds a product stays in WebAssembly even with BLAS (above it BLAS is
+ * faster, and keeping the products off the worker threads spares them competing with BLAS's own).
+ */
+const BLAS_GEMM = 1 << 15;
 /** Below this many elements an element-wise op stays on one thread. */
 const PARALLEL_ELEMENTS = 1 << 18;
 const WORKER_STACK = 1 << 16;

@@ -42,7 +42,10 @@ export class Storages {
   readonly heap: Heap;
   #settled = 0;
   #pending = false;
-  #finalizers = new FinalizationRegistry<Block>((block) => this.#release(block));
+  #finalizers = new FinalizationRegistry<Block>((block) => {
+    this.#pending = false;
+    this.#release(block);
+  });
 
   constructor(heap: Heap) {
     this.heap = heap;
@@ -110,7 +113,6 @@ export class Storages {
   }
 
   #release(block: Block): void {
-    this.#pending = false;
     if (block.freed) return;
     block.freed = true;
     this.heap.free(block.ptr, block.bytes);

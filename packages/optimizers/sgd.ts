@@ -78,6 +78,8 @@ export class SGD extends Optimizer<SGDHyper> {
       state.momentumBuffer = buffer;
       direction = group.nesterov ? add(grad, mul(buffer, group.momentum)) : buffer;
     }
-    param.assign(sub(param, mul(direction, group.lr)));
+    const step = mul(direction, group.lr);
+    param.assign(sub(param, step));
+    step.dispose(); // never seen outside: free it now rather than at the next collection
   }
 }

@@ -2,7 +2,8 @@
  * CPU training throughput, side by side in one run: the MNIST-shaped MLP 784-256-128-10 (batch
  * 128), the LeNet-like CNN (batch 64) and an LSTM(28→128)+Dense(10) reading 28 rows (batch 64),
  * trained with plain SGD on synthetic data, on kiso's cpu backend, the wasm backend with 1 and 2
- * threads, the wasm backend with native BLAS, and PyTorch with 1 and 2 threads where
+ * threads, the wasm backend with native BLAS, TensorFlow.js's WebAssembly backend, and PyTorch
+ * with 1 and 2 threads where
  * `/usr/bin/python3` has torch. Each figure is the median samples/s of 5 runs of STEPS steps
  * after 20 warm-up steps. Prints a Markdown table and the CPU model.
  *
@@ -100,6 +101,11 @@ const CONFIGS: Record<string, () => Promise<Backend>> = {
 };
 
 const only = Deno.args[1];
+if (only === "tfjs-wasm") {
+  const { tfjsWasmRates } = await import("./_tfjs_wasm_training.ts");
+  console.log(JSON.stringify(tfjsWasmRates(STEPS, RUNS, WARMUP)));
+  Deno.exit(0);
+}
 if (only !== undefined) {
   // one configuration per process, so that threads of one do not disturb another
   console.log(JSON.stringify(await kisoRates(await CONFIGS[only]())));
@@ -107,7 +113,7 @@ if (only !== undefined) {
 }
 
 const columns: [string, Record<string, number>][] = [];
-for (const name of Object.keys(CONFIGS)) {
+for (const name of [...Object.keys(CONFIGS), "tfjs-wasm"]) {
   const run = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, `${STEPS}`, name],
     stderr: "inherit",
@@ -131,11 +137,9 @@ console.log(`\n| workload | ${columns.map(([c]) => c).join(" | ")} |`);
 console.log(`| --- | ${columns.map(() => "---:").join(" | ")} |`);
 for (const [name, w] of Object.entries(WORKLOADS)) {
   const label = `${name.toUpperCase()}, batch ${w.batch}`;
-  console.log(
-    `| ${label} | ${
-      columns.map(([, r]) => Math.round(r[name]).toLocaleString("en-US")).join(" | ")
-    } |`,
-  );
+  const cell = (rate: number): string =>
+    rate === 0 ? "fails" : Math.round(rate).toLocaleString("en-US");
+  console.log(`| ${label} | ${columns.map(([, r]) => cell(r[name])).join(" | ")} |`);
 }
 if (typeof torch !== "string") {
   console.log(

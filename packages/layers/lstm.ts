@@ -66,9 +66,10 @@ export class LSTM extends Recurrent {
       const hc = lstmCell(gates, c);
       return [this.gate(hc, 0), this.gate(hc, 1)];
     }
-    const peep = this.weightPeephole ? linear(c, this.weightPeephole) : undefined;
+    // peepholes (the material's LSTM): the input, forget and output gates also see c
+    const peep = linear(c, this.weightPeephole);
     const withPeephole = (k: number, p: number): Tensor =>
-      peep ? add(this.gate(gates, k), this.gate(peep, p)) : this.gate(gates, k);
+      add(this.gate(gates, k), this.gate(peep, p));
     const i = sigmoid(withPeephole(0, 0));
     const f = sigmoid(withPeephole(1, 1));
     const g = tanh(this.gate(gates, 2));

@@ -4,7 +4,7 @@ import { allocArray, dtypeOfArray } from "../dtype.ts";
 
 /**
  * One Adam step, element by element, rounding after every operation as the composed ops do
- * (storing into the output's typed array rounds float32; float64 needs nothing).
+ * (`Math.fround` for float32; float64 arithmetic is already float64).
  *
  * @param p The parameter.
  * @param g Its gradient.

@@ -1,0 +1,56 @@
+/**
+ * Short training runs on each backend end where the cpu reference ends: the MNIST-shaped MLP, the
+ * LeNet-like CNN and an LSTM reader, 20 SGD steps from the same start on the same data. Float32
+ * rounding differs between backends (fused multiply-adds, SIMD polynomials, summation order), so
+ * the parameters must agree within 1e-3 relative / 1e-4 absolute, not bit for bit.
+ */
+import { createWasmBackend } from "@kiso/backend-wasm";
+import type { Module } from "@kiso/layers";
+import { softmaxCrossEntropy } from "@kiso/losses";
+import { SGD } from "@kiso/optimizers";
+import { type Backend, backward, Rng, setBackend, tensor, uniform } from "@kiso/tensor";
+import { createCpuBackend } from "@kiso/tensor/cpu";
+import { assertAllClose } from "@kiso/testing";
+import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist.ts";
+
+const WORKLOADS: Record<string, { model: (rng: Rng) => Module; shape: number[] }> = {
+  mlp: { model: mlp, shape: [32, 784] },
+  cnn: { model: lenet, shape: [16, 1, 28, 28] },
+  lstm: { model: (rng) => new RowReader(rng, 32), shape: [16, 28, 28] },
+};
+
+/** The parameters after 20 SGD steps of `name` on `backend`. */
+function train(backend: Backend, name: string): number[][] {
+  setBackend(backend);
+  const { model: make, shape } = WORKLOADS[name];
+  const rng = new Rng(8);
+  const model = make(rng);
+  const x = uniform(shape, { rng });
+  const y = tensor(Int32Array.from({ length: shape[0] }, (_, i) => i % 10));
+  const opt = new SGD(model.parameters(), { lr: 0.05 });
+  for (let step = 0; step < 20; step++) {
+    opt.zeroGrad();
+    backward(softmaxCrossEntropy(model.forward(x), y));
+    opt.step();
+  }
+  const values = model.parameters().map((p) => Array.from(p.dataSync()));
+  setBackend(createCpuBackend());
+  return values;
+}
+
+const BACKENDS: Record<string, () => Promise<Backend>> = {
+  "wasm (2 threads)": () => createWasmBackend({ threads: 2, blas: "off" }),
+  "wasm with BLAS": () => createWasmBackend({ threads: 2, blas: "auto" }),
+};
+
+for (const [backendName, create] of Object.entries(BACKENDS)) {
+  for (const name of Object.keys(WORKLOADS)) {
+    Deno.test(`${name}: 20 SGD steps on ${backendName} end where cpu ends`, async () => {
+      const expected = train(createCpuBackend(), name);
+      const actual = train(await create(), name);
+      actual.forEach((values, i) =>
+        assertAllClose(values, expected[i], { rtol: 1e-3, atol: 1e-4, message: `parameter ${i}` })
+      );
+    });
+  }
+}

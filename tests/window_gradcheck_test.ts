@@ -71,3 +71,16 @@ onEveryBackend("gradcheck maxPool2d with split ties stays within the subgradient
   gradcheck((x) => k.maxPool2d(x, 2, { tie: "split" }), [tied], { eps: 1e-7 });
   assert.throws(() => gradcheck((x) => k.maxPool2d(x, 2, { tie: "first" }), [tied], { eps: 1e-7 }));
 });
+
+onEveryBackend(
+  "maxPool2d backward sends a NaN window's gradient to its last NaN, as the forward picks it",
+  () => {
+    for (const tie of ["first", "split", "random"] as const) {
+      const x = k.tensor([[[[1, NaN], [NaN, 4]]]], { requiresGrad: true });
+      const y = k.maxPool2d(x, 2, { tie });
+      assert.ok(Number.isNaN(y.item()));
+      y.backward(k.tensor([[[[1]]]]));
+      assert.deepEqual(x.grad!.arraySync(), [[[[0, 0], [1, 0]]]], tie);
+    }
+  },
+);

@@ -154,7 +154,10 @@ Deno.test("subgradients at the kinks follow the documented convention", () => {
   assert.equal(at((x) => leakyRelu(x, { alpha: 0.1 }), 0), 0.1);
   assert.equal(at(absoluteRectification, 0), -1);
   assert.equal(at(elu, 0), 1);
-  assert.equal(at(hardTanh, 1), 1);
-  assert.equal(at(hardTanh, -1), 1);
+  // as PyTorch's F.hardtanh: 0 at the ends, 1 strictly inside
+  assert.equal(at(hardTanh, 1), 0);
+  assert.equal(at(hardTanh, -1), 0);
+  assert.equal(at(hardTanh, 0.999), 1);
+  assert.equal(at((x) => hardTanh(x, { minVal: 0, maxVal: 6 }), 6), 0);
   assert.equal(at((x) => maxout(x, { pieces: 1 }), 0), 1);
 });

@@ -1,8 +1,9 @@
-import { clip, type Tensor } from "@kiso/tensor";
+import { clip, greater, less, mul, recordOp, type Tensor } from "@kiso/tensor";
 
 /**
- * Hard tanh, max(min_val, min(max_val, x)) (seeds/001 §6.3.3), by default clamping to [−1, 1].
- * Its gradient is 1 on the closed interval (ends included, as PyTorch) and 0 outside.
+ * Hard tanh, max(min_val, min(max_val, x)), by default clamping to [−1, 1]. Its gradient is 1
+ * strictly inside the interval and 0 elsewhere, the ends included, as PyTorch's `F.hardtanh`
+ * (where its `clamp` gives 1 at the ends).
  *
  * @param x The input.
  * @param options `minVal` (default −1) and `maxVal` (default 1).
@@ -18,5 +19,9 @@ import { clip, type Tensor } from "@kiso/tensor";
  * ```
  */
 export function hardTanh(x: Tensor, options: { minVal?: number; maxVal?: number } = {}): Tensor {
-  return clip(x, { min: options.minVal ?? -1, max: options.maxVal ?? 1 });
+  const min = options.minVal ?? -1;
+  const max = options.maxVal ?? 1;
+  return recordOp(clip(x.detach(), { min, max }), [x], "hardTanh", (g) => [
+    mul(g, mul(greater(x, min), less(x, max))),
+  ]);
 }

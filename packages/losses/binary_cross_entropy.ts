@@ -1,11 +1,13 @@
-import { abs, add, log, mul, neg, relu, softplus, sub, type Tensor } from "@kiso/tensor";
+import { abs, add, clip, log, mul, neg, relu, softplus, sub, type Tensor } from "@kiso/tensor";
 import { checkSameShape } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * Binary cross-entropy from probabilities, −[t ln(y + ε) + (1 − t) ln(1 − y + ε)] (seeds/002
- * eq.28, the Bernoulli negative log-likelihood of seeds/000 §3.1.2), with the seeds' guard
- * ε = 1e−7 against ln 0 (seeds/004). Paired with a sigmoid output, δ = y − t.
+ * Binary cross-entropy from probabilities, −[t ln(y + ε) + (1 − t) ln(1 − y + ε)] (the Bernoulli
+ * negative log-likelihood), with the course's guard ε = 1e−7 against ln 0. Each logarithm's
+ * argument is capped at 1 (so a perfect prediction costs exactly 0, never less) and each
+ * logarithm is floored at −100, as PyTorch's `BCELoss` does (so with `epsilon: 0` a probability of
+ * exactly 0 or 1 on the wrong side costs 100, not ∞). Paired with a sigmoid output, δ = y − t.
  *
  * @param y Probabilities in [0, 1].
  * @param t Targets in [0, 1], the same shape.
@@ -29,9 +31,15 @@ export function binaryCrossEntropy(
 ): Tensor {
   checkSameShape("binaryCrossEntropy", y, t);
   const eps = options.epsilon ?? 1e-7;
-  const positive = mul(t, log(add(y, eps)));
-  const negative = mul(sub(1, t), log(add(sub(1, y), eps)));
-  return reduceLoss(neg(add(positive, negative)), options.reduction ?? "mean");
+  // ln(min(p + ε, 1)) so that a perfect prediction costs exactly 0, floored at −100 as PyTorch's
+  // BCELoss does, so that a probability of exactly 0 or 1 costs 100 rather than ∞ or NaN (the
+  // argument is floored at e^−100 too, so that no gradient meets 1/0)
+  const logOf = (p: Tensor): Tensor =>
+    clip(log(clip(add(p, eps), { min: Math.exp(-100), max: 1 })), { min: -100 });
+  const positive = mul(t, logOf(y));
+  const negative = mul(sub(1, t), logOf(sub(1, y)));
+  // 0 − …, not −…: a perfect prediction costs +0
+  return reduceLoss(sub(0, add(positive, negative)), options.reduction ?? "mean");
 }
 
 /**

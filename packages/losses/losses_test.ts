@@ -198,3 +198,21 @@ Deno.test("losses refuse mismatched shapes and bad options", () => {
     /quantileLoss: tau must be in \[0, 1\]: current value is 2/,
   );
 });
+
+Deno.test("binaryCrossEntropy() floors each log at −100 and never goes below 0 (as PyTorch's BCELoss)", () => {
+  const none = { reduction: "none" } as const;
+  // perfect predictions cost exactly 0 with the default ε (they were slightly negative)
+  assert.deepEqual(binaryCrossEntropy(f64([1, 0]), f64([1, 0]), none).arraySync(), [0, 0]);
+  assert.deepEqual(binaryCrossEntropy(tensor([1, 0]), tensor([1, 0]), none).arraySync(), [0, 0]);
+  // with ε = 0, certain wrong answers cost 100 as in torch.nn.BCELoss, not ∞ or NaN
+  const zero = { ...none, epsilon: 0 };
+  assert.deepEqual(binaryCrossEntropy(f64([0, 1, 1, 0]), f64([1, 0, 1, 0]), zero).arraySync(), [
+    100,
+    100,
+    0,
+    0,
+  ]);
+  const y = tensor([0, 1], { dtype: "float64", requiresGrad: true });
+  binaryCrossEntropy(y, f64([1, 0]), { epsilon: 0 }).backward();
+  assert.ok(y.grad!.dataSync().every(Number.isFinite));
+});

@@ -57,11 +57,26 @@ export function exponentialDecay(gamma: number): Schedule {
   return (epoch) => gamma ** (epoch - 1);
 }
 
+/** Options of {@linkcode cosineDecay}. */
+export interface CosineDecayOptions {
+  /**
+   * After `totalEpochs`: `"hold"` keeps the minimum; `"continue"` follows the cosine, which rises
+   * back to 1 over the next `totalEpochs`, as PyTorch's `CosineAnnealingLR` does.
+   *
+   * @default {"hold"}
+   */
+  afterEnd?: "hold" | "continue";
+}
+
 /**
- * Cosine annealing from 1 to `minFactor` over `totalEpochs` (PyTorch `CosineAnnealingLR`).
+ * Cosine annealing from 1 to `minFactor` over `totalEpochs`: the multiplier of PyTorch's
+ * `CosineAnnealingLR` (T_max = `totalEpochs`, η_min = `minFactor`·η₀) within the first
+ * `totalEpochs`. Past them it holds the minimum by default, where PyTorch's rises again; choose
+ * `afterEnd: "continue"` for PyTorch's behaviour.
  *
  * @param totalEpochs Epochs of the half cosine.
  * @param minFactor The final multiplier (default 0).
+ * @param options What happens after `totalEpochs`.
  * @returns The schedule.
  *
  * @example Usage
@@ -70,13 +85,19 @@ export function exponentialDecay(gamma: number): Schedule {
  * import assert from "node:assert/strict";
  *
  * const f = cosineDecay(2);
- * assert.deepEqual([f(1), f(3)], [1, 0]);
+ * assert.deepEqual([f(1), f(3), f(5)], [1, 0, 0]);
  * assert.ok(Math.abs(f(2) - 0.5) < 1e-15);
+ * assert.equal(cosineDecay(2, 0, { afterEnd: "continue" })(5), 1); // as CosineAnnealingLR
  * ```
  */
-export function cosineDecay(totalEpochs: number, minFactor = 0): Schedule {
+export function cosineDecay(
+  totalEpochs: number,
+  minFactor = 0,
+  options: CosineDecayOptions = {},
+): Schedule {
+  const hold = (options.afterEnd ?? "hold") === "hold";
   return (epoch) => {
-    const progress = Math.min(epoch - 1, totalEpochs) / totalEpochs;
+    const progress = (hold ? Math.min(epoch - 1, totalEpochs) : epoch - 1) / totalEpochs;
     return minFactor + ((1 - minFactor) * (1 + Math.cos(Math.PI * progress))) / 2;
   };
 }

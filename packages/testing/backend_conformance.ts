@@ -392,6 +392,15 @@ function cases(): Case[] {
       add("maxPool2d", name, dtype, [x], (b, put) => b.maxPool2d(put(x), L));
       add("avgPool2d", name, dtype, [x], (b, put) => b.avgPool2d(put(x), L));
       add("avgPool2dBackward", name, dtype, [g], (b, put) => b.avgPool2dBackward(put(g), L));
+      const withNaN = x.slice();
+      for (let i = 0; i < withNaN.length; i += 7) withNaN[i] = NaN;
+      add(
+        "maxPool2d",
+        `${name} with NaN`,
+        dtype,
+        [withNaN],
+        (b, put) => b.maxPool2d(put(withNaN), L),
+      );
       for (const tie of ["first", "split", "random"] as MaxPoolTieRule[]) {
         add(
           "maxPool2dBackward",
@@ -399,6 +408,13 @@ function cases(): Case[] {
           dtype,
           [x, g],
           (b, put) => b.maxPool2dBackward(put(x), put(g), L, tie, 7),
+        );
+        add(
+          "maxPool2dBackward",
+          `${name} tie ${tie} with NaN`,
+          dtype,
+          [withNaN, g],
+          (b, put) => b.maxPool2dBackward(put(withNaN), put(g), L, tie, 7),
         );
       }
     }

@@ -69,14 +69,16 @@ typedef struct {
             out[o + j] = best;                                                                   \
           } else {                                                                               \
             T best = -__builtin_inff();                                                          \
-            long pick = -1;                                                                      \
+            long pick = -1, nan = -1;                                                            \
             for (int k = 0; k < 4; k++) {                                                        \
               T v = x[at[k]];                                                                    \
-              if (v > best || (pick < 0 && v == best)) {                                         \
+              if (v != v) nan = at[k];                                                           \
+              else if (v > best || (pick < 0 && v == best)) {                                    \
                 best = v;                                                                        \
                 pick = at[k];                                                                    \
               }                                                                                  \
             }                                                                                    \
+            if (nan >= 0) pick = nan; /* the forward's maximum: the last NaN */                  \
             if (pick >= 0) out[pick] += g[o + j];                                                \
           }                                                                                      \
         }                                                                                        \
@@ -134,15 +136,17 @@ typedef struct {
 
 #define MAX_BACKWARD(T)                                                                          \
   T best = -__builtin_inff();                                                                    \
-  long at = -1;                                                                                  \
+  long at = -1, nan = -1;                                                                        \
   for (int y = y0; y < y1; y++)                                                                  \
     for (int xx = x0; xx < x1; xx++) {                                                           \
       T v = x[plane + (long)y * W + xx];                                                         \
-      if (v > best || (at < 0 && v == best)) {                                                   \
+      if (v != v) nan = plane + (long)y * W + xx;                                                \
+      else if (v > best || (at < 0 && v == best)) {                                              \
         best = v;                                                                                \
         at = plane + (long)y * W + xx;                                                           \
       }                                                                                          \
     }                                                                                            \
+  if (nan >= 0) at = nan; /* the forward's maximum: the last NaN */                              \
   if (at >= 0) out[at] += g[o];
 
 #define AVG_FORWARD(T)                                                                           \

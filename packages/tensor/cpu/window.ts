@@ -120,20 +120,27 @@ export function maxPool2dBackwardKernel(
   const ties: number[] = [];
   forEachWindow(L, (plane, o, y0, y1, x0, x1) => {
     let best = -Infinity;
+    let nan = -1;
     ties.length = 0;
     for (let y = y0; y < y1; y++) {
       for (let xx = x0; xx < x1; xx++) {
         const at = plane + y * W + xx;
         const v = x[at];
-        if (v > best) {
+        if (v !== v) nan = at;
+        else if (v > best) {
           best = v;
           ties.length = 0;
           ties.push(at);
         } else if (v === best) ties.push(at);
       }
     }
-    if (ties.length === 0) return;
     const g = grad[o];
+    // the forward's maximum of a window holding NaN is its last NaN (as PyTorch): so is the gradient's
+    if (nan >= 0) {
+      dx[nan] += g;
+      return;
+    }
+    if (ties.length === 0) return;
     if (tie === "split") { for (const at of ties) dx[at] += g / ties.length; }
     else dx[ties[tie === "random" ? rng.int(ties.length) : 0]] += g;
   });

@@ -141,3 +141,41 @@ Deno.test("noise transforms have the statistics of seeds/000 §3.3.3", () => {
   const sdAdd = Math.sqrt(add.reduce((a, b) => a + (b - 2) ** 2, 0) / add.length);
   assert.ok(Math.abs(sdAdd - 0.5) < 0.02);
 });
+
+Deno.test("readCsv() strips a byte-order mark and rejects what it cannot read faithfully", async (t) => {
+  const file = "bad.csv";
+  await t.step("a UTF-8 byte-order mark before the header", () => {
+    const data = readCsv("\ufeffy,a\n1,2\n", { labelColumn: "y" });
+    assert.deepEqual(data.featureNames, ["a"]);
+  });
+  await t.step("a label column index that is not a whole column number", () => {
+    assert.throws(() => readCsv("a,b\n1,2\n", { labelColumn: 0.5, file }), {
+      name: "RangeError",
+      message:
+        "readCsv: bad.csv: labelColumn must be a column index from 0 to 1: current value is 0.5",
+    });
+  });
+  await t.step("an unknown missing-value policy", () => {
+    assert.throws(
+      () => readCsv("a\n1\n", { missing: "zero" as "mean", file }),
+      /readCsv: bad.csv: missing must be one of error, drop, mean: current value is "zero"/,
+    );
+  });
+  await t.step("hexadecimal and binary literals are not numbers", () => {
+    assert.throws(() => readCsv("a\n0x10\n", { file }), /bad.csv:2:1: "0x10" is not a number/);
+    assert.throws(() => readCsv("a\n0b11\n", { file }), /bad.csv:2:1: "0b11" is not a number/);
+    assert.deepEqual(readCsv("a\n-1.5e2\n.5\n").features.arraySync(), [[-150], [0.5]]);
+  });
+  await t.step("an empty label", () => {
+    assert.throws(() => readCsv("a,y\n1,x\n2,\n", { labelColumn: "y", file }), {
+      name: "SyntaxError",
+      message: 'bad.csv:3:2: empty label in column "y"',
+    });
+  });
+  await t.step("a column with no values to average", () => {
+    assert.throws(
+      () => readCsv("a,b\n1,\n2,NA\n", { missing: "mean", file }),
+      /readCsv: bad.csv: column "b" has no values to average/,
+    );
+  });
+});

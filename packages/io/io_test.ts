@@ -196,3 +196,84 @@ Deno.test("checkpoints restore model, optimizer, generator state and epoch exact
   await assert.rejects(() => loadCheckpoint(`${dir}/plain.safetensors`), /not a kiso checkpoint/);
   await Deno.remove(dir, { recursive: true });
 });
+
+/** A file whose header is `json` (padded to 8 bytes) followed by `data`. */
+function withHeader(json: string, data = new Uint8Array(0)): Uint8Array {
+  const header = new TextEncoder().encode(json + " ".repeat((8 - (json.length % 8)) % 8));
+  const out = new Uint8Array(8 + header.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+  out.set(header, 8);
+  out.set(data, 8 + header.length);
+  return out;
+}
+
+Deno.test("parseSafetensors() decodes escaped names itself and keeps __proto__ an ordinary key", () => {
+  const names = ["\\", "\n", 'a"b', "é", "😀", "__proto__", "constructor"];
+  const tensors = Object.fromEntries(names.map((n, i) => [n, tensor([i])]));
+  const back = parseSafetensors(
+    serializeSafetensors(tensors, Object.fromEntries([["\\n", "x"], ["__proto__", "y"]])),
+  );
+  assert.deepEqual(Object.keys(back.tensors), names);
+  names.forEach((n, i) => assert.deepEqual(back.tensors[n].arraySync(), [i]));
+  assert.deepEqual(Object.entries(back.metadata), [["\\n", "x"], ["__proto__", "y"]]);
+  // a file parsed after another whose key was "\\" still reads "\n" (Deno 2.9.6's JSON.parse did not)
+  parseSafetensors(withHeader('{"\\\\":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}'));
+  const after = parseSafetensors(
+    withHeader('{"\\n":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}'),
+  );
+  assert.deepEqual(Object.keys(after.tensors), ["\n"]);
+});
+
+Deno.test("parseSafetensors() rejects hostile headers in time linear in their size, naming the file", () => {
+  const file = "hostile.safetensors";
+  const entries = Array.from(
+    { length: 160_000 },
+    (_, i) => `"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`,
+  );
+  const many = parseSafetensors(withHeader(`{${entries.join(",")}}`), { file });
+  assert.equal(Object.keys(many.tensors).length, 160_000);
+  assert.throws(
+    () => parseSafetensors(withHeader(`{${entries.join(",")},${entries[7]}}`), { file }),
+    {
+      name: "SyntaxError",
+      message: 'safetensors: hostile.safetensors: the header names "t7" twice',
+    },
+  );
+  const badUtf8 = withHeader('{"x":1}   ');
+  badUtf8[10] = 0xff;
+  assert.throws(() => parseSafetensors(badUtf8, { file }), {
+    name: "SyntaxError",
+    message: "safetensors: hostile.safetensors: the header is not valid UTF-8",
+  });
+  assert.throws(
+    () => parseSafetensors(withHeader('{"__metadata__":["a"]}'), { file }),
+    /__metadata__ must map names to strings/,
+  );
+  assert.throws(
+    () => parseSafetensors(withHeader('{"__metadata__":{"a":1}}'), { file }),
+    /__metadata__ must map names to strings/,
+  );
+  assert.throws(
+    () =>
+      parseSafetensors(
+        withHeader('{"w":{"dtype":"constructor","shape":[1],"data_offsets":[0,4]}}'),
+        { file },
+      ),
+    /entry "w" has unsupported dtype "constructor"/,
+  );
+});
+
+Deno.test("serializeSafetensors() refuses what its reader would reject", () => {
+  assert.throws(() => serializeSafetensors({ __metadata__: tensor([1]) }), {
+    name: "TypeError",
+    message: /a tensor cannot be named "__metadata__"/,
+  });
+  assert.throws(
+    () =>
+      serializeSafetensors({ w: tensor([1]) }, { epoch: 3 } as unknown as Record<string, string>),
+    {
+      name: "TypeError",
+      message: 'serializeSafetensors: metadata "epoch" must be a string: got number',
+    },
+  );
+});

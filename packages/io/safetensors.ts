@@ -1,4 +1,5 @@
 import { type DType, type Tensor, tensor } from "@kiso/tensor";
+import { HeaderError, objectMembers, readString } from "./_header.ts";
 
 /** The largest header accepted, as the reference implementation (100 MB). */
 const MAX_HEADER = 100_000_000;
@@ -39,7 +40,20 @@ export function serializeSafetensors(
   tensors: Record<string, Tensor>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
-  const header: Record<string, unknown> = {};
+  if (Object.hasOwn(tensors, "__metadata__")) {
+    throw new TypeError(
+      'serializeSafetensors: a tensor cannot be named "__metadata__": the format reserves it',
+    );
+  }
+  for (const [k, v] of Object.entries(metadata)) {
+    if (typeof v !== "string") {
+      throw new TypeError(
+        `serializeSafetensors: metadata "${k}" must be a string: got ${typeof v}`,
+      );
+    }
+  }
+  // a null prototype keeps names such as "__proto__" ordinary keys
+  const header: Record<string, unknown> = Object.create(null);
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   const chunks: Uint8Array[] = [];
   let offset = 0;
@@ -68,28 +82,6 @@ export function serializeSafetensors(
   return out;
 }
 
-/** The top-level keys of a JSON object text, in order, to catch duplicates JSON.parse hides. */
-function topLevelKeys(json: string): string[] {
-  const keys: string[] = [];
-  let depth = 0;
-  let expectKey = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < json.length && json[j] !== '"') j += json[j] === "\\" ? 2 : 1;
-      if (depth === 1 && expectKey) keys.push(JSON.parse(json.slice(i, j + 1)));
-      expectKey = false;
-      i = j;
-    } else if (c === "{" || c === "[") {
-      depth++;
-      expectKey = c === "{" && depth === 1;
-    } else if (c === "}" || c === "]") depth--;
-    else if (c === "," && depth === 1) expectKey = true;
-  }
-  return keys;
-}
-
 /**
  * Reads safetensors bytes, validating them as untrusted input: the header length must fit the
  * file and stay under 100 MB; the header must be a JSON object without duplicate keys; every
@@ -116,39 +108,51 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
   if (8 + headerLength > bytes.length) {
     fail(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file`);
   }
-  const json = new TextDecoder("utf-8", { fatal: true }).decode(
-    bytes.subarray(8, 8 + headerLength),
-  );
-  let header: unknown;
+  let json = "";
   try {
-    header = JSON.parse(json);
+    json = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+  } catch {
+    fail("the header is not valid UTF-8");
+  }
+  try {
+    JSON.parse(json); // the syntax check, with JSON.parse's message; the structure is read below
   } catch (e) {
     fail(`the header is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) {
-    fail("the header is not a JSON object");
-  }
-  const keys = topLevelKeys(json);
-  const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (duplicate !== undefined) fail(`the header names "${duplicate}" twice`);
-  const entries = header as Record<string, unknown>;
+  let members: [string, string][] = [];
   const metadata: Record<string, string> = {};
-  const meta = entries.__metadata__;
-  if (meta !== undefined) {
-    if (
-      typeof meta !== "object" || meta === null ||
-      Object.values(meta).some((v) => typeof v !== "string")
-    ) {
-      fail("__metadata__ must map names to strings");
+  try {
+    members = objectMembers(json);
+    const meta = members.find(([k]) => k === "__metadata__")?.[1];
+    if (meta !== undefined) {
+      if (!meta.trimStart().startsWith("{")) fail("__metadata__ must map names to strings");
+      for (const [k, v] of objectMembers(meta)) {
+        const text = v.trim();
+        const [value, end] = text.startsWith('"') ? readString(text, 0) : [undefined, 0];
+        if (value === undefined || end !== text.length) {
+          fail("__metadata__ must map names to strings");
+        }
+        Object.defineProperty(metadata, k, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
     }
-    Object.assign(metadata, meta);
+  } catch (e) {
+    if (e instanceof HeaderError) fail(e.message);
+    throw e;
   }
   const data = bytes.subarray(8 + headerLength);
-  const specs = Object.entries(entries).filter(([k]) => k !== "__metadata__").map(
-    ([name, spec]) => {
+  const specs = members.filter(([k]) => k !== "__metadata__").map(
+    ([name, text]) => {
+      const spec = JSON.parse(text) as unknown;
       const s = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
       if (typeof s !== "object" || s === null) fail(`entry "${name}" is not an object`);
-      const width = typeof s.dtype === "string" ? BYTES[s.dtype] : undefined;
+      const width = typeof s.dtype === "string" && Object.hasOwn(BYTES, s.dtype)
+        ? BYTES[s.dtype]
+        : undefined;
       if (width === undefined) {
         fail(
           `entry "${name}" has unsupported dtype ${
@@ -197,7 +201,8 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
   if (covered !== data.length) {
     fail(`${data.length - covered} bytes after the last tensor belong to none`);
   }
-  const tensors: Record<string, Tensor> = {};
+  // own properties even for names like "__proto__"
+  const tensors: Record<string, Tensor> = Object.create(null);
   for (const s of specs) {
     const raw = data.slice(s.begin, s.end).buffer;
     let values: Float32Array | Float64Array | Int32Array;

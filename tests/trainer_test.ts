@@ -7,6 +7,7 @@ import { DEMOS } from "../apps/trainer/demos/mod.ts";
 import type { RunOptions } from "../apps/trainer/lib/options.ts";
 import { runDemo } from "../apps/trainer/main.ts";
 import { InterruptedError, requestStop } from "../apps/trainer/lib/fit.ts";
+import { saveCheckpoint } from "@kiso/io";
 
 const MAIN = new URL("../apps/trainer/main.ts", import.meta.url).pathname;
 
@@ -252,3 +253,24 @@ for (const [name, backend] of [["mnist-mlp", "cpu"], ["mnist-rnn", "cpu"], ["mni
     await Deno.remove(out, { recursive: true });
   });
 }
+
+Deno.test("--resume refuses a checkpoint without optimizer or generator state, naming it", async () => {
+  const demo = DEMOS["xor"];
+  const out = await Deno.makeTempDir();
+  const path = `${out}/checkpoint.safetensors`;
+  await saveCheckpoint(path, { model: {}, epoch: 1 });
+  await assert.rejects(
+    () =>
+      runDemo(demo, {
+        ...demo.defaults,
+        seed: 0,
+        out,
+        resume: true,
+        quiet: true,
+        limit: undefined,
+        backend: "cpu",
+      }),
+    new RegExp(`--resume: ${path} lacks the optimizer or generator state`),
+  );
+  await Deno.remove(out, { recursive: true });
+});

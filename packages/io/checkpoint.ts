@@ -25,6 +25,56 @@ export interface Checkpoint {
 
 const KEY = "kiso.checkpoint";
 
+/** The checkpoint's own metadata, as {@linkcode saveCheckpoint} writes it. */
+interface CheckpointMetadata {
+  epoch: number;
+  rng: Record<string, number[]>;
+  extra: Record<string, unknown>;
+  optimizer?: {
+    paramGroups: Record<string, unknown>[];
+    numbers: Record<string, Record<string, number>>;
+  };
+}
+
+/** Parses and checks the metadata, naming the file and what is wrong. */
+function checkedMetadata(raw: string, path: string): CheckpointMetadata {
+  const fail = (what: string): never => {
+    throw new SyntaxError(`loadCheckpoint: ${path}: ${what}`);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  let meta: unknown;
+  try {
+    meta = JSON.parse(raw);
+  } catch (e) {
+    fail(`the "${KEY}" metadata is not JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(meta)) {
+    fail(`the "${KEY}" metadata must be a JSON object: got ${JSON.stringify(meta)}`);
+  }
+  const m = meta as Record<string, unknown>;
+  if (!Number.isSafeInteger(m.epoch) || (m.epoch as number) < 0) {
+    fail(`the epoch must be a non-negative integer: got ${JSON.stringify(m.epoch)}`);
+  }
+  const rng = m.rng ?? {};
+  if (
+    !isObject(rng) || !Object.values(rng).every((s) => Array.isArray(s) && s.every(Number.isFinite))
+  ) {
+    fail("rng must map names to arrays of numbers");
+  }
+  const extra = m.extra ?? {};
+  if (!isObject(extra)) fail("extra must be a JSON object");
+  const optimizer = m.optimizer;
+  if (
+    optimizer !== undefined &&
+    (!isObject(optimizer) || !Array.isArray(optimizer.paramGroups) ||
+      !optimizer.paramGroups.every(isObject) || !isObject(optimizer.numbers))
+  ) {
+    fail("optimizer must hold paramGroups (an array of objects) and numbers (an object)");
+  }
+  return { epoch: m.epoch as number, rng, extra, optimizer } as CheckpointMetadata;
+}
+
 /**
  * Saves a checkpoint — model, optimizer and generator states, epoch — as one safetensors file
  * (tensors under `model.*` and `optimizer.<index>.<key>`, the rest as JSON metadata), written
@@ -81,15 +131,7 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   if (raw === undefined) {
     throw new SyntaxError(`loadCheckpoint: ${path}: not a kiso checkpoint (no "${KEY}" metadata)`);
   }
-  const meta = JSON.parse(raw) as {
-    epoch: number;
-    rng: Record<string, number[]>;
-    extra: Record<string, unknown>;
-    optimizer?: {
-      paramGroups: Record<string, unknown>[];
-      numbers: Record<string, Record<string, number>>;
-    };
-  };
+  const meta = checkedMetadata(raw, path);
   const model: Record<string, Tensor> = {};
   let optimizer: OptimizerState | undefined;
   if (meta.optimizer) {

@@ -277,3 +277,42 @@ Deno.test("serializeSafetensors() refuses what its reader would reject", () => {
     },
   );
 });
+
+Deno.test("loadCheckpoint() names the file and the problem for metadata it cannot use", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bad.safetensors`;
+  const cases: [string, RegExp][] = [
+    ["not json", /"kiso.checkpoint" metadata is not JSON/],
+    ["null", /"kiso.checkpoint" metadata must be a JSON object: got null/],
+    ["[]", /"kiso.checkpoint" metadata must be a JSON object: got \[\]/],
+    ["{}", /the epoch must be a non-negative integer: got undefined/],
+    ['{"epoch":-1}', /the epoch must be a non-negative integer: got -1/],
+    ['{"epoch":1,"rng":{"a":"x"}}', /rng must map names to arrays of numbers/],
+    ['{"epoch":1,"optimizer":{}}', /optimizer must hold paramGroups/],
+  ];
+  for (const [meta, message] of cases) {
+    await t.step(meta, async () => {
+      await saveSafetensors(path, { "model.w": tensor([1]) }, { "kiso.checkpoint": meta });
+      await assert.rejects(() => loadCheckpoint(path), (e: Error) => {
+        assert.equal(e.name, "SyntaxError");
+        assert.match(e.message, new RegExp(`^loadCheckpoint: ${path}: `));
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("loadSafetensors() reads only regular files, and only their stated size", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.symlink("/dev/zero", `${dir}/zero.safetensors`);
+  await new Deno.Command("mkfifo", { args: [`${dir}/fifo.safetensors`] }).output();
+  for (const path of [`${dir}/zero.safetensors`, `${dir}/fifo.safetensors`, dir]) {
+    await assert.rejects(() => loadSafetensors(path), {
+      name: "TypeError",
+      message: `loadSafetensors: ${path} is not a regular file`,
+    });
+  }
+  await Deno.remove(dir, { recursive: true });
+});

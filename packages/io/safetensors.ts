@@ -286,5 +286,18 @@ export async function saveSafetensors(
  * ```
  */
 export async function loadSafetensors(path: string): Promise<Safetensors> {
-  return parseSafetensors(await Deno.readFile(path), { file: path });
+  // a regular file only (not /dev/zero, a FIFO or a folder), and no more than its stated size
+  const info = await Deno.stat(path);
+  if (!info.isFile) {
+    throw new TypeError(`loadSafetensors: ${path} is not a regular file`);
+  }
+  const bytes = new Uint8Array(info.size);
+  using file = await Deno.open(path);
+  let read = 0;
+  while (read < bytes.length) {
+    const n = await file.read(bytes.subarray(read));
+    if (n === null) break;
+    read += n;
+  }
+  return parseSafetensors(bytes.subarray(0, read), { file: path });
 }

@@ -140,10 +140,15 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
       }
       throw e;
     });
+    if (!saved.optimizer || !Array.isArray(saved.rng?.data) || !Array.isArray(saved.rng?.global)) {
+      throw new Error(
+        `--resume: ${checkpointPath} lacks the optimizer or generator state a run needs to continue`,
+      );
+    }
     model.loadStateDict(saved.model);
-    if (saved.optimizer) optimizer.loadStateDict(saved.optimizer);
-    rng.setState(saved.rng!.data);
-    globalRng().setState(saved.rng!.global);
+    optimizer.loadStateDict(saved.optimizer);
+    rng.setState(saved.rng.data);
+    globalRng().setState(saved.rng.global);
     history = saved.extra!.history as EpochRecord[];
     startEpoch = saved.epoch + 1;
     progress.log(`resumed from ${checkpointPath} after epoch ${saved.epoch}`);

@@ -86,8 +86,8 @@ Deno.test("safetensors refuses hostile or broken files with a clear error", asyn
     ],
     [
       "unknown dtype",
-      handMade('{"w":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}', [0, 0]),
-      /unsupported dtype "BF16"/,
+      handMade('{"w":{"dtype":"F8_E5M2","shape":[1],"data_offsets":[0,1]}}', [0]),
+      /unsupported dtype "F8_E5M2"/,
     ],
     [
       "bad shape",
@@ -315,4 +315,46 @@ Deno.test("loadSafetensors() reads only regular files, and only their stated siz
     });
   }
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("safetensors reads F16, BF16, BOOL, U8, I8, I16 and U16, and writes float32 as F16 or BF16", () => {
+  const halves = (bits: number[]): number[] =>
+    Array.from(new Uint8Array(Uint16Array.from(bits).buffer));
+  // 1, −2, 65504 (largest), 2^−24 (smallest subnormal), −0, ∞, NaN
+  const f16 = [0x3c00, 0xc000, 0x7bff, 0x0001, 0x8000, 0x7c00, 0x7e00];
+  const bf16 = [0x3f80, 0xc000, 0x3eab, 0x0001, 0x8000, 0xff80, 0x7fc0];
+  const read = parseSafetensors(withHeader(
+    '{"h":{"dtype":"F16","shape":[7],"data_offsets":[0,14]},"b":{"dtype":"BF16","shape":[7],"data_offsets":[14,28]},' +
+      '"o":{"dtype":"BOOL","shape":[2],"data_offsets":[28,30]},"u":{"dtype":"U8","shape":[1],"data_offsets":[30,31]},' +
+      '"i":{"dtype":"I8","shape":[1],"data_offsets":[31,32]},"s":{"dtype":"I16","shape":[1],"data_offsets":[32,34]},' +
+      '"w":{"dtype":"U16","shape":[1],"data_offsets":[34,36]}}',
+    new Uint8Array([...halves(f16), ...halves(bf16), 0, 1, 255, 0x80, 0x00, 0x80, 0xff, 0xff]),
+  )).tensors;
+  const h = read.h.dataSync();
+  assert.deepEqual(Array.from(h.subarray(0, 6)), [1, -2, 65504, 2 ** -24, -0, Infinity]);
+  assert.ok(Object.is(h[4], -0) && Number.isNaN(h[6]));
+  const b = read.b.dataSync();
+  assert.deepEqual(Array.from(b.subarray(0, 2)), [1, -2]);
+  assert.equal(b[2], Math.fround(0.333984375));
+  assert.ok(
+    b[3] > 0 && b[3] < 1e-38 && Object.is(b[4], -0) && b[5] === -Infinity && Number.isNaN(b[6]),
+  );
+  assert.deepEqual(
+    [read.o, read.u, read.i, read.s, read.w].map((t) => [t.dtype, ...t.dataSync()]),
+    [["int32", 0, 1], ["int32", 255], ["int32", -128], ["int32", -32768], ["int32", 65535]],
+  );
+  // writing rounds to nearest even: 65520 → ∞ in F16, 3·2^−25 → 2^−23, 1 + 2^−8 → 1 and
+  // 1 + 3·2^−8 → 1 + 2^−6 in BF16
+  const x = tensor([65520, 3 * 2 ** -25, 1 / 3, -0, NaN]);
+  const asF16 = parseSafetensors(serializeSafetensors({ x }, {}, { float32As: "F16" })).tensors.x;
+  const f = asF16.dataSync();
+  assert.deepEqual([f[0], f[1], f[2]], [Infinity, 2 ** -23, 0.333251953125]);
+  assert.ok(Object.is(f[3], -0) && Number.isNaN(f[4]) && asF16.dtype === "float32");
+  const y = tensor([1 + 2 ** -8, 1 + 3 * 2 ** -8]);
+  const asBF16 = parseSafetensors(serializeSafetensors({ y }, {}, { float32As: "BF16" })).tensors.y;
+  assert.deepEqual(Array.from(asBF16.dataSync()), [1, 1 + 2 ** -6]);
+  const ints = parseSafetensors(
+    serializeSafetensors({ i: tensor([3], { dtype: "int32" }) }, {}, { float32As: "F16" }),
+  );
+  assert.equal(ints.tensors.i.dtype, "int32"); // only float32 is halved
 });

@@ -1,11 +1,36 @@
 import { type DType, type Tensor, tensor } from "@kiso/tensor";
 import { HeaderError, objectMembers, readString } from "./_header.ts";
+import { fromBF16, fromF16, toBF16, toF16 } from "./_half.ts";
 
 /** The largest header accepted, as the reference implementation (100 MB). */
 const MAX_HEADER = 100_000_000;
 
-const BYTES: Record<string, number> = { F32: 4, F64: 8, I32: 4, I64: 8 };
+/** Bytes per element of each dtype read (F16/BF16 into float32; the integers into int32). */
+const BYTES: Record<string, number> = {
+  F32: 4,
+  F64: 8,
+  I32: 4,
+  I64: 8,
+  F16: 2,
+  BF16: 2,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  I16: 2,
+  U16: 2,
+};
 const CODE: Record<DType, string> = { float32: "F32", float64: "F64", int32: "I32" };
+
+/** Options of {@linkcode serializeSafetensors} and {@linkcode saveSafetensors}. */
+export interface SafetensorsWriteOptions {
+  /**
+   * How float32 tensors are stored: as they are, or rounded (to nearest even) to half precision
+   * `F16` or bfloat16 `BF16`, half the size; both are read back into float32.
+   *
+   * @default {"F32"}
+   */
+  float32As?: "F32" | "F16" | "BF16";
+}
 
 /** What {@linkcode parseSafetensors} returns. */
 export interface Safetensors {
@@ -22,6 +47,7 @@ export interface Safetensors {
  *
  * @param tensors Tensors by name (float32 → F32, float64 → F64, int32 → I32).
  * @param metadata Optional string metadata.
+ * @param options `float32As`: store float32 tensors as F16 or BF16 instead.
  * @returns The file's bytes.
  *
  * @example Usage
@@ -39,6 +65,7 @@ export interface Safetensors {
 export function serializeSafetensors(
   tensors: Record<string, Tensor>,
   metadata: Record<string, string> = {},
+  options: SafetensorsWriteOptions = {},
 ): Uint8Array {
   if (Object.hasOwn(tensors, "__metadata__")) {
     throw new TypeError(
@@ -59,9 +86,16 @@ export function serializeSafetensors(
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     const data = t.dataSync();
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const half = t.dtype === "float32" ? options.float32As ?? "F32" : "F32";
+    let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (half !== "F32") {
+      const convert = half === "F16" ? toF16 : toBF16;
+      const halves = new DataView(new ArrayBuffer(2 * data.length));
+      for (let i = 0; i < data.length; i++) halves.setUint16(2 * i, convert(data[i]), true);
+      bytes = new Uint8Array(halves.buffer);
+    }
     header[name] = {
-      dtype: CODE[t.dtype],
+      dtype: half === "F32" ? CODE[t.dtype] : half,
       shape: t.shape,
       data_offsets: [offset, offset + bytes.length],
     };
@@ -85,7 +119,8 @@ export function serializeSafetensors(
 /**
  * Reads safetensors bytes, validating them as untrusted input: the header length must fit the
  * file and stay under 100 MB; the header must be a JSON object without duplicate keys; every
- * entry needs a known dtype (F32, F64, I32, I64 — I64 values must fit in int32), a shape of
+ * entry needs a known dtype (F32, F64 and I32 as they are; F16 and BF16 into float32; I64 —
+ * whose values must fit — BOOL, U8, I8, I16 and U16 into int32), a shape of
  * non-negative integers and offsets that match its size; the data blocks must not overlap and
  * must cover the data section exactly. Nothing in the file is executed.
  *
@@ -155,9 +190,9 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
         : undefined;
       if (width === undefined) {
         fail(
-          `entry "${name}" has unsupported dtype ${
-            JSON.stringify(s.dtype)
-          }: expected F32, F64, I32 or I64`,
+          `entry "${name}" has unsupported dtype ${JSON.stringify(s.dtype)}: expected one of ${
+            Object.keys(BYTES).join(", ")
+          }`,
         );
       }
       const shape = s.shape;
@@ -206,10 +241,16 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
   for (const s of specs) {
     const raw = data.slice(s.begin, s.end).buffer;
     let values: Float32Array | Float64Array | Int32Array;
+    const bytes = new DataView(raw);
+    const n = raw.byteLength / BYTES[s.dtype];
     if (s.dtype === "F32") values = new Float32Array(raw);
     else if (s.dtype === "F64") values = new Float64Array(raw);
     else if (s.dtype === "I32") values = new Int32Array(raw);
-    else {
+    else if (s.dtype === "F16" || s.dtype === "BF16") {
+      const convert = s.dtype === "F16" ? fromF16 : fromBF16;
+      values = new Float32Array(n);
+      for (let i = 0; i < n; i++) values[i] = convert(bytes.getUint16(2 * i, true));
+    } else if (s.dtype === "I64") {
       const wide = new BigInt64Array(raw);
       values = new Int32Array(wide.length);
       for (let i = 0; i < wide.length; i++) {
@@ -218,6 +259,15 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
         }
         values[i] = Number(wide[i]);
       }
+    } else {
+      const read: Record<string, (i: number) => number> = {
+        BOOL: (i) => (bytes.getUint8(i) !== 0 ? 1 : 0),
+        U8: (i) => bytes.getUint8(i),
+        I8: (i) => bytes.getInt8(i),
+        I16: (i) => bytes.getInt16(2 * i, true),
+        U16: (i) => bytes.getUint16(2 * i, true),
+      };
+      values = Int32Array.from({ length: n }, (_, i) => read[s.dtype](i));
     }
     tensors[s.name] = tensor(values, { shape: s.shape });
   }
@@ -255,6 +305,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
  * @param path The file.
  * @param tensors Tensors by name.
  * @param metadata Optional string metadata.
+ * @param options `float32As`: store float32 tensors as F16 or BF16 instead.
  *
  * @example Usage
  * ```ts ignore
@@ -268,8 +319,9 @@ export async function saveSafetensors(
   path: string,
   tensors: Record<string, Tensor>,
   metadata?: Record<string, string>,
+  options: SafetensorsWriteOptions = {},
 ): Promise<void> {
-  await writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+  await writeFileAtomic(path, serializeSafetensors(tensors, metadata, options));
 }
 
 /**

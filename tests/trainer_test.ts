@@ -6,7 +6,12 @@ import assert from "node:assert/strict";
 import { DEMOS } from "../apps/trainer/demos/mod.ts";
 import type { RunOptions } from "../apps/trainer/lib/options.ts";
 import { runDemo } from "../apps/trainer/main.ts";
-import { InterruptedError, requestStop } from "../apps/trainer/lib/fit.ts";
+import { DivergenceError, fit, InterruptedError, requestStop } from "../apps/trainer/lib/fit.ts";
+import { Progress } from "../apps/trainer/lib/progress.ts";
+import { Dense } from "@kiso/layers";
+import { mse } from "@kiso/losses";
+import { SGD } from "@kiso/optimizers";
+import { Rng, tensor } from "@kiso/tensor";
 import { saveCheckpoint } from "@kiso/io";
 
 const MAIN = new URL("../apps/trainer/main.ts", import.meta.url).pathname;
@@ -272,5 +277,58 @@ Deno.test("--resume refuses a checkpoint without optimizer or generator state, n
       }),
     new RegExp(`--resume: ${path} lacks the optimizer or generator state`),
   );
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("the command line parses numbers strictly and names only its own demos and optimizers", async () => {
+  for (
+    const [args, message] of [
+      [["xor", "--lr", ""], /--lr must be a non-negative number: got ""/],
+      [["xor", "--epochs", "0x10"], /--epochs must be an integer of at least 1: got "0x10"/],
+      [["xor", "--epochs", "0"], /--epochs must be an integer of at least 1: got "0"/],
+      [["xor", "--seed="], /--seed must be a non-negative integer: got ""/],
+      [["xor", "--limit", "0"], /--limit must be an integer of at least 1: got "0"/],
+      [["toString"], /unknown demo "toString"/],
+      [["xor", "--optimizer", "constructor"], /unknown optimizer "constructor"/],
+    ] as const
+  ) {
+    const run = await cli(...args);
+    assert.equal(run.code, 2, args.join(" "));
+    assert.match(run.stderr, message);
+  }
+});
+
+Deno.test("the divergence guard also watches the validation loss and keeps the last good checkpoint", async () => {
+  const out = await Deno.makeTempDir();
+  const rng = new Rng(0);
+  const model = new Dense(2, 1, { rng });
+  const x = tensor([[0, 1], [1, 0]]);
+  const y = tensor([[1], [0]]);
+  await assert.rejects(
+    () =>
+      fit({
+        model,
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        loss: mse,
+        train: [x, y],
+        validation: [tensor([[NaN, 1]]), tensor([[1]])],
+        rng,
+        options: {
+          ...DEMOS["xor"].defaults,
+          seed: 0,
+          out,
+          resume: false,
+          quiet: true,
+          limit: undefined,
+        },
+        progress: new Progress(true),
+      }),
+    (e: Error) =>
+      e instanceof DivergenceError &&
+      e.message.startsWith(
+        "epoch 1: the validation loss is NaN: the run diverged; no checkpoint was written yet",
+      ),
+  );
+  assert.ok(![...Deno.readDirSync(out)].some((e) => e.name.startsWith("checkpoint")));
   await Deno.remove(out, { recursive: true });
 });

@@ -36,17 +36,22 @@ options:
 /** A mistake on the command line: printed with the usage hint, exit code 2. */
 class UsageError extends Error {}
 
+/** Plain decimal numbers only: not "", "0x10", "1e", "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function positiveNumber(
   name: string,
   text: string | undefined,
   integer: boolean,
+  least = 0,
 ): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+  const value = DECIMAL.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || value < least || (integer && !Number.isInteger(value))) {
+    const kind = integer ? "integer" : "number";
     throw new UsageError(
-      `--${name} must be a ${
-        integer ? "non-negative integer" : "non-negative number"
+      `--${name} must be ${
+        least === 0 ? `a non-negative ${kind}` : `an ${kind} of at least ${least}`
       }: got "${text}"`,
     );
   }
@@ -88,12 +93,12 @@ export function parseCommandLine(
     throw new UsageError(`one demo at a time: got ${positionals.join(", ")}`);
   }
   const name = positionals[0] ?? DEFAULT_DEMO;
-  const demo = DEMOS[name];
+  const demo = Object.hasOwn(DEMOS, name) ? DEMOS[name] : undefined;
   if (demo === undefined) {
     throw new UsageError(`unknown demo "${name}": choose one of ${Object.keys(DEMOS).join(", ")}`);
   }
   const optimizer = values.optimizer ?? demo.defaults.optimizer;
-  if (values.optimizer !== undefined && OPTIMIZERS[optimizer] === undefined) {
+  if (values.optimizer !== undefined && !Object.hasOwn(OPTIMIZERS, optimizer)) {
     throw new UsageError(
       `unknown optimizer "${optimizer}": choose one of ${Object.keys(OPTIMIZERS).join(", ")}`,
     );
@@ -105,18 +110,18 @@ export function parseCommandLine(
     );
   }
   const options: RunOptions = {
-    epochs: positiveNumber("epochs", values.epochs, true) ?? demo.defaults.epochs,
-    batchSize: positiveNumber("batch-size", values["batch-size"], true) ?? demo.defaults.batchSize,
+    epochs: positiveNumber("epochs", values.epochs, true, 1) ?? demo.defaults.epochs,
+    batchSize: positiveNumber("batch-size", values["batch-size"], true, 1) ??
+      demo.defaults.batchSize,
     lr: positiveNumber("lr", values.lr, false) ?? demo.defaults.lr,
     optimizer,
     seed: positiveNumber("seed", values.seed, true) ?? 0,
     out: values.out ?? `runs/${name}`,
     resume: values.resume ?? false,
     quiet: values.quiet ?? false,
-    limit: positiveNumber("limit", values.limit, true),
+    limit: positiveNumber("limit", values.limit, true, 1),
     backend,
   };
-  if (options.batchSize === 0) throw new UsageError("--batch-size must be at least 1");
   return { demo, options };
 }
 

@@ -193,6 +193,14 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
     if (spec.metric) record.trainMetric = evaluate(spec, spec.train).metric;
     if (spec.validation) {
       const v = evaluate(spec, spec.validation);
+      if (!Number.isFinite(v.loss)) {
+        const kept = epoch > 1
+          ? `the last good checkpoint (epoch ${epoch - 1}) is kept at ${checkpointPath}`
+          : "no checkpoint was written yet";
+        throw new DivergenceError(
+          `epoch ${epoch}: the validation loss is ${v.loss}: the run diverged; ${kept}; try a smaller --lr`,
+        );
+      }
       record.valLoss = v.loss;
       record.valMetric = v.metric;
     }

@@ -332,3 +332,28 @@ Deno.test("the divergence guard also watches the validation loss and keeps the l
   assert.ok(![...Deno.readDirSync(out)].some((e) => e.name.startsWith("checkpoint")));
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("a second Ctrl-C quits at once, mid-epoch", async () => {
+  const out = await Deno.makeTempDir();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "mnist-cnn", "--backend", "cpu", "--epochs", "3", "--out", out],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  let seen = "";
+  while (!seen.includes("mnist-cnn:")) {
+    seen += new TextDecoder().decode((await reader.read()).value);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // mid-epoch (an epoch takes about 10 s)
+  const t0 = performance.now();
+  child.kill("SIGINT");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  child.kill("SIGINT");
+  await reader.cancel();
+  await child.stderr.cancel();
+  const status = await child.status;
+  assert.equal(status.code, 130);
+  assert.ok(performance.now() - t0 < 5000, `took ${performance.now() - t0} ms`);
+  await Deno.remove(out, { recursive: true });
+});

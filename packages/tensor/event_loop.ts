@@ -1,10 +1,15 @@
 import { getBackend } from "./registry.ts";
 
+/** The longest a loop goes without a full turn of the event loop (signals, timers, finalizers). */
+const FULL_TURN_MS = 100;
+let lastFullTurn = 0;
+
 /**
  * Waits for the next task of the event loop. Training loops call it once per step: backends
  * that own memory outside JavaScript (the WebAssembly one) free the blocks of garbage-collected
- * tensors in finalizers, and Deno runs finalizers in the timer phase of its event loop. So when
- * the current backend says that finalizers are due (`Backend.releasePending`), this waits for a
+ * tensors in finalizers, and Deno runs finalizers (and signal handlers such as Ctrl-C's) only in
+ * a full turn of its event loop. So when the current backend says that finalizers are due
+ * (`Backend.releasePending`), or 100 ms have passed since the last full turn, this waits for a
  * timer (`setTimeout(0)`, about 2 ms); otherwise for a message through a fresh `MessageChannel`
  * (about 30 µs).
  *
@@ -21,7 +26,11 @@ import { getBackend } from "./registry.ts";
  * ```
  */
 export function yieldToEventLoop(): Promise<void> {
-  if (getBackend().releasePending?.()) return new Promise((resolve) => setTimeout(resolve, 0));
+  const now = performance.now();
+  if (getBackend().releasePending?.() || now - lastFullTurn > FULL_TURN_MS) {
+    lastFullTurn = now;
+    return new Promise((resolve) => setTimeout(resolve, 0));
+  }
   return new Promise((resolve) => {
     const { port1, port2 } = new MessageChannel();
     port1.onmessage = (): void => {

@@ -357,3 +357,24 @@ Deno.test("a second Ctrl-C quits at once, mid-epoch", async () => {
   assert.ok(performance.now() - t0 < 5000, `took ${performance.now() - t0} ms`);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("a run removes the partial files that killed atomic writes left in its folder", async () => {
+  const out = await Deno.makeTempDir();
+  const partial = `${out}/checkpoint.safetensors.tmp-${crypto.randomUUID()}`;
+  await Deno.writeTextFile(partial, "half a file");
+  await Deno.writeTextFile(`${out}/notes.tmp-mine`, "kept");
+  const demo = DEMOS["perceptron-and"];
+  await runDemo(demo, {
+    ...demo.defaults,
+    seed: 0,
+    out,
+    resume: false,
+    quiet: true,
+    limit: undefined,
+    backend: "cpu",
+  });
+  const names = [...Deno.readDirSync(out)].map((e) => e.name);
+  assert.ok(!names.some((n) => n.includes(".tmp-") && n !== "notes.tmp-mine"), names.join(", "));
+  assert.ok(names.includes("notes.tmp-mine"));
+  await Deno.remove(out, { recursive: true });
+});

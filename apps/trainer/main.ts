@@ -125,9 +125,18 @@ export function parseCommandLine(
   return { demo, options };
 }
 
+/** What `writeFileAtomic` leaves behind when a write is killed: `<file>.tmp-<uuid>`. */
+const PARTIAL_WRITE = /\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Runs a demo end to end and returns its headline. */
 export async function runDemo(demo: Demo, options: RunOptions): Promise<string> {
   await Deno.mkdir(options.out, { recursive: true });
+  // partial files of writes that a kill interrupted are never read: remove them
+  for await (const entry of Deno.readDir(options.out)) {
+    if (entry.isFile && PARTIAL_WRITE.test(entry.name)) {
+      await Deno.remove(`${options.out}/${entry.name}`);
+    }
+  }
   const backend = await useBackend(options.backend ?? DEFAULT_BACKEND);
   setSeed(options.seed);
   const progress = new Progress(options.quiet);

@@ -378,3 +378,17 @@ Deno.test("a run removes the partial files that killed atomic writes left in its
   assert.ok(names.includes("notes.tmp-mine"));
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("a new run in a folder that holds one keeps the old run aside and says so", async () => {
+  const parent = await Deno.makeTempDir();
+  const out = `${parent}/run`;
+  const run = await cli("perceptron-and", "--out", out, "--backend", "cpu");
+  assert.equal(run.code, 0);
+  const again = await cli("perceptron-and", "--out", out, "--backend", "cpu");
+  assert.equal(again.code, 0);
+  const kept = [...Deno.readDirSync(parent)].map((e) => e.name).filter((n) => n.startsWith("run-"));
+  assert.equal(kept.length, 1);
+  assert.match(again.stdout, new RegExp(`the run that was in ${out} is kept in ${out}-`));
+  assert.ok(Deno.statSync(`${parent}/${kept[0]}/summary.json`).isFile);
+  await Deno.remove(parent, { recursive: true });
+});

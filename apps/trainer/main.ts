@@ -128,8 +128,22 @@ export function parseCommandLine(
 /** What `writeFileAtomic` leaves behind when a write is killed: `<file>.tmp-<uuid>`. */
 const PARTIAL_WRITE = /\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/**
+ * A new run (not `--resume`) in a folder that holds one moves the old run aside rather than
+ * overwrite it: to `<out>-<date and time>`, which it returns.
+ */
+async function keepPreviousRun(out: string): Promise<string | undefined> {
+  const holdsRun = await Deno.stat(`${out}/summary.json`).then(() => true, () => false) ||
+    await Deno.stat(`${out}/checkpoint.safetensors`).then(() => true, () => false);
+  if (!holdsRun) return undefined;
+  const aside = `${out}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  await Deno.rename(out, aside);
+  return aside;
+}
+
 /** Runs a demo end to end and returns its headline. */
 export async function runDemo(demo: Demo, options: RunOptions): Promise<string> {
+  const previous = options.resume ? undefined : await keepPreviousRun(options.out);
   await Deno.mkdir(options.out, { recursive: true });
   // partial files of writes that a kill interrupted are never read: remove them
   for await (const entry of Deno.readDir(options.out)) {
@@ -141,6 +155,7 @@ export async function runDemo(demo: Demo, options: RunOptions): Promise<string> 
   setSeed(options.seed);
   const progress = new Progress(options.quiet);
   progress.log(`${demo.name}: ${demo.description} (backend ${backend})`);
+  if (previous) progress.log(`the run that was in ${options.out} is kept in ${previous}`);
   const result = await demo.run({ options, progress, rng: new Rng(options.seed) });
   await writeOutputs(demo, options, result);
   progress.log(

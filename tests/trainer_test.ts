@@ -392,3 +392,23 @@ Deno.test("a new run in a folder that holds one keeps the old run aside and says
   assert.ok(Deno.statSync(`${parent}/${kept[0]}/summary.json`).isFile);
   await Deno.remove(parent, { recursive: true });
 });
+
+Deno.test("runtime failures print one line naming the path, with a non-zero exit", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/afile`, "");
+  await Deno.mkdir(`${dir}/run`);
+  await Deno.writeFile(`${dir}/run/checkpoint.safetensors`, new Uint8Array(3));
+  const cases: [string[], string][] = [
+    [["--out", `${dir}/afile`], `${dir}/afile`],
+    [["--out", `${dir}/afile/sub`], `${dir}/afile/sub`],
+    [["--resume", "--out", `${dir}/run`], `${dir}/run/checkpoint.safetensors`],
+  ];
+  for (const [args, path] of cases) {
+    const run = await cli("xor", "--backend", "cpu", "--quiet", ...args);
+    assert.equal(run.code, 1, args.join(" "));
+    const lines = run.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, run.stderr);
+    assert.ok(lines[0].startsWith("error: ") && lines[0].includes(path), lines[0]);
+  }
+  await Deno.remove(dir, { recursive: true });
+});

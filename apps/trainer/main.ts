@@ -189,6 +189,11 @@ if (import.meta.main) {
       console.error(`${e.name}: ${e.message}`);
       Deno.exit(e instanceof InterruptedError ? 130 : 1);
     }
-    throw e;
+    // any other failure (a path that cannot be written, a checkpoint that cannot be read, …):
+    // one line naming it, not a stack trace; KISO_DEBUG=1 shows the trace
+    if (Deno.env.get("KISO_DEBUG")) throw e;
+    const error = e instanceof Error ? e : new Error(String(e));
+    console.error(`error: ${error.name}: ${error.message.split("\n")[0]}`);
+    Deno.exit(1);
   }
 }

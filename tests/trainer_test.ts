@@ -412,3 +412,42 @@ Deno.test("runtime failures print one line naming the path, with a non-zero exit
   }
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("--resume refuses a changed optimizer, learning rate or batch size, naming both", async () => {
+  const out = await Deno.makeTempDir();
+  const first = await cli("xor", "--backend", "cpu", "--quiet", "--epochs", "2", "--out", out);
+  assert.equal(first.code, 0);
+  const changed = await cli(
+    "xor",
+    "--backend",
+    "cpu",
+    "--quiet",
+    "--epochs",
+    "4",
+    "--resume",
+    "--out",
+    out,
+    "--optimizer",
+    "sgd",
+    "--lr",
+    "0.1",
+  );
+  assert.equal(changed.code, 1);
+  assert.match(
+    changed.stderr,
+    /--resume: .*checkpoint.safetensors was trained with --optimizer adam --lr 0\.\d+; this run asks for --optimizer sgd --lr 0\.1: resume with the same options, or start a new run/,
+  );
+  const same = await cli(
+    "xor",
+    "--backend",
+    "cpu",
+    "--quiet",
+    "--epochs",
+    "4",
+    "--resume",
+    "--out",
+    out,
+  );
+  assert.equal(same.code, 0, same.stderr);
+  await Deno.remove(out, { recursive: true });
+});

@@ -120,6 +120,11 @@ export function runFile(
   return `${options.out}/${base}${tag ? `-${tag}` : ""}.${extension}`;
 }
 
+/** The options a resumed run must keep. */
+function trainedWith(options: RunOptions): Record<string, unknown> {
+  return { optimizer: options.optimizer, lr: options.lr, batchSize: options.batchSize };
+}
+
 /**
  * Mini-batch training (seeds/000 Algorithm 1, seeds/004 E_t = (1/N_t) Σ E_n): a seeded shuffle
  * each epoch, forward, loss, backward, optimizer step. After every epoch it evaluates, appends
@@ -149,6 +154,21 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
     optimizer.loadStateDict(saved.optimizer);
     rng.setState(saved.rng.data);
     globalRng().setState(saved.rng.global);
+    // the optimizer, its learning rate and the batch size cannot change silently mid-run
+    const before = saved.extra?.trainedWith as Record<string, unknown> | undefined;
+    const now = trainedWith(options);
+    const changed = before === undefined
+      ? []
+      : Object.entries(now).filter(([k, v]) => before[k] !== v).map(([k]) => k);
+    if (changed.length > 0) {
+      const flags = (o: Record<string, unknown>): string =>
+        changed.map((k) => `--${k === "batchSize" ? "batch-size" : k} ${o[k]}`).join(" ");
+      throw new Error(
+        `--resume: ${checkpointPath} was trained with ${flags(before!)}; this run asks for ${
+          flags(now)
+        }: resume with the same options, or start a new run`,
+      );
+    }
     history = saved.extra!.history as EpochRecord[];
     startEpoch = saved.epoch + 1;
     progress.log(`resumed from ${checkpointPath} after epoch ${saved.epoch}`);
@@ -215,7 +235,7 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
       optimizer: optimizer.stateDict(),
       rng: { data: rng.getState(), global: globalRng().getState() },
       epoch,
-      extra: { history },
+      extra: { history, trainedWith: trainedWith(options) },
     });
     const parts = [`epoch ${epoch}/${options.epochs}`, `loss ${record.trainLoss.toFixed(4)}`];
     if (record.valLoss !== undefined) parts.push(`val loss ${record.valLoss.toFixed(4)}`);

@@ -451,3 +451,35 @@ Deno.test("--resume refuses a changed optimizer, learning rate or batch size, na
   assert.equal(same.code, 0, same.stderr);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("a multi-model demo stopped by Ctrl-C resumes each model where it stopped, bit for bit", async () => {
+  const demo = DEMOS["optimizers"];
+  const base: RunOptions = {
+    ...demo.defaults,
+    epochs: 2,
+    seed: 5,
+    resume: false,
+    quiet: true,
+    limit: 300,
+    out: "",
+    backend: "cpu",
+  };
+  const whole = await Deno.makeTempDir();
+  await runDemo(demo, { ...base, out: whole });
+  const out = await Deno.makeTempDir();
+  requestStop(); // Ctrl-C during the first model's first epoch
+  await assert.rejects(() => runDemo(demo, { ...base, out }), InterruptedError);
+  await runDemo(demo, { ...base, out, resume: true });
+  const models = [...Deno.readDirSync(whole)].map((e) => e.name).filter((n) =>
+    n.startsWith("model")
+  );
+  assert.equal(models.length, 7);
+  for (const name of models) {
+    assert.ok(
+      sameBytes(await Deno.readFile(`${out}/${name}`), await Deno.readFile(`${whole}/${name}`)),
+      `${name} differs`,
+    );
+  }
+  await Deno.remove(whole, { recursive: true });
+  await Deno.remove(out, { recursive: true });
+});

@@ -138,7 +138,10 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
   const metricsPath = runFile(options, "metrics", "csv", spec.tag);
   let history: EpochRecord[] = [];
   let startEpoch = 1;
-  if (options.resume) {
+  // one model of several (a tagged fit) that never began has no checkpoint: it starts afresh
+  const begun = !spec.tag || await Deno.stat(checkpointPath).then(() => true, () => false);
+  if (options.resume && !begun) progress.log(`[${spec.tag}] no checkpoint yet: starting it`);
+  if (options.resume && begun) {
     const saved = await loadCheckpoint(checkpointPath).catch((e: unknown) => {
       if (e instanceof Deno.errors.NotFound) {
         throw new Error(`--resume: no checkpoint at ${checkpointPath}`);

@@ -287,7 +287,13 @@ Deno.test("the command line parses numbers strictly and names only its own demos
       [["xor", "--epochs", "0x10"], /--epochs must be an integer of at least 1: got "0x10"/],
       [["xor", "--epochs", "0"], /--epochs must be an integer of at least 1: got "0"/],
       [["xor", "--seed="], /--seed must be a non-negative integer: got ""/],
-      [["xor", "--limit", "0"], /--limit must be an integer of at least 1: got "0"/],
+      [["mnist-mlp", "--limit", "0"], /--limit must be an integer of at least 1: got "0"/],
+      [["iris", "--limit", "10"], /--limit does not apply to the iris demo/],
+      [["optimizers", "--lr", "0.1"], /--lr does not apply to the optimizers demo/],
+      [
+        ["perceptron-and", "--optimizer", "sgd"],
+        /--optimizer does not apply to the perceptron-and demo/,
+      ],
       [["toString"], /unknown demo "toString"/],
       [["xor", "--optimizer", "constructor"], /unknown optimizer "constructor"/],
     ] as const

@@ -97,6 +97,11 @@ export function parseCommandLine(
   if (demo === undefined) {
     throw new UsageError(`unknown demo "${name}": choose one of ${Object.keys(DEMOS).join(", ")}`);
   }
+  for (const flag of demo.ignores ?? []) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(`--${flag} does not apply to the ${name} demo`);
+    }
+  }
   const optimizer = values.optimizer ?? demo.defaults.optimizer;
   if (values.optimizer !== undefined && !Object.hasOwn(OPTIMIZERS, optimizer)) {
     throw new UsageError(

@@ -6,6 +6,7 @@ import { loadIris } from "../lib/datasets.ts";
 
 export const iris: Demo = {
   name: "iris",
+  ignores: ["limit"],
   description:
     "Fisher's iris from a CSV file: standardised features (fitted on training data), an MLP 4-16-3",
   defaults: { epochs: 150, batchSize: 16, lr: 0.01, optimizer: "adam" },

@@ -21,6 +21,7 @@ const CONTESTANTS: [string, number][] = [
 
 export const optimizers: Demo = {
   name: "optimizers",
+  ignores: ["lr", "optimizer"],
   description:
     "the same MLP 784-64-10 from the same initial weights trained with each of the seven optimizers",
   defaults: { epochs: 5, batchSize: 64, lr: 0, optimizer: "all" },

@@ -31,6 +31,7 @@ export function perceptronTrajectory(epochs: number, lr = 0.5): PerceptronEpoch[
 
 export const perceptronAnd: Demo = {
   name: "perceptron-and",
+  ignores: ["batch-size", "optimizer", "limit"],
   description:
     "Rosenblatt's perceptron learns AND; prints the weight trajectory of seeds/000 Table 6",
   defaults: { epochs: 5, batchSize: 1, lr: 0.5, optimizer: "sgd" },

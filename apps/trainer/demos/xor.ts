@@ -26,6 +26,7 @@ export function exactXor(): number[] {
 
 export const xor: Demo = {
   name: "xor",
+  ignores: ["limit"],
   description:
     "an MLP 2-8-1 learns XOR (a linear model cannot); also the exact ReLU network of seeds/001 §6.1",
   defaults: { epochs: 300, batchSize: 4, lr: 0.05, optimizer: "adam" },

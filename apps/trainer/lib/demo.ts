@@ -28,6 +28,8 @@ export interface Demo {
   description: string;
   /** Defaults of the run options this demo is tuned for. */
   defaults: Pick<RunOptions, "epochs" | "batchSize" | "lr" | "optimizer">;
+  /** Command-line options the demo has no use for (given anyway, they are refused). */
+  ignores?: readonly ("limit" | "lr" | "optimizer" | "batch-size")[];
   run(ctx: DemoContext): Promise<DemoResult>;
 }
 

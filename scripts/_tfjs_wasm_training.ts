@@ -4,49 +4,15 @@
  * gradient kernel for convolution filters) reports 0.
  */
 import { tf } from "../benches/tfjs_wasm.ts";
+import { tfjsMnistModels } from "../benches/tfjs_models.ts";
 
 /** Median samples/s of `runs` runs of `steps` steps after `warmup`, per workload. */
 export function tfjsWasmRates(steps: number, runs: number, warmup: number): Record<string, number> {
+  const model = tfjsMnistModels(128);
   const models: Record<string, [tf.LayersModel, number[]]> = {
-    mlp: [
-      tf.sequential({
-        layers: [
-          tf.layers.dense({ inputShape: [784], units: 256, activation: "relu" }),
-          tf.layers.dense({ units: 128, activation: "relu" }),
-          tf.layers.dense({ units: 10 }),
-        ],
-      }),
-      [128, 784],
-    ],
-    cnn: [
-      tf.sequential({
-        layers: [
-          tf.layers.conv2d({
-            inputShape: [28, 28, 1],
-            filters: 8,
-            kernelSize: 5,
-            padding: "same",
-            activation: "relu",
-          }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 120, activation: "relu" }),
-          tf.layers.dense({ units: 10 }),
-        ],
-      }),
-      [64, 28, 28, 1],
-    ],
-    lstm: [
-      tf.sequential({
-        layers: [
-          tf.layers.lstm({ inputShape: [28, 28], units: 128 }),
-          tf.layers.dense({ units: 10 }),
-        ],
-      }),
-      [64, 28, 28],
-    ],
+    mlp: [model.mlp, [128, 784]],
+    cnn: [model.cnn, [64, 28, 28, 1]],
+    lstm: [model.lstm, [64, 28, 28]],
   };
   const rates: Record<string, number> = {};
   for (const [name, [model, shape]] of Object.entries(models)) {

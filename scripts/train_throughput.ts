@@ -11,6 +11,7 @@ import { Dense, LSTM, type Module, Sequential } from "@kiso/layers";
 import { Adam } from "@kiso/optimizers";
 import { backward, Rng, type Tensor, tensor, uniform } from "@kiso/tensor";
 import { tf } from "../benches/tfjs.ts";
+import { tfjsMnistModels } from "../benches/tfjs_models.ts";
 import { lenet, mlp } from "../apps/trainer/demos/mnist.ts";
 
 const BATCHES = Number(Deno.args[0] ?? 30);
@@ -54,33 +55,7 @@ const rnnX = uniform([BATCH, 28, 28], { rng });
 const asTf = (t: Tensor, shape: number[]): tf.Tensor =>
   tf.tensor(t.dataSync() as Float32Array, shape);
 
-const tfMlp = tf.sequential({
-  layers: [
-    tf.layers.dense({ inputShape: [784], units: 256, activation: "relu" }),
-    tf.layers.dense({ units: 128, activation: "relu" }),
-    tf.layers.dense({ units: 10 }),
-  ],
-});
-const tfCnn = tf.sequential({
-  layers: [
-    tf.layers.conv2d({
-      inputShape: [28, 28, 1],
-      filters: 8,
-      kernelSize: 5,
-      padding: "same",
-      activation: "relu",
-    }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.flatten(),
-    tf.layers.dense({ units: 120, activation: "relu" }),
-    tf.layers.dense({ units: 10 }),
-  ],
-});
-const tfRnn = tf.sequential({
-  layers: [tf.layers.lstm({ inputShape: [28, 28], units: 64 }), tf.layers.dense({ units: 10 })],
-});
+const { mlp: tfMlp, cnn: tfCnn, lstm: tfRnn } = tfjsMnistModels(64);
 
 const rows: [string, number, number][] = [
   [

@@ -164,6 +164,20 @@ Deno.test("a resumed run equals the uninterrupted one bit for bit, on wasm and c
   }
 });
 
+/** A demo's default options for a quiet cpu run in `out`, with `overrides`. */
+function runOptions(name: string, out: string, overrides: Partial<RunOptions> = {}): RunOptions {
+  return {
+    ...DEMOS[name].defaults,
+    seed: 0,
+    out,
+    resume: false,
+    quiet: true,
+    limit: undefined,
+    backend: "cpu",
+    ...overrides,
+  };
+}
+
 /** Byte equality without node's diff of two large arrays (which takes gigabytes). */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
@@ -265,16 +279,7 @@ Deno.test("--resume refuses a checkpoint without optimizer or generator state, n
   const path = `${out}/checkpoint.safetensors`;
   await saveCheckpoint(path, { model: {}, epoch: 1 });
   await assert.rejects(
-    () =>
-      runDemo(demo, {
-        ...demo.defaults,
-        seed: 0,
-        out,
-        resume: true,
-        quiet: true,
-        limit: undefined,
-        backend: "cpu",
-      }),
+    () => runDemo(demo, runOptions("xor", out, { resume: true })),
     new RegExp(`--resume: ${path} lacks the optimizer or generator state`),
   );
   await Deno.remove(out, { recursive: true });
@@ -319,14 +324,7 @@ Deno.test("the divergence guard also watches the validation loss and keeps the l
         train: [x, y],
         validation: [tensor([[NaN, 1]]), tensor([[1]])],
         rng,
-        options: {
-          ...DEMOS["xor"].defaults,
-          seed: 0,
-          out,
-          resume: false,
-          quiet: true,
-          limit: undefined,
-        },
+        options: runOptions("xor", out),
         progress: new Progress(true),
       }),
     (e: Error) =>
@@ -370,15 +368,7 @@ Deno.test("a run removes the partial files that killed atomic writes left in its
   await Deno.writeTextFile(partial, "half a file");
   await Deno.writeTextFile(`${out}/notes.tmp-mine`, "kept");
   const demo = DEMOS["perceptron-and"];
-  await runDemo(demo, {
-    ...demo.defaults,
-    seed: 0,
-    out,
-    resume: false,
-    quiet: true,
-    limit: undefined,
-    backend: "cpu",
-  });
+  await runDemo(demo, runOptions("perceptron-and", out));
   const names = [...Deno.readDirSync(out)].map((e) => e.name);
   assert.ok(!names.some((n) => n.includes(".tmp-") && n !== "notes.tmp-mine"), names.join(", "));
   assert.ok(names.includes("notes.tmp-mine"));
@@ -421,18 +411,14 @@ Deno.test("runtime failures print one line naming the path, with a non-zero exit
 
 Deno.test("--resume refuses a changed optimizer, learning rate or batch size, naming both", async () => {
   const out = await Deno.makeTempDir();
-  const first = await cli("xor", "--backend", "cpu", "--quiet", "--epochs", "2", "--out", out);
+  const xor = ["xor", "--backend", "cpu", "--quiet", "--out", out];
+  const first = await cli(...xor, "--epochs", "2");
   assert.equal(first.code, 0);
   const changed = await cli(
-    "xor",
-    "--backend",
-    "cpu",
-    "--quiet",
+    ...xor,
     "--epochs",
     "4",
     "--resume",
-    "--out",
-    out,
     "--optimizer",
     "sgd",
     "--lr",
@@ -443,17 +429,7 @@ Deno.test("--resume refuses a changed optimizer, learning rate or batch size, na
     changed.stderr,
     /--resume: .*checkpoint.safetensors was trained with --optimizer adam --lr 0\.\d+; this run asks for --optimizer sgd --lr 0\.1: resume with the same options, or start a new run/,
   );
-  const same = await cli(
-    "xor",
-    "--backend",
-    "cpu",
-    "--quiet",
-    "--epochs",
-    "4",
-    "--resume",
-    "--out",
-    out,
-  );
+  const same = await cli(...xor, "--epochs", "4", "--resume");
   assert.equal(same.code, 0, same.stderr);
   await Deno.remove(out, { recursive: true });
 });

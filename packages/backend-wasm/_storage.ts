@@ -5,7 +5,7 @@
  * `releasePending` tells `yieldToEventLoop` to wait for the timer turn where Deno runs the
  * finalizers that free the dead tensors' blocks.
  */
-import type { DataArray, DType, Storage } from "@kiso/tensor";
+import { type DataArray, type DType, dtypeOfArray, type Storage } from "@kiso/tensor";
 import { collectGarbage } from "./_collect.ts";
 import type { Heap } from "./_heap.ts";
 
@@ -95,12 +95,7 @@ export class Storages {
 
   /** A new storage holding a copy of `data`. */
   upload(data: DataArray): WasmStorage {
-    const dtype: DType = data instanceof Float64Array
-      ? "float64"
-      : data instanceof Int32Array
-      ? "int32"
-      : "float32";
-    const s = this.alloc(dtype, data.length);
+    const s = this.alloc(dtypeOfArray(data), data.length);
     this.view(s).set(data);
     return s;
   }

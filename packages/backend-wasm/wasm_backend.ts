@@ -110,18 +110,28 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Whether this runtime runs WebAssembly SIMD at all (shared memory included). */
-function pickSimd(wanted: "auto" | "relaxed" | "simd128"): "relaxed" | "simd128" | undefined {
-  const ok = (bytes: string): boolean => {
+/**
+ * The kernels' bytes in the flavour to use, or undefined where this runtime runs no WebAssembly
+ * SIMD (shared memory included).
+ */
+function pickKernels(
+  wanted: "auto" | "relaxed" | "simd128",
+): { simd: "relaxed" | "simd128"; bytes: Uint8Array<ArrayBuffer> } | undefined {
+  const valid = (base64: string): Uint8Array<ArrayBuffer> | undefined => {
     try {
-      return typeof SharedArrayBuffer === "function" && WebAssembly.validate(decode(bytes));
+      const bytes = decode(base64);
+      return typeof SharedArrayBuffer === "function" && WebAssembly.validate(bytes)
+        ? bytes
+        : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   };
-  if (wanted !== "simd128" && ok(RELAXED_WASM)) return "relaxed";
+  const relaxed = wanted !== "simd128" ? valid(RELAXED_WASM) : undefined;
+  if (relaxed !== undefined) return { simd: "relaxed", bytes: relaxed };
   if (wanted === "relaxed") return undefined;
-  return ok(SIMD128_WASM) ? "simd128" : undefined;
+  const simd128 = valid(SIMD128_WASM);
+  return simd128 === undefined ? undefined : { simd: "simd128", bytes: simd128 };
 }
 
 /**
@@ -169,8 +179,8 @@ export function wasmBackendInfo(backend: Backend): WasmBackendInfo | undefined {
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
   const cpu = createCpuBackend();
-  const simd = pickSimd(options.simd ?? "auto");
-  if (simd === undefined) {
+  const kernels = pickKernels(options.simd ?? "auto");
+  if (kernels === undefined) {
     if (options.simd === "relaxed") {
       throw new TypeError("createWasmBackend: this runtime does not validate relaxed SIMD");
     }
@@ -187,9 +197,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     );
   }
   const maxMemory = Math.min(options.maxMemory ?? 2 ** 32, 2 ** 32);
-  const module = await WebAssembly.compile(
-    decode(simd === "relaxed" ? RELAXED_WASM : SIMD128_WASM),
-  );
+  const { simd, bytes } = kernels;
+  const module = await WebAssembly.compile(bytes);
   const memory = new WebAssembly.Memory({ initial: 64, maximum: maxMemory / 65536, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const ex = instance.exports as Record<string, CallableFunction> & {
@@ -266,6 +275,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     }
     return ranges.length > 0 ? ranges : [[0, total]];
   };
+  /** Threads for an op over `elements` values (a hand-off costs more than small ops take). */
+  const partsFor = (elements: number): number => (elements < PARALLEL_ELEMENTS ? 1 : threads);
   const isFloat = (x: Storage): boolean => x.dtype !== "int32";
   const suffix = (x: Storage): string => (x.dtype === "float64" ? "double" : "float");
 
@@ -357,7 +368,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     const out = alloc(X.dtype, X.size);
     const e = f64 ? 8 : 4;
     const name = f64 ? "unary_f64" : "unary_f32";
-    const parts = X.size < PARALLEL_ELEMENTS ? 1 : threads;
+    const parts = partsFor(X.size);
     parallel(
       split(X.size, 4, parts).map((
         [s, t],
@@ -386,7 +397,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     const n = shape[last];
     const as = strides[1][last];
     const bs = strides[2][last];
-    if (shape.length === 1 && size >= PARALLEL_ELEMENTS && threads > 1) {
+    if (shape.length === 1 && partsFor(size) > 1) {
       parallel(
         split(size, 4, threads).map(([s, t]) => [
           `binary_row_${suffix(A)}`,
@@ -447,7 +458,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   };
   const patches = (x: WasmStorage, cols: WasmStorage, L: WindowLayout, toCols: boolean): void => {
     writeWindow(L);
-    const parts = cols.size < PARALLEL_ELEMENTS ? 1 : threads;
+    const parts = partsFor(cols.size);
     parallel(
       split(L.batch, 1, parts).map((
         [n0, n1],
@@ -464,7 +475,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   ): WasmStorage => {
     writeWindow(L);
     const planes = L.batch * L.channels;
-    const parts = out.size < PARALLEL_ELEMENTS ? 1 : threads;
+    const parts = partsFor(out.size);
     parallel(
       split(planes, 1, parts).map((
         [p0, p1],
@@ -487,7 +498,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       }
       const hc = alloc("float32", L.batch * 2 * L.hidden);
       const saved = alloc("float32", L.batch * 5 * L.hidden);
-      const parts = L.batch * L.hidden < PARALLEL_ELEMENTS / 4 ? 1 : threads;
+      const parts = partsFor(4 * L.batch * L.hidden);
       parallel(
         split(L.batch, 1, parts).map((
           [b0, b1],
@@ -504,7 +515,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       const loss = alloc("float32", L.rows);
       const p = alloc("float32", L.rows * L.classes);
       const args = [U.ptr, own(targets).ptr, loss.ptr, p.ptr, L.classes];
-      const parts = U.size < PARALLEL_ELEMENTS ? 1 : threads;
+      const parts = partsFor(U.size);
       parallel(
         split(L.rows, 1, parts).map((
           [r0, r1],
@@ -534,7 +545,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         k.lr,
       ]);
       const args = [P.ptr, own(g).ptr, own(m).ptr, own(v).ptr, p2.ptr, m2.ptr, v2.ptr, adamParams];
-      const parts = P.size < PARALLEL_ELEMENTS ? 1 : threads;
+      const parts = partsFor(P.size);
       parallel(split(P.size, 4, parts).map(([i0, i1]) => ["adam_step_float", [...args, i0, i1]]));
       return [p2, m2, v2];
     },
@@ -546,7 +557,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       }
       const dz = alloc("float32", L.batch * 4 * L.hidden);
       const dc = alloc("float32", L.batch * L.hidden);
-      const parts = L.batch * L.hidden < PARALLEL_ELEMENTS / 4 ? 1 : threads;
+      const parts = partsFor(4 * L.batch * L.hidden);
       parallel(
         split(L.batch, 1, parts).map((
           [b0, b1],

@@ -7,7 +7,7 @@ import type {
   Storage,
   WindowLayout,
 } from "@kiso/tensor";
-import { BINARY_OPS, Rng, UNARY_OPS } from "@kiso/tensor";
+import { allocArray, BINARY_OPS, dtypeOfArray, Rng, UNARY_OPS } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { stridesOf } from "@kiso/tensor/shape";
 import { assertAllClose } from "./assert_all_close.ts";
@@ -49,11 +49,7 @@ function values(
   size: number,
   kind: "any" | "positive" | "int" = "any",
 ): DataArray {
-  const out = dtype === "float64"
-    ? new Float64Array(size)
-    : dtype === "int32"
-    ? new Int32Array(size)
-    : new Float32Array(size);
+  const out = allocArray(dtype, size);
   for (let i = 0; i < size; i++) {
     if (dtype === "int32" || kind === "int") out[i] = rng.int(7) - 3;
     else if (kind === "positive") out[i] = 0.05 + 3 * rng.random();
@@ -552,13 +548,13 @@ export function backendConformance(
                 c.run(reference, (d) => reference.upload(d.slice())),
               );
               const out = c.run(backend, (d) => backend.upload(d.slice()));
-              if (out.dtype !== dtypeName(expected)) {
+              if (out.dtype !== dtypeOfArray(expected)) {
                 throw new TypeError(
-                  `${c.name}: dtype ${out.dtype}, expected ${dtypeName(expected)}`,
+                  `${c.name}: dtype ${out.dtype}, expected ${dtypeOfArray(expected)}`,
                 );
               }
               const actual = await backend.read(out);
-              const tol = c.dtype === "float32" && dtypeName(expected) === "float32"
+              const tol = c.dtype === "float32" && dtypeOfArray(expected) === "float32"
                 ? { rtol: tolerance.rtol, atol: Math.max(tolerance.atol, c.atol ?? 0) }
                 : {};
               assertAllClose(Array.from(actual), Array.from(expected), { ...tol, message: c.name });
@@ -568,12 +564,4 @@ export function backendConformance(
       },
     });
   }
-}
-
-function dtypeName(data: DataArray): DType {
-  return data instanceof Float64Array
-    ? "float64"
-    : data instanceof Int32Array
-    ? "int32"
-    : "float32";
 }

@@ -1,8 +1,9 @@
 /**
  * Every differentiable op of @kiso/tensor against central differences in float64, over shapes
- * that exercise broadcasting, size-1 and zero-size dimensions.
+ * that exercise broadcasting, size-1 and zero-size dimensions: first derivatives (gradcheck)
+ * and second derivatives (gradgradcheck, through backward with createGraph).
  */
-import { gradcheck } from "@kiso/testing";
+import { gradcheck, gradgradcheck } from "@kiso/testing";
 import * as k from "@kiso/tensor";
 import type { Tensor } from "@kiso/tensor";
 import assert from "node:assert/strict";
@@ -150,12 +151,13 @@ const otherCases: Case[] = [
 ];
 
 for (const c of [...unaryCases, ...binaryCases, ...otherCases]) {
+  const options = c.name === "cast float64→float32→float64" ? { eps: 1e-2, atol: 1e-5 } : {};
   onEveryBackend(`gradcheck ${c.name}`, () => {
-    const report = gradcheck(
-      c.fn,
-      c.inputs(),
-      c.name === "cast float64→float32→float64" ? { eps: 1e-2, atol: 1e-5 } : {},
-    );
+    const report = gradcheck(c.fn, c.inputs(), options);
+    assert.ok(report.maxAbsError < 1e-5);
+  });
+  onEveryBackend(`gradgradcheck ${c.name}`, () => {
+    const report = gradgradcheck(c.fn, c.inputs(), options);
     assert.ok(report.maxAbsError < 1e-5);
   });
 }

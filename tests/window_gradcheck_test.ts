@@ -1,9 +1,11 @@
 /**
  * Convolution and pooling against central differences in float64 (seeds/000 Algorithms 10 and
  * 11), over strides {1, 2, 3}, paddings {0, 1, 2, same}, kernels {1, 3, 5}, non-square inputs
- * and several channels; pooling in every mode, ties included.
+ * and several channels; pooling in every mode, ties included. Second derivatives too
+ * (gradgradcheck): im2col and col2im are each other's gradient, and pooling's backward is
+ * differentiated through its windows.
  */
-import { gradcheck } from "@kiso/testing";
+import { gradcheck, gradgradcheck } from "@kiso/testing";
 import * as k from "@kiso/tensor";
 import assert from "node:assert/strict";
 import { onEveryBackend } from "./backends.ts";
@@ -15,6 +17,8 @@ const f64 = (shape: number[]): k.Tensor =>
 onEveryBackend("gradcheck linear with and without bias, batched leading dimensions", () => {
   gradcheck(k.linear, [f64([4, 3]), f64([5, 3]), f64([5])]);
   gradcheck((x, w) => k.linear(x, w), [f64([2, 3, 4]), f64([2, 4])]);
+  gradgradcheck(k.linear, [f64([4, 3]), f64([5, 3]), f64([5])]);
+  gradgradcheck((x, w) => k.linear(x, w), [f64([2, 3, 4]), f64([2, 4])]);
 });
 
 for (const kernel of [1, 3, 5]) {
@@ -33,6 +37,12 @@ for (const kernel of [1, 3, 5]) {
             b,
           ]);
           assert.ok(report.checked > 0);
+          if (kernel === 3) {
+            const small = [f64([1, 2, 5, 4]), f64([2, 2, 3, 3]), f64([2])];
+            const conv = (x: k.Tensor, w: k.Tensor, b: k.Tensor) =>
+              k.conv2d(k.tanh(x), w, { stride, padding, bias: b });
+            assert.ok(gradgradcheck(conv, small).checked > 0);
+          }
         },
       );
     }
@@ -40,10 +50,10 @@ for (const kernel of [1, 3, 5]) {
 }
 
 onEveryBackend("gradcheck conv2d with a rectangular kernel, pairs of strides and dilation", () => {
-  gradcheck((x, w) => k.conv2d(x, w, { stride: [2, 1], padding: [1, 2], dilation: [1, 2] }), [
-    f64([1, 3, 6, 9]),
-    f64([2, 3, 3, 2]),
-  ]);
+  const conv = (x: k.Tensor, w: k.Tensor) =>
+    k.conv2d(x, w, { stride: [2, 1], padding: [1, 2], dilation: [1, 2] });
+  gradcheck(conv, [f64([1, 3, 6, 9]), f64([2, 3, 3, 2])]);
+  gradgradcheck(conv, [f64([1, 2, 5, 7]), f64([2, 2, 3, 2])]);
 });
 
 for (
@@ -62,6 +72,10 @@ for (
   onEveryBackend(`gradcheck ${name}`, () => {
     gradcheck(pool, [f64([2, 3, 6, 5])]);
   });
+  onEveryBackend(`gradgradcheck ${name}`, () => {
+    // squared so that the pool's backward meets a gradient that depends on the input
+    gradgradcheck((x) => k.square(pool(x)), [f64([1, 2, 6, 5])]);
+  });
 }
 
 onEveryBackend("gradcheck maxPool2d with split ties stays within the subgradient", () => {
@@ -70,6 +84,27 @@ onEveryBackend("gradcheck maxPool2d with split ties stays within the subgradient
   const tied = k.tensor([[[[1, 1], [0, 0]]]], { dtype: "float64" });
   gradcheck((x) => k.maxPool2d(x, 2, { tie: "split" }), [tied], { eps: 1e-7 });
   assert.throws(() => gradcheck((x) => k.maxPool2d(x, 2, { tie: "first" }), [tied], { eps: 1e-7 }));
+});
+
+onEveryBackend("maxPool2d's second derivative keeps the tie rule of its first", () => {
+  const tied = k.tensor([[[[1, 1], [0, 1]]]], { dtype: "float64", requiresGrad: true });
+  const weights = { first: [[1, 0], [0, 0]], split: [[1 / 3, 1 / 3], [0, 1 / 3]] };
+  for (const tie of ["first", "split"] as const) {
+    // f = maxPool(x)² = (Σ w·x)² with the rule's weights w: Σ ∂f/∂x = 2·(Σ w·x)·Σw, whose
+    // gradient is 2w
+    const [dx] = k.grad(k.sum(k.square(k.maxPool2d(tied, 2, { tie }))), [tied], {
+      createGraph: true,
+    });
+    const [ddx] = k.grad(k.sum(dx!), [tied]);
+    assert.deepEqual(ddx!.arraySync(), [[weights[tie].map((r) => r.map((w) => 2 * w))]], tie);
+  }
+  // the random rule's choice cannot be replayed by differentiable ops: a recorded backward refuses
+  const random = k.tensor([[[[1, 1], [0, 1]]]], { dtype: "float64", requiresGrad: true });
+  const y = k.sum(k.square(k.maxPool2d(random, 2, { tie: "random" })));
+  assert.throws(
+    () => k.grad(y, [random], { createGraph: true }),
+    /maxPool2d: tie "random" cannot be differentiated twice: use "first" or "split"/,
+  );
 });
 
 onEveryBackend(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertAllClose, gradcheck } from "@kiso/testing";
+import { assertAllClose, gradcheck, gradgradcheck } from "@kiso/testing";
 import { backward, mul, Rng, sub, sum, type Tensor, tensor, uniform } from "@kiso/tensor";
 import {
   absoluteRectification,
@@ -107,11 +107,12 @@ const cases: [string, (x: Tensor) => Tensor][] = [
   ["logSoftmax", logSoftmax],
 ];
 for (const [name, fn] of cases) {
-  Deno.test(`${name}() passes gradcheck around its kinks`, () => {
+  Deno.test(`${name}() passes gradcheck and gradgradcheck around its kinks`, () => {
     gradcheck(fn, [f64(POINTS)]);
-    gradcheck(fn, [
-      uniform([3, 4], { low: -4, high: 4, dtype: "float64", rng: new Rng(name.length) }),
-    ]);
+    const x = uniform([3, 4], { low: -4, high: 4, dtype: "float64", rng: new Rng(name.length) });
+    gradcheck(fn, [x]);
+    gradgradcheck(fn, [f64(POINTS)]);
+    gradgradcheck(fn, [x]);
   });
 }
 
@@ -122,18 +123,26 @@ Deno.test("prelu() learns its slopes: gradcheck for input and per-channel α", (
     f64([0.1, 0.2, 0.3]),
   ]);
   gradcheck(prelu, [f64(POINTS), f64([0.25])]);
+  gradgradcheck(prelu, [f64(POINTS), f64([0.25])]);
   assert.throws(
     () => prelu(tensor([[1, 2]]), tensor([1, 2, 3])),
     /prelu: \[1,2\] × \[3\]: expects 1 or 2 slopes/,
   );
 });
 
-Deno.test("maxout() and rbf() pass gradcheck", () => {
+Deno.test("maxout() and rbf() pass gradcheck and gradgradcheck", () => {
   const rng = new Rng(8);
   gradcheck((x) => maxout(x, { pieces: 2, axis: 1 }), [
     uniform([2, 4, 3], { dtype: "float64", rng }),
   ]);
   gradcheck((x, c) => rbf(x, c, { sigma: 1.5 }), [
+    uniform([3, 2], { dtype: "float64", rng }),
+    uniform([4, 2], { dtype: "float64", rng }),
+  ]);
+  gradgradcheck((x) => maxout(x, { pieces: 2, axis: 1 }), [
+    uniform([2, 4, 3], { dtype: "float64", rng }),
+  ]);
+  gradgradcheck((x, c) => rbf(x, c, { sigma: 1.5 }), [
     uniform([3, 2], { dtype: "float64", rng }),
     uniform([4, 2], { dtype: "float64", rng }),
   ]);

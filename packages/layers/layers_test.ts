@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { assertAllClose, gradcheck, gradcheckParameters } from "@kiso/testing";
+import {
+  assertAllClose,
+  gradcheck,
+  gradcheckParameters,
+  gradgradcheck,
+  gradgradcheckParameters,
+} from "@kiso/testing";
 import { Rng, type Tensor, tensor, uniform, zeros } from "@kiso/tensor";
 import {
   AvgPool2d,
@@ -23,15 +29,17 @@ import {
 const f64 = (shape: number[], rng: Rng): Tensor =>
   uniform(shape, { low: -1, high: 1, dtype: "float64", rng });
 
-/** gradcheck of a layer's input and of every parameter, in float64. */
+/** gradcheck and gradgradcheck of a layer's input and of every parameter, in float64. */
 function checkLayer(layer: Module, input: Tensor): void {
   gradcheck((x) => layer.forward(x), [input]);
+  gradgradcheck((x) => layer.forward(x), [input]);
   if (layer.numParameters() > 0) {
     gradcheckParameters(() => layer.forward(input), layer.parameters());
+    gradgradcheckParameters(() => layer.forward(input), layer.parameters());
   }
 }
 
-Deno.test("layers pass gradcheck for inputs and parameters", async (t) => {
+Deno.test("layers pass gradcheck and gradgradcheck for inputs and parameters", async (t) => {
   const rng = new Rng(21);
   const o = { dtype: "float64" as const, rng };
   const cases: [string, Module, number[]][] = [

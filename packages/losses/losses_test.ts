@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { softmax } from "@kiso/activations";
-import { assertAllClose, gradcheck } from "@kiso/testing";
+import { assertAllClose, gradcheck, gradgradcheck } from "@kiso/testing";
 import {
   backward,
   div,
@@ -157,6 +157,11 @@ const cases: [string, (a: Tensor, b: Tensor) => Tensor, () => Tensor[]][] = [
     (u, t) => softmaxCrossEntropy(u, t, { reduction: "sum" }),
     () => [y(), unit()],
   ],
+  [
+    "softmaxCrossEntropy class indices",
+    softmaxCrossEntropy,
+    () => [y(), tensor([1, 0, 1], { dtype: "int32" })],
+  ],
   ["nll", nll, () => [y(), unit()]],
   ["logisticLoss", logisticLoss, () => [y(), sign()]],
   ["exponentialLoss", exponentialLoss, () => [y(), sign()]],
@@ -175,8 +180,9 @@ const cases: [string, (a: Tensor, b: Tensor) => Tensor, () => Tensor[]][] = [
   ],
 ];
 for (const [name, fn, inputs] of cases) {
-  Deno.test(`${name}() passes gradcheck`, () => {
+  Deno.test(`${name}() passes gradcheck and gradgradcheck`, () => {
     gradcheck(fn, inputs(), { wrt: [0] });
+    gradgradcheck(fn, inputs(), { wrt: [0] });
   });
 }
 

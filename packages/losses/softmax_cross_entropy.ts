@@ -4,7 +4,7 @@ import {
   logSumExp,
   mul,
   noGrad,
-  recordOp,
+  recordFusedOp,
   sub,
   sum,
   Tensor,
@@ -45,6 +45,14 @@ export function softmaxCrossEntropy(
   const t = classTargets("softmaxCrossEntropy", logits, target);
   const reduction = options.reduction ?? "mean";
   const mass = sum(t, { axis: -1, keepDims: true });
+  // Σ mass·lse − Σ t·u per sample, reduced (the unfused forward, and the twice-differentiable one)
+  const lossOf = (logits: Tensor, lse: Tensor): Tensor =>
+    reduceLoss(
+      sub(sum(mul(lse, mass), { axis: -1 }), sum(mul(t, logits), { axis: -1 })),
+      reduction,
+    );
+  const composed = (logits: Tensor): Tensor =>
+    lossOf(logits, logSumExp(logits, { axis: -1, keepDims: true }));
   const [loss, probabilities] = noGrad(() => {
     const backend = logits.backend;
     if (backend.softmaxCrossEntropy !== undefined && logits.rank >= 1) {
@@ -59,10 +67,9 @@ export function softmaxCrossEntropy(
       ] as const;
     }
     const lse = logSumExp(logits, { axis: -1, keepDims: true });
-    const perSample = sub(sum(mul(lse, mass), { axis: -1 }), sum(mul(t, logits), { axis: -1 }));
-    return [reduceLoss(perSample, reduction), exp(sub(logits, lse))] as const;
+    return [lossOf(logits, lse), exp(sub(logits, lse))] as const;
   });
-  return recordOp(loss, [logits], "softmaxCrossEntropy", (g) => {
+  return recordFusedOp(loss, [logits], "softmaxCrossEntropy", (g) => {
     const samples = logits.size / logits.shape[logits.rank - 1];
     const perSample = reduction === "none"
       ? unsqueeze(g, -1)
@@ -71,5 +78,5 @@ export function softmaxCrossEntropy(
       : g;
     const delta = sub(mul(probabilities, mass), t);
     return [mul(delta, perSample)];
-  });
+  }, composed);
 }

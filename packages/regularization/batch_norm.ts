@@ -7,7 +7,7 @@ import {
   mul,
   noGrad,
   ones,
-  recordOp,
+  recordFusedOp,
   reshape,
   ShapeError,
   sqrt,
@@ -120,13 +120,15 @@ export abstract class BatchNorm extends Module {
     const channel = (t: Tensor): Tensor => reshape(t, perChannel);
     const gamma = this.weight ? channel(this.weight) : undefined;
     const beta = this.bias ? channel(this.bias) : undefined;
-    if (!this.training) {
-      const normalised = div(
-        sub(input, channel(this.runningMean)),
-        sqrt(add(channel(this.runningVar), this.#eps)),
-      );
+    const affine = (normalised: Tensor): Tensor => {
       const scaled = gamma ? mul(normalised, gamma) : normalised;
       return beta ? add(scaled, beta) : scaled;
+    };
+    if (!this.training) {
+      return affine(div(
+        sub(input, channel(this.runningMean)),
+        sqrt(add(channel(this.runningVar), this.#eps)),
+      ));
     }
     const count = input.size / features;
     const [xHat, invStd, y] = noGrad(() => {
@@ -139,15 +141,20 @@ export abstract class BatchNorm extends Module {
       this.numBatchesTracked.assign(add(this.numBatchesTracked, 1));
       const inv = div(1, sqrt(add(sigma2, this.#eps)));
       const normalised = mul(sub(input, mu), inv);
-      const scaled = gamma ? mul(normalised, gamma) : normalised;
-      return [normalised, inv, beta ? add(scaled, beta) : scaled] as const;
+      return [normalised, inv, affine(normalised)] as const;
     });
     const inputs = [
       input,
       ...(this.weight ? [this.weight] : []),
       ...(this.bias ? [this.bias] : []),
     ];
-    return recordOp(y, inputs, this.typeName, (g) => {
+    // the same forward in differentiable ops, for second derivatives
+    const composed = (): Tensor => {
+      const centred = sub(input, mean(input, { axis: axes, keepDims: true }));
+      const sigma2 = mean(square(centred), { axis: axes, keepDims: true });
+      return affine(div(centred, sqrt(add(sigma2, this.#eps))));
+    };
+    return recordFusedOp(y, inputs, this.typeName, (g) => {
       const gHat = gamma ? mul(g, gamma) : g;
       const meanG = mean(gHat, { axis: axes, keepDims: true });
       const meanGx = mean(mul(gHat, xHat), { axis: axes, keepDims: true });
@@ -156,7 +163,7 @@ export abstract class BatchNorm extends Module {
       if (this.weight) grads.push(reshape(sum(mul(g, xHat), { axis: axes }), [features]));
       if (this.bias) grads.push(reshape(sum(g, { axis: axes }), [features]));
       return grads;
-    });
+    }, composed);
   }
 }
 

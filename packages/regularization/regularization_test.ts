@@ -1,7 +1,24 @@
 import assert from "node:assert/strict";
 import { Dense, Sequential } from "@kiso/layers";
-import { assertAllClose, gradcheck, gradcheckParameters } from "@kiso/testing";
-import { add, backward, mul, normal, ones, Rng, sum, tensor, uniform } from "@kiso/tensor";
+import {
+  assertAllClose,
+  gradcheck,
+  gradcheckParameters,
+  gradgradcheck,
+  gradgradcheckParameters,
+} from "@kiso/testing";
+import {
+  add,
+  backward,
+  mul,
+  normal,
+  ones,
+  Rng,
+  sum,
+  type Tensor,
+  tensor,
+  uniform,
+} from "@kiso/tensor";
 import {
   BatchNorm1d,
   BatchNorm2d,
@@ -44,7 +61,7 @@ Deno.test("Dropout is the identity in eval, reproducible from a seed, and checks
   );
 });
 
-Deno.test("BatchNorm passes gradcheck in float64 in training mode (input, γ, β)", async (t) => {
+Deno.test("BatchNorm passes gradcheck and gradgradcheck in float64 in training mode (input, γ, β)", async (t) => {
   const rng = new Rng(11);
   for (
     const [name, bn, shape] of [
@@ -58,6 +75,8 @@ Deno.test("BatchNorm passes gradcheck in float64 in training mode (input, γ, β
       bn.weight!.assign(uniform([bn.weight!.size], { low: 0.5, high: 1.5, dtype: "float64", rng }));
       gradcheck((x) => bn.forward(x), [x]);
       gradcheckParameters(() => bn.forward(x), bn.parameters());
+      gradgradcheck((x) => bn.forward(x), [x]);
+      gradgradcheckParameters(() => bn.forward(x), bn.parameters());
     });
   }
 });
@@ -94,13 +113,15 @@ Deno.test("BatchNorm running statistics converge to the data's, and eval uses th
   );
 });
 
-Deno.test("LayerNorm normalises each sample and passes gradcheck", () => {
+Deno.test("LayerNorm normalises each sample and passes gradcheck and gradgradcheck", () => {
   const rng = new Rng(5);
   const ln = new LayerNorm([3, 2], { dtype: "float64" });
   ln.weight!.assign(uniform([3, 2], { low: 0.5, high: 1.5, dtype: "float64", rng }));
   const x = uniform([4, 3, 2], { dtype: "float64", rng });
   gradcheck((x) => ln.forward(x), [x]);
   gradcheckParameters(() => ln.forward(x), ln.parameters());
+  gradgradcheck((x) => ln.forward(x), [x]);
+  gradgradcheckParameters(() => ln.forward(x), ln.parameters());
   assert.throws(
     () => ln.forward(ones([2, 2, 3])),
     /LayerNorm: \[2,2,3\] × \[3,2\]: the trailing dimensions must equal the normalised shape/,
@@ -122,8 +143,8 @@ Deno.test("penalties follow eq.73 and apply to weights, not biases, by default",
   assertAllClose(l1Penalty([w], 0.1), 0.1 * 6.5);
   backward(l2Penalty([w], 0.1));
   assertAllClose(w.grad!, [[0.2, -0.4], [0.1, 0.6]]);
-  gradcheck((w) => add(l2Penalty([w], 0.3), l1Penalty([w], 0.2)), [
-    tensor([[1, -2], [0.5, 3]], { dtype: "float64" }),
-  ]);
+  const penalties = (w: Tensor) => add(l2Penalty([w], 0.3), l1Penalty([w], 0.2));
+  gradcheck(penalties, [tensor([[1, -2], [0.5, 3]], { dtype: "float64" })]);
+  gradgradcheck(penalties, [tensor([[1, -2], [0.5, 3]], { dtype: "float64" })]);
   assert.throws(() => l2Penalty([w], -1), /l2Penalty: lambda must be >= 0: current value is -1/);
 });

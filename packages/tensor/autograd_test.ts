@@ -2,12 +2,16 @@ import assert from "node:assert/strict";
 import {
   add,
   backward,
+  enableGrad,
   exp,
+  grad,
   isGradEnabled,
   matmul,
   mul,
   noGrad,
+  recordFusedOp,
   recordOp,
+  sin,
   sum,
   tensor,
 } from "./mod.ts";
@@ -91,4 +95,94 @@ Deno.test("int32 inputs never carry gradients", () => {
   backward(sum(mul(x, mask)));
   assert.deepEqual(x.grad!.arraySync(), [1, 0]);
   assert.equal(mask.grad, null);
+});
+
+Deno.test("backward() frees the walked graph unless retainGraph is set", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  const y = sum(mul(x, x));
+  backward(y);
+  assert.throws(
+    () => backward(y),
+    /backward: the graph through (sum|mul) was already walked and its saved tensors freed: pass retainGraph: true/,
+  );
+  const z = sum(mul(x, x));
+  x.grad = null;
+  backward(z, { retainGraph: true });
+  backward(z);
+  assert.deepEqual(x.grad!.arraySync(), [4, 8]);
+});
+
+Deno.test("backward() with createGraph leaves differentiable gradients (d²/dx² sin = −sin)", () => {
+  const x = tensor([0.5, 1], { dtype: "float64", requiresGrad: true });
+  backward(sum(sin(x)), { createGraph: true });
+  const first = x.grad!;
+  assert.ok(first.requiresGrad);
+  x.grad = null;
+  backward(sum(first));
+  assert.deepEqual(x.grad!.arraySync(), [-Math.sin(0.5), -Math.sin(1)]);
+});
+
+Deno.test("grad() returns gradients without touching .grad, for leaves and intermediates", () => {
+  const x = tensor([3], { requiresGrad: true });
+  const h = mul(x, x);
+  const y = mul(h, 2);
+  const [dh, dx] = grad(y, [h, x]);
+  assert.deepEqual([dh!.item(), dx!.item()], [2, 12]);
+  assert.equal(x.grad, null);
+  assert.equal(dx!.requiresGrad, false);
+});
+
+Deno.test("grad() sums over several outputs with their gradOutputs", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  const [dx] = grad([mul(x, 3), mul(x, x)], [x], {
+    gradOutputs: [tensor([1, 1]), tensor([10, 10])],
+  });
+  assert.deepEqual(dx!.arraySync(), [23, 43]); // 3 + 10·2x
+});
+
+Deno.test("grad() refuses unused inputs unless allowUnused, and misshaped gradOutputs", () => {
+  const x = tensor([1], { requiresGrad: true });
+  const unused = tensor([1], { requiresGrad: true });
+  assert.throws(
+    () => grad(sum(x), [x, unused], { retainGraph: true }),
+    /grad: input 1 \[1\] was not used to compute the outputs: pass allowUnused: true/,
+  );
+  assert.deepEqual(grad(sum(x), [x, unused], { allowUnused: true })[1], null);
+  assert.throws(
+    () => grad(mul(x, 2), [x], { gradOutputs: tensor([1, 2]) }),
+    /grad: gradient \[2\] float32 does not match output \[1\] float32/,
+  );
+  assert.throws(() => grad(tensor([1]), [x]), /grad: output 0 does not require grad/);
+  assert.throws(() => grad(sum(x), [tensor([1])]), /grad: input 0 does not require grad/);
+});
+
+Deno.test("grad() of grad() composes to third derivatives (x⁴ → 24x)", () => {
+  const x = tensor([2], { dtype: "float64", requiresGrad: true });
+  const f = mul(mul(x, x), mul(x, x));
+  const [d1] = grad(f, [x], { createGraph: true });
+  const [d2] = grad(d1!, [x], { createGraph: true });
+  const [d3] = grad(d2!, [x]);
+  assert.deepEqual([d1!.item(), d2!.item(), d3!.item()], [32, 48, 48]);
+});
+
+Deno.test("enableGrad() records inside noGrad()", () => {
+  const x = tensor([1], { requiresGrad: true });
+  const y = noGrad(() => enableGrad(() => mul(x, 2)));
+  assert.equal(y.requiresGrad, true);
+});
+
+Deno.test("recordFusedOp() uses the fast backward at first order and the composed one at second", () => {
+  let fastCalls = 0;
+  const cube = (x: ReturnType<typeof tensor>) =>
+    recordFusedOp(noGrad(() => mul(mul(x, x), x)), [x], "cube", (g) => {
+      fastCalls++;
+      return [mul(g, mul(mul(x, x), 3))];
+    }, () => mul(mul(x, x), x));
+  const x = tensor([2], { dtype: "float64", requiresGrad: true });
+  backward(cube(x));
+  assert.equal(fastCalls, 1);
+  const [d1] = grad(cube(x), [x], { createGraph: true });
+  const [d2] = grad(d1!, [x]);
+  assert.equal(fastCalls, 1);
+  assert.deepEqual([d1!.item(), d2!.item()], [12, 12]);
 });

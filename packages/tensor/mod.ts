@@ -26,6 +26,7 @@ export * from "./backend.ts";
 export * from "./dtype.ts";
 export * from "./tensor.ts";
 export * from "./autograd.ts";
+export * from "./transforms.ts";
 export * from "./rng.ts";
 export * from "./registry.ts";
 export * from "./event_loop.ts";

@@ -1,6 +1,6 @@
 import type { Backend, Storage } from "./backend.ts";
 import type { DataArray, DType } from "./dtype.ts";
-import { backward } from "./autograd.ts";
+import { backward, type BackwardOptions } from "./autograd.ts";
 import { formatTensor } from "./_format.ts";
 import type { Shape } from "./shape.ts";
 import { sizeOf } from "./shape.ts";
@@ -112,9 +112,10 @@ export class Tensor {
 
   /**
    * Back-propagates from this tensor (PyTorch's `loss.backward()`): the same as
-   * `backward(this, grad)`.
+   * `backward(this, gradOrOptions)`.
    *
-   * @param grad The gradient flowing in (default 1 for a one-element tensor).
+   * @param gradOrOptions The gradient flowing in (default 1 for a one-element tensor), or
+   * `{ grad, createGraph, retainGraph }`.
    *
    * @example Usage
    * ```ts
@@ -126,8 +127,8 @@ export class Tensor {
    * assert.deepEqual(x.grad!.arraySync(), [6]);
    * ```
    */
-  backward(grad?: Tensor): void {
-    backward(this, grad);
+  backward(gradOrOptions?: Tensor | BackwardOptions): void {
+    backward(this, gradOrOptions);
   }
 
   /**

@@ -17,4 +17,5 @@
 export * from "./assertion_error.ts";
 export * from "./assert_all_close.ts";
 export * from "./gradcheck.ts";
+export * from "./gradgradcheck.ts";
 export * from "./backend_conformance.ts";

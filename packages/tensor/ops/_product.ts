@@ -1,13 +1,24 @@
+import { recordOp } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import { broadcastShapes, shapesEqual, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { expandRaw, make } from "../_op.ts";
+import { sumTo } from "./broadcast_to.ts";
 
 /**
  * The batched product of stored operands (rank ≥ 2), with `transA`/`transB` meaning the last
- * two dimensions are stored transposed. Batch dimensions broadcast. No autograd.
+ * two dimensions are stored transposed. Batch dimensions broadcast. Its gradients are products
+ * again (read in place through the transpose flags), so it differentiates any number of times.
  */
 export function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const y = productRaw(a, b, transA, transB);
+  return recordOp(y, [a, b], "matmul", (g) => [
+    sumTo(transA ? product(b, g, transB, true) : product(g, b, false, !transB), a.shape),
+    sumTo(transB ? product(g, a, true, transA) : product(a, g, !transA, false), b.shape),
+  ]);
+}
+
+function productRaw(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
   const [m, k] = transA ? [ac, ar] : [ar, ac];

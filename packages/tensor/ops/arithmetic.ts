@@ -1,7 +1,8 @@
 import type { BinaryOp } from "../backend.ts";
 import { recordOp } from "../autograd.ts";
 import type { Tensor } from "../tensor.ts";
-import { binaryRaw, scalarLike, sumToShape, type TensorLike, toTensors } from "../_op.ts";
+import { binaryRaw, scalarLike, type TensorLike, toTensors } from "../_op.ts";
+import { sumTo } from "./broadcast_to.ts";
 import { log, neg } from "./unary.ts";
 
 type Grads = (a: Tensor, b: Tensor, y: Tensor, g: Tensor) => [Tensor, Tensor];
@@ -14,7 +15,7 @@ function arithmetic(op: BinaryOp, a: TensorLike, b: TensorLike, grads: Grads): T
   const y = binaryRaw(op, x, z);
   return recordOp(y, [x, z], op, (g) => {
     const [gx, gz] = grads(x, z, y, g);
-    return [sumToShape(gx, x.shape), sumToShape(gz, z.shape)];
+    return [sumTo(gx, x.shape), sumTo(gz, z.shape)];
   });
 }
 

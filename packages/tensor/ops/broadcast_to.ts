@@ -32,5 +32,33 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
       "the input does not broadcast to the target",
     );
   }
-  return recordOp(expandRaw(x, shape), [x], "broadcastTo", (g) => [sumToShape(g, x.shape)]);
+  return recordOp(expandRaw(x, shape), [x], "broadcastTo", (g) => [sumTo(g, x.shape)]);
+}
+
+/**
+ * Sums a tensor over the dimensions that broadcasting to its shape would repeat, down to `shape`
+ * (the adjoint of {@linkcode broadcastTo}; PyTorch's `sum_to_size`). Every op uses it to send
+ * the gradient of a broadcast operand back to the operand's shape.
+ *
+ * @param x The input.
+ * @param shape A shape that broadcasts to `x`'s.
+ * @returns The sums, shaped `shape`.
+ * @throws {ShapeError} When `shape` does not broadcast to `x`'s shape.
+ *
+ * @example Usage
+ * ```ts
+ * import { sumTo, tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(sumTo(tensor([[1, 2], [3, 4]]), [1, 2]).arraySync(), [[4, 6]]);
+ * ```
+ */
+export function sumTo(x: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(x.shape, shape)) return x;
+  const valid = shape.length <= x.rank &&
+    shapesEqual(broadcastShapes("sumTo", shape, x.shape), x.shape);
+  if (!valid) {
+    throw new ShapeError("sumTo", [x.shape, shape], "the target does not broadcast to the input");
+  }
+  return recordOp(sumToShape(x, shape), [x], "sumTo", (g) => [broadcastTo(g, x.shape)]);
 }

@@ -1,7 +1,7 @@
-import { recordOp } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkFloat, checkSame, make } from "../_op.ts";
+import { checkFloat, checkSame } from "../_op.ts";
+import { im2col } from "./_im2col.ts";
 import { linear } from "./linear.ts";
 import { reshape } from "./reshape.ts";
 import { transpose } from "./transpose.ts";
@@ -90,13 +90,7 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
   // one tall product over every patch of every image: cols [N·outH·outW, C·kH·kW] times the
   // filters [outC, C·kH·kW]ᵀ, then NHWC → NCHW
   const patch = inChannels * kH * kW;
-  const cols = recordOp(
-    make(x.backend, x.backend.im2col(x.storage, layout), [batch * outH * outW, patch]),
-    [x],
-    "im2col",
-    (g) => [make(x.backend, x.backend.col2im(g.storage, layout), x.shape)],
-  );
-  const rows = linear(cols, reshape(weight, [outChannels, patch]), options.bias);
+  const rows = linear(im2col(x, layout), reshape(weight, [outChannels, patch]), options.bias);
   const channelsFirst = transpose(reshape(rows, [batch, outH * outW, outChannels]), [0, 2, 1]);
   return reshape(channelsFirst, [batch, outChannels, outH, outW]);
 }

@@ -1,6 +1,7 @@
 import { recordOp } from "../autograd.ts";
 import { normalizeAxis } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
+import type { Shape } from "../shape.ts";
 import { axisLayout, make } from "../_op.ts";
 
 /**
@@ -40,7 +41,12 @@ export function gather(x: Tensor, indices: Tensor, options: { axis?: number } = 
   const layout = axisLayout(x.shape, axis);
   const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
   const y = make(x.backend, x.backend.gather(x.storage, indices.storage, layout), shape);
-  return recordOp(y, [x], "gather", (g) => [
-    make(g.backend, g.backend.scatterAdd(g.storage, indices.storage, layout), x.shape),
-  ]);
+  return recordOp(y, [x], "gather", (g) => [scatterAdd(g, indices, axis, x.shape)]);
+}
+
+/** The adjoint of gather: adds the rows of `g` into a zero tensor of `shape` at `indices`. */
+function scatterAdd(g: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor {
+  const layout = axisLayout(shape, axis);
+  const y = make(g.backend, g.backend.scatterAdd(g.storage, indices.storage, layout), shape);
+  return recordOp(y, [g], "scatterAdd", (gg) => [gather(gg, indices, { axis })]);
 }

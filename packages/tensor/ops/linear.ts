@@ -1,7 +1,6 @@
-import { recordOp } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkSame, sumToShape } from "../_op.ts";
+import { checkSame } from "../_op.ts";
 import { add } from "./arithmetic.ts";
 import { reshape } from "./reshape.ts";
 import { product } from "./_product.ts";
@@ -36,10 +35,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
     throw new ShapeError("linear", [weight.shape, bias.shape], `bias must be [${weight.shape[0]}]`);
   }
   const rows = reshape(x, [-1, inFeatures]);
-  const y = recordOp(product(rows, weight, false, true), [rows, weight], "linear", (g) => [
-    product(g, weight, false, false),
-    sumToShape(product(g, rows, true, false), weight.shape),
-  ]);
+  const y = product(rows, weight, false, true);
   const out = reshape(y, [...x.shape.slice(0, -1), weight.shape[0]]);
   return bias === undefined ? out : add(out, bias);
 }

@@ -1,4 +1,4 @@
-import { recordOp } from "../autograd.ts";
+import { recordFusedOp } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkFloat, checkSame, make } from "../_op.ts";
@@ -42,14 +42,26 @@ export function lstmCell(gates: Tensor, c: Tensor): Tensor {
   }
   const backend = gates.backend;
   if (backend.lstmCell === undefined || backend.lstmCellBackward === undefined) {
-    const gate = (k: number): Tensor => slice(gates, [null, [k * hidden, (k + 1) * hidden]]);
-    const cNext = add(mul(sigmoid(gate(1)), c), mul(sigmoid(gate(0)), tanh(gate(2))));
-    return concat([mul(sigmoid(gate(3)), tanh(cNext)), cNext], { axis: 1 });
+    return lstmCellComposed(gates, c);
   }
   const layout = { batch, hidden };
   const [hc, saved] = backend.lstmCell(gates.storage, c.storage, layout);
-  return recordOp(make(backend, hc, [batch, 2 * hidden]), [gates, c], "lstmCell", (g) => {
-    const [dz, dc] = backend.lstmCellBackward!(saved, c.storage, g.storage, layout);
-    return [make(backend, dz, gates.shape.slice()), make(backend, dc, c.shape.slice())];
-  });
+  return recordFusedOp(
+    make(backend, hc, [batch, 2 * hidden]),
+    [gates, c],
+    "lstmCell",
+    (g) => {
+      const [dz, dc] = backend.lstmCellBackward!(saved, c.storage, g.storage, layout);
+      return [make(backend, dz, gates.shape.slice()), make(backend, dc, c.shape.slice())];
+    },
+    lstmCellComposed,
+  );
+}
+
+/** The cell step in element-wise ops (backends without the fused kernel; second derivatives). */
+function lstmCellComposed(gates: Tensor, c: Tensor): Tensor {
+  const hidden = c.shape[1];
+  const gate = (k: number): Tensor => slice(gates, [null, [k * hidden, (k + 1) * hidden]]);
+  const cNext = add(mul(sigmoid(gate(1)), c), mul(sigmoid(gate(0)), tanh(gate(2))));
+  return concat([mul(sigmoid(gate(3)), tanh(cNext)), cNext], { axis: 1 });
 }

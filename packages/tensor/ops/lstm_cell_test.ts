@@ -1,4 +1,4 @@
-import { assertAllClose, gradcheck } from "@kiso/testing";
+import { assertAllClose, gradcheck, gradgradcheck } from "@kiso/testing";
 import {
   type Backend,
   getBackend,
@@ -14,8 +14,9 @@ const rng = new Rng(11);
 const f64 = (shape: number[]): Tensor =>
   uniform(shape, { low: -2, high: 2, dtype: "float64", rng });
 
-Deno.test("lstmCell() passes gradcheck in float64 through the fused kernel", () => {
+Deno.test("lstmCell() passes gradcheck and gradgradcheck in float64 through the fused kernel", () => {
   gradcheck(lstmCell, [f64([3, 8]), f64([3, 2])]);
+  gradgradcheck(lstmCell, [f64([3, 8]), f64([3, 2])]);
 });
 
 Deno.test("lstmCell() fused kernel equals the composed ops, values and gradients", () => {

@@ -1,7 +1,6 @@
-import { recordOp } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkSame, sumToShape } from "../_op.ts";
+import { checkSame } from "../_op.ts";
 import { product } from "./_product.ts";
 import { reshape } from "./reshape.ts";
 
@@ -39,10 +38,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       `inner sizes ${a2.shape[a2.rank - 1]} ≠ ${b2.shape[b2.rank - 2]}`,
     );
   }
-  const y = recordOp(product(a2, b2, false, false), [a2, b2], "matmul", (g) => [
-    sumToShape(product(g, b2, false, true), a2.shape),
-    sumToShape(product(a2, g, true, false), b2.shape),
-  ]);
+  const y = product(a2, b2, false, false);
   if (a.rank > 1 && b.rank > 1) return y;
   const shape = y.shape.slice(0, -2);
   if (a.rank > 1) shape.push(y.shape[y.rank - 2]);

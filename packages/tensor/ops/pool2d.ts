@@ -1,9 +1,16 @@
 import type { MaxPoolTieRule, WindowLayout } from "../backend.ts";
-import { recordOp } from "../autograd.ts";
+import { noGrad, recordFusedOp } from "../autograd.ts";
 import { globalRng, type Rng } from "../rng.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkFloat, make } from "../_op.ts";
-import { mul, pow } from "./arithmetic.ts";
+import { div, mul, pow } from "./arithmetic.ts";
+import { argmax } from "./arg_reduce.ts";
+import { equal, greater } from "./compare.ts";
+import { onesLike } from "./creation.ts";
+import { oneHot } from "./one_hot.ts";
+import { max, sum } from "./reduce.ts";
+import { where } from "./where.ts";
+import { poolWindows } from "./_im2col.ts";
 import { type Pair, pairOf, windowLayout } from "./_window.ts";
 
 /** Options of the pooling ops. */
@@ -62,9 +69,42 @@ export function maxPool2d(
   const seed = tie === "random" ? (options.rng ?? globalRng()).nextUint32() : 0;
   const shape = [layout.batch, layout.channels, layout.outH, layout.outW];
   const y = make(x.backend, x.backend.maxPool2d(x.storage, layout), shape);
-  return recordOp(y, [x], "maxPool2d", (g) => [
-    make(x.backend, x.backend.maxPool2dBackward(x.storage, g.storage, layout, tie, seed), x.shape),
-  ]);
+  return recordFusedOp(
+    y,
+    [x],
+    "maxPool2d",
+    (g) => [
+      make(
+        x.backend,
+        x.backend.maxPool2dBackward(x.storage, g.storage, layout, tie, seed),
+        x.shape,
+      ),
+    ],
+    (x) => sum(mul(poolWindows(x, layout), maxWeights(x, layout, tie)), { axis: -1 }),
+  );
+}
+
+/**
+ * Where each window's gradient goes under the tie rule, `[N, C, outH, outW, kH·kW]`: the
+ * derivative of max pooling written out, so that its backward can be differentiated again.
+ */
+function maxWeights(x: Tensor, layout: WindowLayout, tie: MaxPoolTieRule): Tensor {
+  if (tie === "random") {
+    throw new TypeError(
+      'maxPool2d: tie "random" cannot be differentiated twice: use "first" or "split"',
+    );
+  }
+  return noGrad(() => {
+    const inside = greater(poolWindows(onesLike(x), layout), 0);
+    const values = where(inside, poolWindows(x.detach(), layout), -Infinity);
+    if (tie === "first") {
+      return oneHot(argmax(values, { axis: -1 }), layout.kernelH * layout.kernelW, {
+        dtype: x.dtype,
+      });
+    }
+    const hits = equal(values, max(values, { axis: -1, keepDims: true }));
+    return div(hits, sum(hits, { axis: -1, keepDims: true }));
+  });
 }
 
 /**
@@ -88,9 +128,13 @@ export function avgPool2d(x: Tensor, kernel: Pair, options: Pool2dOptions = {}):
   const layout = poolLayout("avgPool2d", x, kernel, options);
   const shape = [layout.batch, layout.channels, layout.outH, layout.outW];
   const y = make(x.backend, x.backend.avgPool2d(x.storage, layout), shape);
-  return recordOp(y, [x], "avgPool2d", (g) => [
-    make(x.backend, x.backend.avgPool2dBackward(g.storage, layout), x.shape),
-  ]);
+  return recordFusedOp(
+    y,
+    [x],
+    "avgPool2d",
+    (g) => [make(x.backend, x.backend.avgPool2dBackward(g.storage, layout), x.shape)],
+    (x) => div(sum(poolWindows(x, layout), { axis: -1 }), layout.kernelH * layout.kernelW),
+  );
 }
 
 /**

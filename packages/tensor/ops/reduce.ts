@@ -2,8 +2,10 @@ import type { ReduceOp } from "../backend.ts";
 import { recordOp } from "../autograd.ts";
 import { normalizeAxes, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { binaryRaw, checkFloat, expandRaw, make, reduceAxesRaw } from "../_op.ts";
+import { binaryRaw, checkFloat, make, reduceAxesRaw } from "../_op.ts";
 import { div, mul } from "./arithmetic.ts";
+import { broadcastTo } from "./broadcast_to.ts";
+import { reshape } from "./reshape.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -36,8 +38,7 @@ function reduce(
   const raw = reduceAxesRaw(op, x, axes);
   const y = options.keepDims ? make(raw.backend, raw.storage, kept) : raw;
   return recordOp(y, [x], op, (g) => {
-    const gKept = make(g.backend, g.storage, kept);
-    return [grad(x, make(raw.backend, raw.storage, kept), gKept, axes)];
+    return [grad(x, make(raw.backend, raw.storage, kept), reshape(g, kept), axes)];
   });
 }
 
@@ -60,7 +61,7 @@ function reduce(
  * ```
  */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
-  return reduce("sum", x, options, (x, _y, g) => expandRaw(g, x.shape));
+  return reduce("sum", x, options, (x, _y, g) => broadcastTo(g, x.shape));
 }
 
 /**

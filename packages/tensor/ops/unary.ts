@@ -52,7 +52,7 @@ function noGradient(x: Tensor): Tensor {
  * ```
  */
 export function neg(x: Tensor): Tensor {
-  return unary("neg", x, (_x, _y, g) => raw("neg", g));
+  return unary("neg", x, (_x, _y, g) => neg(g));
 }
 
 /**
@@ -160,7 +160,7 @@ export function sign(x: Tensor): Tensor {
  * ```
  */
 export function sin(x: Tensor): Tensor {
-  return unary("sin", x, (x, _y, g) => mul(g, raw("cos", x)));
+  return unary("sin", x, (x, _y, g) => mul(g, cos(x)));
 }
 
 /**
@@ -178,7 +178,7 @@ export function sin(x: Tensor): Tensor {
  * ```
  */
 export function cos(x: Tensor): Tensor {
-  return unary("cos", x, (x, _y, g) => mul(g, raw("neg", raw("sin", x))));
+  return unary("cos", x, (x, _y, g) => mul(g, neg(sin(x))));
 }
 
 /**
@@ -196,7 +196,7 @@ export function cos(x: Tensor): Tensor {
  * ```
  */
 export function tanh(x: Tensor): Tensor {
-  return unary("tanh", x, (_x, y, g) => mul(g, sub(1, raw("square", y))));
+  return unary("tanh", x, (_x, y, g) => mul(g, sub(1, square(y))));
 }
 
 /**
@@ -232,7 +232,7 @@ export function square(x: Tensor): Tensor {
  * ```
  */
 export function reciprocal(x: Tensor): Tensor {
-  return unary("reciprocal", x, (_x, y, g) => mul(g, raw("neg", raw("square", y))));
+  return unary("reciprocal", x, (_x, y, g) => mul(g, neg(square(y))));
 }
 
 /**
@@ -304,7 +304,7 @@ export function step(x: Tensor): Tensor {
  * ```
  */
 export function softplus(x: Tensor): Tensor {
-  return unary("softplus", x, (x, _y, g) => mul(g, raw("sigmoid", x)));
+  return unary("softplus", x, (x, _y, g) => mul(g, sigmoid(x)));
 }
 
 /**

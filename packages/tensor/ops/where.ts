@@ -1,7 +1,8 @@
 import { recordOp } from "../autograd.ts";
 import { broadcastShapes, broadcastStrides } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkSame, make, scalarLike, sumToShape, type TensorLike, toTensors } from "../_op.ts";
+import { checkSame, make, type TensorLike, toTensors } from "../_op.ts";
+import { sumTo } from "./broadcast_to.ts";
 
 function whereRaw(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   checkSame("where", [a, b]);
@@ -36,11 +37,8 @@ function whereRaw(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = toTensors(a, b);
   const out = whereRaw(cond, x, y);
-  return recordOp(out, [x, y], "where", (g) => {
-    const zero = scalarLike(0, g);
-    return [
-      sumToShape(whereRaw(cond, g, zero), x.shape),
-      sumToShape(whereRaw(cond, zero, g), y.shape),
-    ];
-  });
+  return recordOp(out, [x, y], "where", (g) => [
+    sumTo(where(cond, g, 0), x.shape),
+    sumTo(where(cond, 0, g), y.shape),
+  ]);
 }

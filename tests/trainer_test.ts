@@ -52,6 +52,21 @@ for (const backend of ["wasm", "cpu"]) {
       "xor",
       async () => assert.deepEqual((await small("xor", {}, backend)).learned, [0, 1, 1, 0]),
     );
+    await t.step("second-order", async () => {
+      const s = await small("second-order", {}, backend);
+      // one Newton step solves least squares exactly: the normal equations' solution
+      assert.ok((s.leastSquaresGap as number) < 1e-10, `${s.leastSquaresGap}`);
+      // quadratic convergence: machine precision within 10 Newton steps, Newton-CG alike
+      const norms = s.newtonGradientNorms as number[];
+      assert.ok(norms.length <= 11 && norms.at(-1)! < 1e-12, `${norms}`);
+      assert.ok((s.newtonCgGap as number) < 1e-10, `${s.newtonCgGap}`);
+      assert.ok((s.gradientDescentFinalNorm as number) > 1e-6);
+      // at a zero-loss minimum H = 2/N·JᵀJ has rank ≤ 4 (one per XOR example): 9 flat directions
+      assert.ok((s.xorLoss as number) < 1e-20, `${s.xorLoss}`);
+      assert.equal(s.xorFlatEigenvalues, 9);
+      const top = Math.max(...(s.xorEigenvalues as number[]));
+      assert.ok(Math.abs((s.xorPowerIteration as number) - top) < 1e-6 * top);
+    });
     await t.step("linear-regression", async () => {
       const s = await small("linear-regression", { limit: 400, epochs: 30 }, backend);
       assert.ok((s.maxDifference as number) < 0.02, `${s.maxDifference}`);

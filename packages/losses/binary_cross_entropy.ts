@@ -1,4 +1,4 @@
-import { abs, add, clip, log, mul, neg, relu, softplus, sub, type Tensor } from "@kiso/tensor";
+import { add, clip, log, mul, softplus, sub, type Tensor } from "@kiso/tensor";
 import { checkSameShape } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
@@ -67,6 +67,9 @@ export function binaryCrossEntropyWithLogits(
   options: ReductionOptions = {},
 ): Tensor {
   checkSameShape("binaryCrossEntropyWithLogits", z, t);
-  const losses = add(sub(relu(z), mul(z, t)), softplus(neg(abs(z))));
+  // softplus(z) − z·t with the stable softplus kernel: its derivative σ(z) − t is smooth, so the
+  // second derivative σ(z)(1 − σ(z)) is right everywhere (relu(z) + softplus(−|z|) would lose it
+  // at z = 0, where both pieces have kinks)
+  const losses = sub(softplus(z), mul(z, t));
   return reduceLoss(losses, options.reduction ?? "mean");
 }

@@ -41,8 +41,12 @@ export function isGradEnabled(): boolean {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const previous = gradEnabled;
-  gradEnabled = false;
+  gradEnabled = enabled;
   try {
     return fn();
   } finally {
@@ -67,13 +71,7 @@ export function noGrad<T>(fn: () => T): T {
  * ```
  */
 export function enableGrad<T>(fn: () => T): T {
-  const previous = gradEnabled;
-  gradEnabled = true;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = previous;
-  }
+  return withGradMode(true, fn);
 }
 
 /**
@@ -227,6 +225,15 @@ function freedGradFn(name: string): GradFn {
   };
 }
 
+/** The tensors of `order` (inputs first) from which one of `wanted` can be reached. */
+function reaching(order: readonly Tensor[], wanted: ReadonlySet<Tensor>): Set<Tensor> {
+  const found = new Set<Tensor>();
+  for (const t of order) {
+    if (wanted.has(t) || (t.gradFn?.inputs ?? []).some((i) => found.has(i))) found.add(t);
+  }
+  return found;
+}
+
 /**
  * The walk shared by {@linkcode backward} and {@linkcode grad}: pushes the seeds back through
  * the graph in reverse topological order (the memoised `grad_table` of reverse mode) and hands
@@ -241,31 +248,26 @@ function walk(
 ): void {
   const order = topologicalOrder([...seeds.keys()]);
   // with `wanted`, only tensors from which a wanted one can be reached need a gradient
-  const needed = new Set<Tensor>();
-  for (const t of order) {
-    const leads = wanted === null
-      ? true
-      : wanted.has(t) || (t.gradFn?.inputs ?? []).some((i) => needed.has(i));
-    if (leads) needed.add(t);
-  }
+  const needed = wanted === null ? null : reaching(order, wanted);
+  const isNeeded = (t: Tensor): boolean => needed === null || needed.has(t);
   const grads = new Map(seeds);
   const run = (): void => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);
-      if (g === undefined || !needed.has(t)) continue;
+      if (g === undefined || !isNeeded(t)) continue;
       grads.delete(t);
       if (wanted === null ? t.gradFn === null : wanted.has(t)) take(t, g);
       const gradFn = t.gradFn;
       if (gradFn === null) continue;
       const { name, inputs } = gradFn;
       // (a freed gradFn has no inputs left: its backward throws)
-      if (inputs.length > 0 && !inputs.some((input) => needed.has(input))) continue;
+      if (inputs.length > 0 && !inputs.some(isNeeded)) continue;
       const inputGrads = gradFn.backward(g);
       if (!options.retainGraph) t.gradFn = freedGradFn(name);
       inputs.forEach((input, k) => {
         const ig = inputGrads[k];
-        if (!input.requiresGrad || !needed.has(input) || ig === null || ig === undefined) return;
+        if (!input.requiresGrad || !isNeeded(input) || ig === null || ig === undefined) return;
         if (!shapesEqual(ig.shape, input.shape) || ig.dtype !== input.dtype) {
           throw new TypeError(
             `${op}: ${name} gave a gradient ${formatShape(ig.shape)} ${ig.dtype} for an input ${

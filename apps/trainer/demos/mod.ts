@@ -6,6 +6,7 @@ import { mnistCnn, mnistMlp, mnistRnn } from "./mnist.ts";
 import { optimizers } from "./optimizers.ts";
 import { perceptronAnd } from "./perceptron_and.ts";
 import { regularization } from "./regularization.ts";
+import { secondOrder } from "./second_order.ts";
 import { sine } from "./sine.ts";
 import { xor } from "./xor.ts";
 
@@ -23,6 +24,7 @@ export const DEMOS: Record<string, Demo> = Object.fromEntries(
     sine,
     optimizers,
     regularization,
+    secondOrder,
   ]
     .map((d) => [d.name, d]),
 );

@@ -6,7 +6,7 @@
  * finalizers that free the dead tensors' blocks.
  */
 import { type DataArray, type DType, dtypeOfArray, type Storage } from "@kiso/tensor";
-import { collectGarbage } from "./_collect.ts";
+import { collectGarbage } from "@kiso/tensor/gc";
 import type { Heap } from "./_heap.ts";
 
 /** A block of the shared memory, freed once. */

@@ -1,0 +1,562 @@
+import type {
+  AdamStepLayout,
+  AxisLayout,
+  Backend,
+  BinaryLayout,
+  BinaryOp,
+  DataArray,
+  DType,
+  LstmCellLayout,
+  MatmulLayout,
+  MaxPoolTieRule,
+  PadLayout,
+  SoftmaxCrossEntropyLayout,
+  Storage,
+  StridedLayout,
+  UnaryOp,
+  WhereLayout,
+  WindowLayout,
+} from "@kiso/tensor";
+import { dtypeOfArray } from "@kiso/tensor";
+import { collectGarbage } from "@kiso/tensor/gc";
+import { collapseDims } from "@kiso/tensor/iterate";
+import { sizeOf, stridesOf } from "@kiso/tensor/shape";
+import { Gpu } from "./_gpu.ts";
+import { stridedParams } from "./_shaders/common.ts";
+import {
+  binaryShader,
+  castShader,
+  FILL_SHADER,
+  unaryShader,
+  WHERE_SHADER,
+} from "./_shaders/elementwise.ts";
+import {
+  ADAM_STEP_SHADER,
+  LSTM_CELL_BACKWARD_SHADER,
+  LSTM_CELL_SHADER,
+  SOFTMAX_CROSS_ENTROPY_SHADER,
+} from "./_shaders/fused.ts";
+import {
+  CONCAT_SHADER,
+  COPY_STRIDED_SHADER,
+  GATHER_SHADER,
+  PAD_SHADER,
+  scatterAddShader,
+} from "./_shaders/layout.ts";
+import { MATMUL_TILE, matmulShader } from "./_shaders/matmul.ts";
+import { argReduceShader, REDUCE_GROUP, reduceRowShader, reduceShader } from "./_shaders/reduce.ts";
+import {
+  AVG_POOL_BACKWARD_SHADER,
+  AVG_POOL_SHADER,
+  COL2IM_SHADER,
+  IM2COL_SHADER,
+  MAX_POOL_BACKWARD_RANDOM_SHADER,
+  MAX_POOL_BACKWARD_SHADER,
+  MAX_POOL_SHADER,
+  windowParams,
+} from "./_shaders/window.ts";
+
+/** Options of {@linkcode createWebGpuBackend}. */
+export interface WebGpuBackendOptions {
+  /**
+   * The most bytes of GPU buffers the backend holds; past it, allocation fails with an error that
+   * names the tensor (WebGPU does not tell how much memory a card has).
+   *
+   * @default {4 GiB}
+   */
+  maxMemory?: number;
+  /**
+   * Which adapter to ask for where a machine has several.
+   *
+   * @default {"high-performance"}
+   */
+  powerPreference?: GPUPowerPreference;
+}
+
+/** What {@linkcode createWebGpuBackend} found: the adapter and the limits it uses. */
+export interface WebGpuBackendInfo {
+  /** The adapter's description, e.g. `NVIDIA H200` or `llvmpipe (LLVM 15.0.6, 256 bits)`. */
+  adapter: string;
+  /** The largest buffer one tensor may have, in bytes. */
+  maxBufferBytes: number;
+  /** The memory budget, in bytes. */
+  maxMemory: number;
+}
+
+const FLOAT64_ERROR = "webgpu: float64 tensors cannot live on the GPU (WGSL has no 64-bit " +
+  "floats): use float32, or the cpu or wasm backend (createWasmBackend) for float64";
+
+/** Growth of live GPU memory past twice its size after the last collection, plus this, asks for a collection. */
+const COLLECT_SLACK = 256 << 20;
+
+/** A tensor's values in a GPU buffer (float32 or int32, 4 bytes each). */
+class GpuStorage implements Storage {
+  readonly dtype: DType;
+  readonly size: number;
+  readonly block: { buffer: GPUBuffer; bytes: number; freed: boolean };
+
+  constructor(dtype: DType, size: number, block: GpuStorage["block"]) {
+    this.dtype = dtype;
+    this.size = size;
+    this.block = block;
+  }
+}
+
+const WORD = 4;
+/** Windows per dispatch of the sequential `random` tie rule of max pooling. */
+const RANDOM_TIE_CHUNK = 2048;
+
+function bitsOf(dtype: DType, value: number): number {
+  const words = new Uint32Array(1);
+  if (dtype === "int32") new Int32Array(words.buffer)[0] = value;
+  else new Float32Array(words.buffer)[0] = value;
+  return words[0];
+}
+
+function floatWords(values: readonly number[]): number[] {
+  return Array.from(new Uint32Array(Float32Array.from(values).buffer));
+}
+
+function checkDtype(dtype: DType): void {
+  if (dtype === "float64") throw new TypeError(FLOAT64_ERROR);
+}
+
+/** The WebGPU backend: every kernel as a WGSL compute shader on one device. */
+class WebGpuBackend implements Backend {
+  readonly name = "webgpu";
+  readonly info: WebGpuBackendInfo;
+  readonly #gpu: Gpu;
+  #live = 0;
+  #settled = 0;
+  #pending = false;
+  readonly #finalizers = new FinalizationRegistry<GpuStorage["block"]>((block) => {
+    this.#pending = false;
+    this.#free(block);
+  });
+
+  constructor(gpu: Gpu, info: WebGpuBackendInfo) {
+    this.#gpu = gpu;
+    this.info = info;
+  }
+
+  releasePending(): boolean {
+    return this.#pending;
+  }
+
+  #alloc(dtype: DType, size: number): GpuStorage {
+    checkDtype(dtype);
+    this.#gpu.check("alloc");
+    if (this.#live > 2 * this.#settled + COLLECT_SLACK) {
+      collectGarbage();
+      this.#settled = this.#live;
+      this.#pending = true;
+    }
+    const { buffer, bytes } = this.#gpu.acquire(
+      size * WORD,
+      () => `a ${dtype} tensor of ${size} elements`,
+    );
+    this.#live += bytes;
+    const s = new GpuStorage(dtype, size, { buffer, bytes, freed: false });
+    this.#finalizers.register(s, s.block, s);
+    return s;
+  }
+
+  #free(block: GpuStorage["block"]): void {
+    if (block.freed) return;
+    block.freed = true;
+    this.#live -= block.bytes;
+    this.#gpu.release(block.buffer, block.bytes);
+  }
+
+  #own(x: Storage, op: string): GpuStorage {
+    if (!(x instanceof GpuStorage)) {
+      throw new TypeError(
+        `webgpu: ${op}: storage belongs to another backend: move the tensor first`,
+      );
+    }
+    if (x.block.freed) {
+      throw new TypeError(`webgpu: ${op}: a tensor was used after dispose(): its values are gone`);
+    }
+    return x;
+  }
+
+  #buf(x: Storage, op: string): GPUBuffer {
+    return this.#own(x, op).block.buffer;
+  }
+
+  upload(data: DataArray): Storage {
+    const dtype = dtypeOfArray(data);
+    const s = this.#alloc(dtype, data.length);
+    this.#gpu.write(s.block.buffer, data);
+    return s;
+  }
+
+  async read(x: Storage): Promise<DataArray> {
+    const s = this.#own(x, "read");
+    const bytes = await this.#gpu.read(s.block.buffer, s.size * WORD);
+    return s.dtype === "int32" ? new Int32Array(bytes) : new Float32Array(bytes);
+  }
+
+  dispose(x: Storage): void {
+    const s = this.#own(x, "dispose");
+    this.#finalizers.unregister(s);
+    this.#free(s.block);
+  }
+
+  #flat(
+    code: string,
+    out: Storage,
+    inputs: readonly Storage[],
+    params: readonly number[],
+  ): void {
+    const n = out.size;
+    const buffers = [out, ...inputs].map((s) => this.#buf(s, "kernel"));
+    this.#gpu.dispatchFlat(code, Uint32Array.from([n, ...params]), buffers, n);
+  }
+
+  fill(dtype: DType, size: number, value: number): Storage {
+    const out = this.#alloc(dtype, size);
+    this.#flat(FILL_SHADER, out, [], [bitsOf(dtype, value)]);
+    return out;
+  }
+
+  cast(x: Storage, dtype: DType): Storage {
+    const out = this.#alloc(dtype, x.size);
+    this.#flat(castShader(x.dtype, dtype), out, [x], []);
+    return out;
+  }
+
+  unary(op: UnaryOp, x: Storage): Storage {
+    const out = this.#alloc(x.dtype, x.size);
+    this.#flat(unaryShader(op, x.dtype), out, [x], []);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: Storage, b: Storage, layout: BinaryLayout): Storage {
+    const out = this.#alloc(a.dtype, sizeOf(layout.shape));
+    const { shape, strides } = collapseDims(layout.shape, [
+      stridesOf(layout.shape),
+      layout.aStrides,
+      layout.bStrides,
+    ]);
+    this.#flat(binaryShader(op, a.dtype), out, [a, b], stridedParams(shape, strides.slice(1)));
+    return out;
+  }
+
+  where(cond: Storage, a: Storage, b: Storage, layout: WhereLayout): Storage {
+    const out = this.#alloc(a.dtype, sizeOf(layout.shape));
+    const { shape, strides } = collapseDims(layout.shape, [
+      stridesOf(layout.shape),
+      layout.condStrides,
+      layout.aStrides,
+      layout.bStrides,
+    ]);
+    const mask = cond.dtype === "int32" ? 0xffffffff : 0x7fffffff;
+    this.#flat(WHERE_SHADER, out, [cond, a, b], [mask, ...stridedParams(shape, strides.slice(1))]);
+    return out;
+  }
+
+  reduce(op: "sum" | "max" | "min", x: Storage, layout: AxisLayout): Storage {
+    const { outer, size, inner } = layout;
+    if (size === 0) {
+      // the empty sum is 0; the empty max/min is the identity ∓∞, which int32 stores as 0
+      const empty = op === "sum" || x.dtype === "int32" ? 0 : op === "max" ? -Infinity : Infinity;
+      return this.fill(x.dtype, outer * inner, empty);
+    }
+    const out = this.#alloc(x.dtype, outer * inner);
+    const params = Uint32Array.from([outer * inner, size, inner]);
+    const buffers = [this.#buf(out, op), this.#buf(x, op)];
+    if (size >= REDUCE_GROUP / 2) {
+      const groups = outer * inner;
+      const gx = Math.min(groups, 65535);
+      this.#gpu.dispatch(reduceRowShader(op, x.dtype), params, buffers, [
+        gx,
+        Math.ceil(groups / Math.max(gx, 1)),
+        1,
+      ]);
+    } else {
+      this.#gpu.dispatchFlat(reduceShader(op, x.dtype), params, buffers, outer * inner);
+    }
+    return out;
+  }
+
+  argReduce(op: "argmax" | "argmin", x: Storage, layout: AxisLayout): Storage {
+    const { outer, size, inner } = layout;
+    const out = this.#alloc("int32", outer * inner);
+    this.#flat(argReduceShader(op, x.dtype), out, [x], [size, inner]);
+    return out;
+  }
+
+  matmul(a: Storage, b: Storage, layout: MatmulLayout): Storage {
+    const { batch, m, n, k } = layout;
+    const out = this.#alloc(a.dtype, batch * m * n);
+    const params = Uint32Array.from([
+      m,
+      n,
+      k,
+      layout.transA ? 1 : 0,
+      layout.transB ? 1 : 0,
+      layout.aBatchStride,
+      layout.bBatchStride,
+    ]);
+    this.#gpu.dispatch(
+      matmulShader(a.dtype),
+      params,
+      [out, a, b].map((s) => this.#buf(s, "matmul")),
+      [Math.ceil(n / MATMUL_TILE), Math.ceil(m / MATMUL_TILE), batch],
+    );
+    return out;
+  }
+
+  copyStrided(x: Storage, layout: StridedLayout): Storage {
+    const out = this.#alloc(x.dtype, sizeOf(layout.shape));
+    const { shape, strides } = collapseDims(layout.shape, [
+      stridesOf(layout.shape),
+      layout.strides,
+    ]);
+    this.#flat(COPY_STRIDED_SHADER, out, [x], [
+      layout.offset,
+      ...stridedParams(shape, strides.slice(1)),
+    ]);
+    return out;
+  }
+
+  concat(xs: readonly Storage[], outer: number, inners: readonly number[]): Storage {
+    const row = inners.reduce((s, n) => s + n, 0);
+    const out = this.#alloc(xs[0].dtype, outer * row);
+    let start = 0;
+    xs.forEach((x, k) => {
+      const n = outer * inners[k];
+      this.#gpu.dispatchFlat(
+        CONCAT_SHADER,
+        Uint32Array.from([n, inners[k], row, start]),
+        [this.#buf(out, "concat"), this.#buf(x, "concat")],
+        n,
+      );
+      start += inners[k];
+    });
+    return out;
+  }
+
+  pad(x: Storage, layout: PadLayout): Storage {
+    const shape = layout.shape.map((d, i) => d + layout.before[i] + layout.after[i]);
+    const out = this.#alloc(x.dtype, sizeOf(shape));
+    this.#flat(PAD_SHADER, out, [x], [
+      bitsOf(x.dtype, layout.value),
+      shape.length,
+      ...shape,
+      ...layout.before,
+      ...layout.shape,
+    ]);
+    return out;
+  }
+
+  gather(x: Storage, indices: Storage, layout: AxisLayout): Storage {
+    const out = this.#alloc(x.dtype, layout.outer * indices.size * layout.inner);
+    this.#flat(GATHER_SHADER, out, [x, indices], [indices.size, layout.size, layout.inner]);
+    return out;
+  }
+
+  scatterAdd(src: Storage, indices: Storage, layout: AxisLayout): Storage {
+    const out = this.#alloc(src.dtype, layout.outer * layout.size * layout.inner);
+    this.#flat(scatterAddShader(src.dtype), out, [src, indices], [
+      indices.size,
+      layout.size,
+      layout.inner,
+    ]);
+    return out;
+  }
+
+  #window(
+    code: string,
+    size: number,
+    L: WindowLayout,
+    inputs: Storage[],
+    extra: number[] = [],
+  ): Storage {
+    const out = this.#alloc(inputs[0].dtype, size);
+    const params = Uint32Array.from([...windowParams(size, L), ...extra]);
+    const buffers = [out, ...inputs].map((s) => this.#buf(s, "window"));
+    this.#gpu.dispatchFlat(code, params, buffers, size);
+    return out;
+  }
+
+  im2col(x: Storage, L: WindowLayout): Storage {
+    const size = L.batch * L.outH * L.outW * L.channels * L.kernelH * L.kernelW;
+    return this.#window(IM2COL_SHADER, size, L, [x]);
+  }
+
+  col2im(cols: Storage, L: WindowLayout): Storage {
+    return this.#window(COL2IM_SHADER, L.batch * L.channels * L.height * L.width, L, [cols]);
+  }
+
+  maxPool2d(x: Storage, L: WindowLayout): Storage {
+    return this.#window(MAX_POOL_SHADER, L.batch * L.channels * L.outH * L.outW, L, [x]);
+  }
+
+  maxPool2dBackward(
+    x: Storage,
+    grad: Storage,
+    L: WindowLayout,
+    tie: MaxPoolTieRule,
+    seed: number,
+  ): Storage {
+    const size = L.batch * L.channels * L.height * L.width;
+    if (tie !== "random") {
+      return this.#window(MAX_POOL_BACKWARD_SHADER, size, L, [x, grad], [tie === "split" ? 1 : 0]);
+    }
+    const out = this.fill(x.dtype, size, 0);
+    const state = this.#alloc("int32", 4);
+    const buffers = [out, x, grad, state].map((s) => this.#buf(s, "maxPool2dBackward"));
+    const windows = L.batch * L.channels * L.outH * L.outW;
+    for (let start = 0; start === 0 || start < windows; start += RANDOM_TIE_CHUNK) {
+      const params = [
+        ...windowParams(size, L),
+        seed >>> 0,
+        start,
+        RANDOM_TIE_CHUNK,
+        start === 0 ? 1 : 0,
+      ];
+      this.#gpu.dispatch(MAX_POOL_BACKWARD_RANDOM_SHADER, Uint32Array.from(params), buffers, [
+        1,
+        1,
+        1,
+      ]);
+    }
+    this.dispose(state);
+    return out;
+  }
+
+  avgPool2d(x: Storage, L: WindowLayout): Storage {
+    return this.#window(AVG_POOL_SHADER, L.batch * L.channels * L.outH * L.outW, L, [x]);
+  }
+
+  avgPool2dBackward(grad: Storage, L: WindowLayout): Storage {
+    return this.#window(
+      AVG_POOL_BACKWARD_SHADER,
+      L.batch * L.channels * L.height * L.width,
+      L,
+      [grad],
+    );
+  }
+
+  lstmCell(gates: Storage, c: Storage, { batch, hidden }: LstmCellLayout): [Storage, Storage] {
+    const hc = this.#alloc(gates.dtype, batch * 2 * hidden);
+    const saved = this.#alloc(gates.dtype, batch * 5 * hidden);
+    const n = batch * hidden;
+    const buffers = [hc, saved, gates, c].map((s) => this.#buf(s, "lstmCell"));
+    this.#gpu.dispatchFlat(LSTM_CELL_SHADER, Uint32Array.from([n, hidden]), buffers, n);
+    return [hc, saved];
+  }
+
+  lstmCellBackward(
+    saved: Storage,
+    c: Storage,
+    grad: Storage,
+    { batch, hidden }: LstmCellLayout,
+  ): [Storage, Storage] {
+    const dz = this.#alloc(saved.dtype, batch * 4 * hidden);
+    const dc = this.#alloc(saved.dtype, batch * hidden);
+    const n = batch * hidden;
+    const buffers = [dz, dc, saved, c, grad].map((s) => this.#buf(s, "lstmCellBackward"));
+    this.#gpu.dispatchFlat(LSTM_CELL_BACKWARD_SHADER, Uint32Array.from([n, hidden]), buffers, n);
+    return [dz, dc];
+  }
+
+  softmaxCrossEntropy(
+    logits: Storage,
+    targets: Storage,
+    { rows, classes }: SoftmaxCrossEntropyLayout,
+  ): [Storage, Storage] {
+    const loss = this.#alloc(logits.dtype, rows);
+    const p = this.#alloc(logits.dtype, rows * classes);
+    const buffers = [loss, p, logits, targets].map((s) => this.#buf(s, "softmaxCrossEntropy"));
+    this.#gpu.dispatchFlat(
+      SOFTMAX_CROSS_ENTROPY_SHADER,
+      Uint32Array.from([rows, classes]),
+      buffers,
+      rows,
+    );
+    return [loss, p];
+  }
+
+  adamStep(
+    param: Storage,
+    grad: Storage,
+    m: Storage,
+    v: Storage,
+    k: AdamStepLayout,
+  ): [Storage, Storage, Storage] {
+    const n = param.size;
+    const outs = [0, 1, 2].map(() => this.#alloc(param.dtype, n));
+    const params = Uint32Array.from([
+      n,
+      ...floatWords([
+        k.beta1,
+        k.oneMinusBeta1,
+        k.beta2,
+        k.oneMinusBeta2,
+        k.mCorrection,
+        k.vCorrection,
+        k.eps,
+        k.lr,
+      ]),
+    ]);
+    const buffers = [...outs, param, grad, m, v].map((s) => this.#buf(s, "adamStep"));
+    this.#gpu.dispatchFlat(ADAM_STEP_SHADER, params, buffers, n);
+    return [outs[0], outs[1], outs[2]];
+  }
+}
+
+/**
+ * Creates the WebGPU backend: every kernel of the `Backend` interface as a WGSL compute shader,
+ * tensors in GPU buffers from a size-classed pool (returned by `dispose()` or when the tensor is
+ * collected), float32 and int32. Reads are asynchronous (`await t.data()`).
+ *
+ * @param options Memory budget and adapter preference.
+ * @returns The backend, for `setBackend`.
+ * @throws {Error} When the runtime has no WebGPU or no adapter (on a Linux machine without a
+ * GPU, Mesa's software Vulkan driver provides one: `apt-get install mesa-vulkan-drivers`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { createWebGpuBackend } from "@kiso/backend-webgpu";
+ * import { relu, setBackend, tensor } from "@kiso/tensor";
+ *
+ * setBackend(await createWebGpuBackend());
+ * console.log(await relu(tensor([-1, 2])).data()); // Float32Array [0, 2]
+ * ```
+ */
+export async function createWebGpuBackend(
+  options: WebGpuBackendOptions = {},
+): Promise<Backend & { readonly info: WebGpuBackendInfo }> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (gpu === undefined) {
+    throw new Error("createWebGpuBackend: this runtime has no WebGPU (navigator.gpu is missing)");
+  }
+  const adapter = await gpu.requestAdapter({
+    powerPreference: options.powerPreference ?? "high-performance",
+  });
+  if (adapter === null) {
+    throw new Error(
+      "createWebGpuBackend: no WebGPU adapter: this machine has no GPU that Deno can use " +
+        "(on Linux without a GPU, install Mesa's software Vulkan driver: " +
+        "apt-get install mesa-vulkan-drivers)",
+    );
+  }
+  const limits = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxStorageBuffersPerShaderStage: Math.min(limits.maxStorageBuffersPerShaderStage, 10),
+    },
+  });
+  const maxMemory = options.maxMemory ?? 4 * 2 ** 30;
+  const info = {
+    adapter: adapter.info.description || adapter.info.device || adapter.info.vendor || "unknown",
+    maxBufferBytes: device.limits.maxStorageBufferBindingSize,
+    maxMemory,
+  };
+  return new WebGpuBackend(new Gpu(device, maxMemory), info);
+}

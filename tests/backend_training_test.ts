@@ -1,10 +1,12 @@
 /**
  * Short training runs on each backend end where the cpu reference ends: the MNIST-shaped MLP, the
- * LeNet-like CNN and an LSTM reader, 20 SGD steps from the same start on the same data. Float32
+ * LeNet-like CNN and an LSTM reader, 20 SGD steps from the same start on the same data (on the
+ * WebGPU backend too, llvmpipe where the machine has no GPU). Float32
  * rounding differs between backends (fused multiply-adds, SIMD polynomials, summation order), so
  * the parameters must agree within 1e-3 relative / 1e-4 absolute, not bit for bit.
  */
 import { createWasmBackend } from "@kiso/backend-wasm";
+import { createWebGpuBackend } from "@kiso/backend-webgpu";
 import type { Module } from "@kiso/layers";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
@@ -19,8 +21,8 @@ const WORKLOADS: Record<string, { model: (rng: Rng) => Module; shape: number[] }
   lstm: { model: (rng) => new RowReader(rng, 32), shape: [16, 28, 28] },
 };
 
-/** The parameters after 20 SGD steps of `name` on `backend`. */
-function train(backend: Backend, name: string): number[][] {
+/** The parameters after 20 SGD steps of `name` on `backend` (read asynchronously, as a GPU needs). */
+async function train(backend: Backend, name: string): Promise<number[][]> {
   setBackend(backend);
   const { model: make, shape } = WORKLOADS[name];
   const rng = new Rng(8);
@@ -33,7 +35,7 @@ function train(backend: Backend, name: string): number[][] {
     backward(softmaxCrossEntropy(model.forward(x), y));
     opt.step();
   }
-  const values = model.parameters().map((p) => Array.from(p.dataSync()));
+  const values = await Promise.all(model.parameters().map(async (p) => Array.from(await p.data())));
   setBackend(createCpuBackend());
   return values;
 }
@@ -41,13 +43,14 @@ function train(backend: Backend, name: string): number[][] {
 const BACKENDS: Record<string, () => Promise<Backend>> = {
   "wasm (2 threads)": () => createWasmBackend({ threads: 2, blas: "off" }),
   "wasm with BLAS": () => createWasmBackend({ threads: 2, blas: "auto" }),
+  webgpu: () => createWebGpuBackend(),
 };
 
 for (const [backendName, create] of Object.entries(BACKENDS)) {
   for (const name of Object.keys(WORKLOADS)) {
     Deno.test(`${name}: 20 SGD steps on ${backendName} end where cpu ends`, async () => {
-      const expected = train(createCpuBackend(), name);
-      const actual = train(await create(), name);
+      const expected = await train(createCpuBackend(), name);
+      const actual = await train(await create(), name);
       actual.forEach((values, i) =>
         assertAllClose(values, expected[i], { rtol: 1e-3, atol: 1e-4, message: `parameter ${i}` })
       );

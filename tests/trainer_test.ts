@@ -42,7 +42,7 @@ async function small(
   return summary;
 }
 
-for (const backend of ["wasm", "cpu"]) {
+for (const backend of ["wasm", "cpu", "webgpu"]) {
   Deno.test(`small runs of every demo learn on the ${backend} backend`, async (t) => {
     await t.step("perceptron-and", async () => {
       const s = await small("perceptron-and", {}, backend);

@@ -81,7 +81,7 @@ export class Gpu {
         size > this.device.limits.maxStorageBufferBindingSize || this.allocated + size > this.budget
       ) {
         throw new RangeError(
-          `webgpu: out of GPU memory: ${what()} needs ${mib(size)}; ${
+          `webgpu: out of GPU memory: ${what()} needs ${mib(bytes)}; ${
             mib(this.allocated)
           } in use ` +
             `of ${mib(this.budget)} (maxMemory), the largest buffer is ${

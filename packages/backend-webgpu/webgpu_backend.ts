@@ -43,7 +43,7 @@ import {
   PAD_SHADER,
   scatterAddShader,
 } from "./_shaders/layout.ts";
-import { MATMUL_TILE, matmulShader } from "./_shaders/matmul.ts";
+import { MATMUL_TILE, matmulShader, WIDE_TILE, wideMatmulShader } from "./_shaders/matmul.ts";
 import { argReduceShader, REDUCE_GROUP, reduceRowShader, reduceShader } from "./_shaders/reduce.ts";
 import {
   AVG_POOL_BACKWARD_SHADER,
@@ -81,6 +81,14 @@ export interface WebGpuBackendInfo {
   maxBufferBytes: number;
   /** The memory budget, in bytes. */
   maxMemory: number;
+}
+
+/** GPU memory in use, from the backend's `memory()`. */
+export interface WebGpuMemory {
+  /** Bytes of the buffers of tensors not yet disposed or collected. */
+  liveBytes: number;
+  /** Bytes of every buffer the backend holds, pooled ones included. */
+  allocatedBytes: number;
 }
 
 const FLOAT64_ERROR = "webgpu: float64 tensors cannot live on the GPU (WGSL has no 64-bit " +
@@ -121,8 +129,16 @@ function checkDtype(dtype: DType): void {
   if (dtype === "float64") throw new TypeError(FLOAT64_ERROR);
 }
 
-/** The WebGPU backend: every kernel as a WGSL compute shader on one device. */
-class WebGpuBackend implements Backend {
+/** The backend {@linkcode createWebGpuBackend} makes: a `Backend` that also tells its adapter and memory. */
+export interface WebGpuBackend extends Backend {
+  /** The adapter and limits in use. */
+  readonly info: WebGpuBackendInfo;
+  /** GPU memory in use now. */
+  memory(): WebGpuMemory;
+}
+
+/** Every kernel as a WGSL compute shader on one device. */
+class GpuBackend implements WebGpuBackend {
   readonly name = "webgpu";
   readonly info: WebGpuBackendInfo;
   readonly #gpu: Gpu;
@@ -141,6 +157,11 @@ class WebGpuBackend implements Backend {
 
   releasePending(): boolean {
     return this.#pending;
+  }
+
+  /** Bytes of GPU buffers: held by live tensors, and in all (the pool included). */
+  memory(): WebGpuMemory {
+    return { liveBytes: this.#live, allocatedBytes: this.#gpu.allocated };
   }
 
   #alloc(dtype: DType, size: number): GpuStorage {
@@ -299,11 +320,15 @@ class WebGpuBackend implements Backend {
       layout.aBatchStride,
       layout.bBatchStride,
     ]);
+    // the vec4 kernel needs every dimension and batch stride a multiple of 4
+    const wide = [m, n, k, layout.aBatchStride, layout.bBatchStride].every((d) => d % 4 === 0) &&
+      m * n >= WIDE_TILE * WIDE_TILE / 2;
+    const tile = wide ? WIDE_TILE : MATMUL_TILE;
     this.#gpu.dispatch(
-      matmulShader(a.dtype),
+      wide ? wideMatmulShader(a.dtype) : matmulShader(a.dtype),
       params,
       [out, a, b].map((s) => this.#buf(s, "matmul")),
-      [Math.ceil(n / MATMUL_TILE), Math.ceil(m / MATMUL_TILE), batch],
+      [Math.ceil(n / tile), Math.ceil(m / tile), batch],
     );
     return out;
   }
@@ -529,7 +554,7 @@ class WebGpuBackend implements Backend {
  */
 export async function createWebGpuBackend(
   options: WebGpuBackendOptions = {},
-): Promise<Backend & { readonly info: WebGpuBackendInfo }> {
+): Promise<WebGpuBackend> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (gpu === undefined) {
     throw new Error("createWebGpuBackend: this runtime has no WebGPU (navigator.gpu is missing)");
@@ -558,5 +583,5 @@ export async function createWebGpuBackend(
     maxBufferBytes: device.limits.maxStorageBufferBindingSize,
     maxMemory,
   };
-  return new WebGpuBackend(new Gpu(device, maxMemory), info);
+  return new GpuBackend(new Gpu(device, maxMemory), info);
 }

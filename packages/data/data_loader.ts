@@ -1,4 +1,4 @@
-import { globalRng, permutation, type Rng, type Tensor } from "@kiso/tensor";
+import { globalRng, permutationIndices, type Rng, type Tensor } from "@kiso/tensor";
 import type { Dataset } from "./dataset.ts";
 
 /** Options of {@linkcode DataLoader}. */
@@ -85,7 +85,7 @@ export class DataLoader implements Iterable<Tensor[]> {
   *[Symbol.iterator](): Iterator<Tensor[]> {
     const n = this.dataset.length;
     const order = this.#shuffle
-      ? Array.from(permutation(n, { rng: this.#rng ?? globalRng() }).dataSync())
+      ? Array.from(permutationIndices(n, { rng: this.#rng ?? globalRng() }))
       : Array.from({ length: n }, (_, i) => i);
     for (let start = 0; start < order.length; start += this.batchSize) {
       const indices = order.slice(start, start + this.batchSize);

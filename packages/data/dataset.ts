@@ -1,4 +1,4 @@
-import { gather, ShapeError, type Tensor, tensor } from "@kiso/tensor";
+import { gather, ShapeError, stack, type Tensor, tensor } from "@kiso/tensor";
 
 /** A source of samples that can be read in batches of indices. */
 export interface Dataset {
@@ -106,9 +106,7 @@ export class GeneratorDataset implements Dataset {
    */
   batch(indices: readonly number[]): Tensor[] {
     const samples = indices.map((i) => this.#sample(i));
-    return (samples[0] ?? []).map((first, f) => {
-      const data = samples.flatMap((s) => Array.from(s[f].dataSync()));
-      return tensor(data, { shape: [indices.length, ...first.shape], dtype: first.dtype });
-    });
+    // stacked where the samples live: no read back from the backend
+    return (samples[0] ?? []).map((_, f) => stack(samples.map((s) => s[f])));
   }
 }

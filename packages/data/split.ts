@@ -1,4 +1,4 @@
-import { gather, globalRng, permutation, type Rng, type Tensor, tensor } from "@kiso/tensor";
+import { gather, globalRng, permutationIndices, type Rng, type Tensor, tensor } from "@kiso/tensor";
 
 /**
  * Splits `0 … n−1` into consecutive parts of the given fractions, after a seeded shuffle
@@ -34,7 +34,7 @@ export function splitIndices(
     );
   }
   const order = options.shuffle ?? true
-    ? Array.from(permutation(n, { rng: options.rng ?? globalRng() }).dataSync())
+    ? Array.from(permutationIndices(n, { rng: options.rng ?? globalRng() }))
     : Array.from({ length: n }, (_, i) => i);
   const parts: number[][] = [];
   let start = 0;

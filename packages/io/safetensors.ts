@@ -1,4 +1,4 @@
-import { type DType, type Tensor, tensor } from "@kiso/tensor";
+import { type DataArray, type DType, type Tensor, tensor } from "@kiso/tensor";
 import { HeaderError, objectMembers, readString } from "./_header.ts";
 import { fromBF16, fromF16, toBF16, toF16 } from "./_half.ts";
 
@@ -67,6 +67,17 @@ export function serializeSafetensors(
   metadata: Record<string, string> = {},
   options: SafetensorsWriteOptions = {},
 ): Uint8Array {
+  const values = Object.entries(tensors).map(([name, t]) => [name, t.dataSync()] as const);
+  return encodeSafetensors(tensors, new Map(values), metadata, options);
+}
+
+/** The file's bytes from the tensors' values (read beforehand, synchronously or not). */
+function encodeSafetensors(
+  tensors: Record<string, Tensor>,
+  values: ReadonlyMap<string, DataArray>,
+  metadata: Record<string, string>,
+  options: SafetensorsWriteOptions,
+): Uint8Array {
   if (Object.hasOwn(tensors, "__metadata__")) {
     throw new TypeError(
       'serializeSafetensors: a tensor cannot be named "__metadata__": the format reserves it',
@@ -85,7 +96,7 @@ export function serializeSafetensors(
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
-    const data = t.dataSync();
+    const data = values.get(name)!;
     const half = t.dtype === "float32" ? options.float32As ?? "F32" : "F32";
     let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (half !== "F32") {
@@ -321,7 +332,14 @@ export async function saveSafetensors(
   metadata?: Record<string, string>,
   options: SafetensorsWriteOptions = {},
 ): Promise<void> {
-  await writeFileAtomic(path, serializeSafetensors(tensors, metadata, options));
+  // read asynchronously, so that tensors on any backend (a GPU's included) can be saved
+  const values = await Promise.all(
+    Object.entries(tensors).map(async ([name, t]) => [name, await t.data()] as const),
+  );
+  await writeFileAtomic(
+    path,
+    encodeSafetensors(tensors, new Map(values), metadata ?? {}, options),
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { type EpochRecord, fit, predict } from "../lib/fit.ts";
 import { makeOptimizer } from "../lib/options.ts";
 import { imageGrid, lineChart } from "../lib/report.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
+import { onCpu, toCpu } from "../lib/backend.ts";
 
 /** Corrupts its input with 30% masking noise in training only (seeds/000 §3.3.3). */
 class Denoising extends Module {
@@ -27,8 +28,8 @@ function autoencoder(rng: Rng): Sequential {
   return new Sequential(new Dense(784, 32, { rng }), new ReLU(), new Dense(32, 784, { rng }));
 }
 
-const reconstructionMse = (reconstruction: Tensor, x: Tensor): number =>
-  mean(square(sub(reconstruction, x))).item();
+const reconstructionMse = async (reconstruction: Tensor, x: Tensor): Promise<number> =>
+  (await mean(square(sub(reconstruction, x))).data())[0];
 
 async function trainAe(
   ctx: DemoContext,
@@ -69,18 +70,21 @@ export const autoencoderDemo: Demo = {
     const denoisingHistory = await trainAe(ctx, denoisingRng, "dae", denoising, xTrain, xVal);
     const reconstruct = (m: Module): Tensor => sigmoid(concat(predict(m, xTest)));
     const components = Math.min(32, xTrain.shape[0], 784);
-    const fitted = pca(cast(xTrain, "float64"), { components });
-    const pcaRecon = cast(
-      fitted.inverseTransform(fitted.transform(cast(xTest, "float64"))),
-      "float32",
+    // PCA in float64 on the host (cpu) whatever the backend
+    const [hostTrain, hostTest] = [await toCpu(xTrain), await toCpu(xTest)];
+    const fitted = await onCpu(() => pca(hostTrain, { components }));
+    const pcaRecon = await onCpu(() =>
+      cast(fitted.inverseTransform(fitted.transform(hostTest)), "float32")
     );
     const errors = {
-      autoencoder: reconstructionMse(reconstruct(plain), xTest),
-      denoising: reconstructionMse(reconstruct(denoising), xTest),
-      pca: reconstructionMse(pcaRecon, xTest),
+      autoencoder: await reconstructionMse(reconstruct(plain), xTest),
+      denoising: await reconstructionMse(reconstruct(denoising), xTest),
+      pca: await onCpu(async () => reconstructionMse(pcaRecon, await toCpu(xTest, "float32"))),
     };
-    const first = (t: Tensor): ArrayLike<number>[] =>
-      Array.from({ length: Math.min(8, t.shape[0]) }, (_, i) => slice(t, [[i, i + 1]]).dataSync());
+    const first = (t: Tensor): Promise<ArrayLike<number>[]> =>
+      Promise.all(
+        Array.from({ length: Math.min(8, t.shape[0]) }, (_, i) => slice(t, [[i, i + 1]]).data()),
+      );
     const charts = await Promise.all([
       lineChart([
         { name: "autoencoder", points: plainHistory.map((r) => [r.epoch, r.valLoss!]) },
@@ -88,10 +92,10 @@ export const autoencoderDemo: Demo = {
       ], { x: "epoch", y: "validation cross-entropy", title: "Validation loss" }),
       imageGrid(
         [
-          { label: "input", images: first(xTest) },
-          { label: "autoencoder", images: first(reconstruct(plain)) },
-          { label: "denoising", images: first(reconstruct(denoising)) },
-          { label: `PCA ${components}`, images: first(pcaRecon) },
+          { label: "input", images: await first(xTest) },
+          { label: "autoencoder", images: await first(reconstruct(plain)) },
+          { label: "denoising", images: await first(reconstruct(denoising)) },
+          { label: `PCA ${components}`, images: await onCpu(() => first(pcaRecon)) },
         ],
         28,
         "Test digits and their reconstructions",

@@ -7,6 +7,7 @@ import type { Demo, DemoResult } from "../lib/demo.ts";
 import { fit, predict } from "../lib/fit.ts";
 import { makeOptimizer } from "../lib/options.ts";
 import { observedVsPredicted } from "../lib/report.ts";
+import { onCpu, toCpu } from "../lib/backend.ts";
 
 /** The true weights and intercept of the synthetic data. */
 export const TRUE_WEIGHTS = [2, -3.5, 0.5];
@@ -25,7 +26,8 @@ export const linearRegression: Demo = {
       normal([n, 1], { std: 0.1, rng }),
     );
     const design = concat([ones([n, 1]), x], { axis: 1 });
-    const closed = Array.from(leastSquares(design, y).dataSync());
+    const [hostDesign, hostY] = [await toCpu(design, "float32"), await toCpu(y, "float32")];
+    const closed = await onCpu(() => Array.from(leastSquares(hostDesign, hostY).dataSync()));
     progress.log(
       `normal equations: b = ${closed[0].toFixed(4)}, w = ${
         closed.slice(1).map((v) => v.toFixed(4)).join(", ")
@@ -41,10 +43,11 @@ export const linearRegression: Demo = {
       options,
       progress,
     });
-    const sgd = [model.bias!.item(), ...model.weight.dataSync()];
+    const sgd = [...await model.bias!.data(), ...await model.weight.data()];
     const maxDifference = Math.max(...sgd.map((v, i) => Math.abs(v - closed[i])));
-    const fitted = predict(model, x)[0].dataSync();
-    const r2 = r2Score(y, fitted);
+    const fitted = await predict(model, x)[0].data();
+    const observed = await y.data();
+    const r2 = r2Score(observed, fitted);
     progress.log(
       `SGD:              b = ${sgd[0].toFixed(4)}, w = ${
         sgd.slice(1).map((v) => v.toFixed(4)).join(", ")
@@ -62,7 +65,7 @@ export const linearRegression: Demo = {
         finalLoss: history[history.length - 1].trainLoss,
       },
       charts: [
-        await observedVsPredicted(y.dataSync(), fitted, "Observed vs predicted (training data)"),
+        await observedVsPredicted(observed, fitted, "Observed vs predicted (training data)"),
       ],
     };
   },

@@ -49,10 +49,10 @@ export const optimizers: Demo = {
         progress: ctx.progress,
       });
       results[name] = {
-        valAccuracy: evaluate(
+        valAccuracy: (await evaluate(
           { model, loss: softmaxCrossEntropy, metric: ACCURACY },
           data.validation,
-        ).metric!,
+        )).metric!,
         finalLoss: history[history.length - 1].trainLoss,
       };
       series.push({

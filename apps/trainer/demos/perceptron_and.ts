@@ -2,6 +2,7 @@ import { Perceptron } from "@kiso/layers";
 import { tensor } from "@kiso/tensor";
 import type { Demo, DemoResult } from "../lib/demo.ts";
 import { lineChart } from "../lib/report.ts";
+import { onCpu } from "../lib/backend.ts";
 
 /** The AND table of seeds/000 Table 5. */
 const X = [[0, 0], [1, 0], [0, 1], [1, 1]];
@@ -36,7 +37,8 @@ export const perceptronAnd: Demo = {
     "Rosenblatt's perceptron learns AND; prints the weight trajectory of seeds/000 Table 6",
   defaults: { epochs: 5, batchSize: 1, lr: 0.5, optimizer: "sgd" },
   async run({ options, progress }): Promise<DemoResult> {
-    const trajectory = perceptronTrajectory(options.epochs, options.lr);
+    // a per-sample rule on four points in float64: it runs on the host (cpu) whatever the backend
+    const trajectory = await onCpu(() => perceptronTrajectory(options.epochs, options.lr));
     const fmt = (w: number[]): string => `(${w.join(", ")})`;
     progress.log(
       "epoch | after sample 1 | after sample 2 | after sample 3 | after sample 4 | training error",

@@ -25,7 +25,8 @@ import {
   tensor,
   zeros,
 } from "@kiso/tensor";
-import type { Demo, DemoResult } from "../lib/demo.ts";
+import type { Demo, DemoContext, DemoResult } from "../lib/demo.ts";
+import { onCpu } from "../lib/backend.ts";
 import { lineChart } from "../lib/report.ts";
 
 const F64 = { dtype: "float64" } as const;
@@ -226,83 +227,84 @@ export const secondOrder: Demo = {
     "logistic regression, also Newton-CG on Hessian-vector products), the Hessian's " +
     "eigenvalues at a trained XOR network's minimum, forward- vs reverse-mode Jacobians",
   defaults: { epochs: 2000, batchSize: 4, lr: 0.05, optimizer: "adam" },
-  async run({ options, progress, rng }): Promise<DemoResult> {
-    const design = concat([ones([200, 1], F64), normal([200, 3], { ...F64, rng })], { axis: 1 });
-    const y = add(
-      matmul(design, tensor([[1.25], [2], [-3.5], [0.5]], F64)),
-      normal([200, 1], {
-        ...F64,
-        std: 0.1,
-        rng,
-      }),
-    );
-    const ls = newtonLeastSquares(design, y);
-    const lsGap = noGrad(() => norm(sub(ls.newton, ls.normal)));
-    progress.log(`least squares: one Newton step vs normal equations, ‖Δw‖ = ${fixed(lsGap)}`);
-
-    const { x, labels } = logisticData(rng, 400);
-    const f = logisticLoss(x, labels);
-    const w0 = zeros([3], F64);
-    const exact = newton(f, w0);
-    const cg = newtonCg(f, w0);
-    const gd = gradientDescent(f, w0, 1, 100);
-    const cgGap = norm(noGrad(() => sub(exact.weights, cg.weights)));
-    progress.log(
-      `logistic regression: Newton reaches ‖g‖ = ${fixed(exact.gradientNorms.at(-1)!)} in ${
-        exact.gradientNorms.length - 1
-      } steps, Newton-CG in ${cg.gradientNorms.length - 1} (‖Δw‖ = ${
-        fixed(cgGap)
-      }); gradient descent after 100 steps: ${fixed(gd.gradientNorms.at(-1)!)}`,
-    );
-
-    const spectrum = xorSpectrum(rng, options.epochs, options.lr);
-    const top = Math.max(...spectrum.eigenvalues);
-    const flat = spectrum.eigenvalues.filter((l) => Math.abs(l) < 1e-6 * top).length;
-    progress.log(
-      `XOR 2-3-1 tanh network: loss ${fixed(spectrum.loss)}; Hessian eigenvalues ${
-        spectrum.eigenvalues.map((l) => fixed(l, 2)).join(", ")
-      }; ${flat} of ${XOR_PARAMETERS} flat; power iteration on Hv ${
-        fixed(spectrum.powerIteration)
-      }`,
-    );
-
-    const costs = jacobianCosts(rng, 256, 4);
-    progress.log(
-      `Jacobian 256→4: reverse ${costs.wideReverseMs.toFixed(1)} ms, forward ${
-        costs.wideForwardMs.toFixed(1)
-      } ms; 4→256: reverse ${costs.tallReverseMs.toFixed(1)} ms, forward ${
-        costs.tallForwardMs.toFixed(1)
-      } ms`,
-    );
-    const steps = (c: Convergence) => c.gradientNorms.map((g, i): [number, number] => [i, g]);
-    const charts = await Promise.all([
-      lineChart([
-        { name: "Newton", points: steps(exact) },
-        { name: "Newton-CG (Hessian-vector products)", points: steps(cg) },
-        { name: "gradient descent, lr 1", points: steps(gd).slice(0, 30) },
-      ], { x: "iteration", y: "‖gradient‖", title: "logistic regression", logY: true }),
-      lineChart([{
-        name: "eigenvalue",
-        points: spectrum.eigenvalues.map((l, i): [number, number] => [i + 1, l]),
-      }], { x: "index", y: "λ", title: "Hessian spectrum at the XOR minimum" }),
-    ]);
-    return {
-      headline: `Newton: least squares in 1 step (‖Δw‖ ${fixed(lsGap)}), logistic regression in ${
-        exact.gradientNorms.length - 1
-      } steps; XOR Hessian: ${XOR_PARAMETERS - flat} non-flat eigenvalues`,
-      results: {
-        leastSquaresGap: lsGap,
-        newtonGradientNorms: exact.gradientNorms,
-        newtonCgGradientNorms: cg.gradientNorms,
-        newtonCgGap: cgGap,
-        gradientDescentFinalNorm: gd.gradientNorms.at(-1),
-        xorLoss: spectrum.loss,
-        xorEigenvalues: spectrum.eigenvalues,
-        xorFlatEigenvalues: flat,
-        xorPowerIteration: spectrum.powerIteration,
-        ...costs,
-      },
-      charts,
-    };
-  },
+  // Newton's method to 1e−18 needs float64: the demo computes on the host (cpu) whatever the backend
+  run: (ctx) => onCpu(() => secondOrderRun(ctx)),
 };
+
+async function secondOrderRun({ options, progress, rng }: DemoContext): Promise<DemoResult> {
+  const design = concat([ones([200, 1], F64), normal([200, 3], { ...F64, rng })], { axis: 1 });
+  const y = add(
+    matmul(design, tensor([[1.25], [2], [-3.5], [0.5]], F64)),
+    normal([200, 1], {
+      ...F64,
+      std: 0.1,
+      rng,
+    }),
+  );
+  const ls = newtonLeastSquares(design, y);
+  const lsGap = noGrad(() => norm(sub(ls.newton, ls.normal)));
+  progress.log(`least squares: one Newton step vs normal equations, ‖Δw‖ = ${fixed(lsGap)}`);
+
+  const { x, labels } = logisticData(rng, 400);
+  const f = logisticLoss(x, labels);
+  const w0 = zeros([3], F64);
+  const exact = newton(f, w0);
+  const cg = newtonCg(f, w0);
+  const gd = gradientDescent(f, w0, 1, 100);
+  const cgGap = norm(noGrad(() => sub(exact.weights, cg.weights)));
+  progress.log(
+    `logistic regression: Newton reaches ‖g‖ = ${fixed(exact.gradientNorms.at(-1)!)} in ${
+      exact.gradientNorms.length - 1
+    } steps, Newton-CG in ${cg.gradientNorms.length - 1} (‖Δw‖ = ${
+      fixed(cgGap)
+    }); gradient descent after 100 steps: ${fixed(gd.gradientNorms.at(-1)!)}`,
+  );
+
+  const spectrum = xorSpectrum(rng, options.epochs, options.lr);
+  const top = Math.max(...spectrum.eigenvalues);
+  const flat = spectrum.eigenvalues.filter((l) => Math.abs(l) < 1e-6 * top).length;
+  progress.log(
+    `XOR 2-3-1 tanh network: loss ${fixed(spectrum.loss)}; Hessian eigenvalues ${
+      spectrum.eigenvalues.map((l) => fixed(l, 2)).join(", ")
+    }; ${flat} of ${XOR_PARAMETERS} flat; power iteration on Hv ${fixed(spectrum.powerIteration)}`,
+  );
+
+  const costs = jacobianCosts(rng, 256, 4);
+  progress.log(
+    `Jacobian 256→4: reverse ${costs.wideReverseMs.toFixed(1)} ms, forward ${
+      costs.wideForwardMs.toFixed(1)
+    } ms; 4→256: reverse ${costs.tallReverseMs.toFixed(1)} ms, forward ${
+      costs.tallForwardMs.toFixed(1)
+    } ms`,
+  );
+  const steps = (c: Convergence) => c.gradientNorms.map((g, i): [number, number] => [i, g]);
+  const charts = await Promise.all([
+    lineChart([
+      { name: "Newton", points: steps(exact) },
+      { name: "Newton-CG (Hessian-vector products)", points: steps(cg) },
+      { name: "gradient descent, lr 1", points: steps(gd).slice(0, 30) },
+    ], { x: "iteration", y: "‖gradient‖", title: "logistic regression", logY: true }),
+    lineChart([{
+      name: "eigenvalue",
+      points: spectrum.eigenvalues.map((l, i): [number, number] => [i + 1, l]),
+    }], { x: "index", y: "λ", title: "Hessian spectrum at the XOR minimum" }),
+  ]);
+  return {
+    headline: `Newton: least squares in 1 step (‖Δw‖ ${fixed(lsGap)}), logistic regression in ${
+      exact.gradientNorms.length - 1
+    } steps; XOR Hessian: ${XOR_PARAMETERS - flat} non-flat eigenvalues`,
+    results: {
+      leastSquaresGap: lsGap,
+      newtonGradientNorms: exact.gradientNorms,
+      newtonCgGradientNorms: cg.gradientNorms,
+      newtonCgGap: cgGap,
+      gradientDescentFinalNorm: gd.gradientNorms.at(-1),
+      xorLoss: spectrum.loss,
+      xorEigenvalues: spectrum.eigenvalues,
+      xorFlatEigenvalues: flat,
+      xorPowerIteration: spectrum.powerIteration,
+      ...costs,
+    },
+    charts,
+  };
+}

@@ -10,9 +10,9 @@ import { lineChart, observedVsPredicted } from "../lib/report.ts";
 const STEPS = 20;
 
 /** Windows of a noisy sine: inputs x_t, targets x_{t+1}, `[n, STEPS, 1]` each. */
-function windows(n: number, rng: Rng): [Tensor, Tensor] {
+async function windows(n: number, rng: Rng): Promise<[Tensor, Tensor]> {
   const length = n + STEPS + 1;
-  const noise = normal([length], { std: 0.05, rng }).dataSync();
+  const noise = await normal([length], { std: 0.05, rng }).data();
   const wave = Array.from({ length }, (_, t) => Math.sin((2 * Math.PI * t) / 25) + noise[t]);
   const x = Array.from({ length: n }, (_, i) => wave.slice(i, i + STEPS));
   const y = Array.from({ length: n }, (_, i) => wave.slice(i + 1, i + STEPS + 1));
@@ -40,8 +40,8 @@ export const sine: Demo = {
   defaults: { epochs: 15, batchSize: 32, lr: 0.01, optimizer: "adam" },
   async run(ctx): Promise<DemoResult> {
     const n = ctx.options.limit ?? 600;
-    const train = windows(n, ctx.rng);
-    const test = windows(Math.max(50, Math.round(n / 4)), ctx.rng);
+    const train = await windows(n, ctx.rng);
+    const test = await windows(Math.max(50, Math.round(n / 4)), ctx.rng);
     const model = new NextValue(ctx.rng);
     const history = await fit({
       model,
@@ -53,8 +53,8 @@ export const sine: Demo = {
       options: ctx.options,
       progress: ctx.progress,
     });
-    const predicted = concat(predict(model, test[0])).dataSync();
-    const observed = test[1].dataSync();
+    const predicted = await concat(predict(model, test[0])).data();
+    const observed = await test[1].data();
     const m = new RegressionMetrics().update(observed, predicted);
     const charts = await Promise.all([
       lineChart([

@@ -5,6 +5,7 @@ import type { Demo, DemoResult } from "../lib/demo.ts";
 import { fit, predict } from "../lib/fit.ts";
 import { makeOptimizer } from "../lib/options.ts";
 import { curves } from "../lib/classify.ts";
+import { onCpu } from "../lib/backend.ts";
 
 const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const Y = [[0], [1], [1], [0]];
@@ -31,7 +32,7 @@ export const xor: Demo = {
     "an MLP 2-8-1 learns XOR (a linear model cannot); also the exact ReLU network of seeds/001 §6.1",
   defaults: { epochs: 300, batchSize: 4, lr: 0.05, optimizer: "adam" },
   async run({ options, progress, rng }): Promise<DemoResult> {
-    const exact = exactXor();
+    const exact = await onCpu(exactXor);
     progress.log(
       `exact ReLU solution of seeds/001 §6.1 on (0,0), (0,1), (1,0), (1,1): ${exact.join(", ")}`,
     );
@@ -41,7 +42,7 @@ export const xor: Demo = {
     const accuracy = {
       name: "accuracy",
       compute: (o: typeof x, t: typeof x) =>
-        mean(cast(equal(cast(greater(o, 0), "float32"), t), "float32")).item(),
+        mean(cast(equal(cast(greater(o, 0), "float32"), t), "float32")),
     };
     const history = await fit({
       model,
@@ -54,7 +55,7 @@ export const xor: Demo = {
       progress,
       logEvery: 50,
     });
-    const learned = Array.from(predict(model, x)[0].dataSync()).map((v) => (v > 0 ? 1 : 0));
+    const learned = Array.from(await predict(model, x)[0].data()).map((v) => (v > 0 ? 1 : 0));
     const acc = learned.filter((v, i) => v === Y[i][0]).length / 4;
     return {
       headline: `learned XOR ${learned.join(", ")} (accuracy ${acc}); exact network ${

@@ -1,11 +1,16 @@
 import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
-import { type Backend, setBackend } from "@kiso/tensor";
+import { createWebGpuBackend, type WebGpuBackend } from "@kiso/backend-webgpu";
+import { type Backend, getBackend, setBackend, type Tensor, tensor } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
+
+/** The one cpu backend of the process: `--backend cpu`, and the host side of other runs. */
+const CPU = createCpuBackend();
 
 /** The backends the trainer can run on, by `--backend` name. */
 export const BACKENDS: Record<string, () => Promise<Backend>> = {
   wasm: () => createWasmBackend(),
-  cpu: () => Promise.resolve(createCpuBackend()),
+  cpu: () => Promise.resolve(CPU),
+  webgpu: () => createWebGpuBackend(),
 };
 
 /** The backend runs use unless `--backend` names another. */
@@ -27,10 +32,33 @@ export async function useBackend(name: string): Promise<string> {
   if (!made.has(name)) made.set(name, BACKENDS[name]());
   const backend = await made.get(name)!;
   setBackend(backend);
+  if (backend.name === "webgpu") return `webgpu (${(backend as WebGpuBackend).info.adapter})`;
   const info = wasmBackendInfo(backend);
   if (info === undefined) return backend.name;
   const blas = "path" in info.blas ? `, BLAS ${info.blas.path}` : "";
   return `${backend.name} (${
     info.simd === "relaxed" ? "relaxed SIMD" : "SIMD128"
   }, ${info.threads} thread${info.threads === 1 ? "" : "s"}${blas})`;
+}
+
+/**
+ * Runs `fn` with the cpu backend current, then restores the run's backend: for the float64
+ * references and closed forms (normal equations, PCA, exact networks) that demos compare
+ * against, which need float64 and host reads that a GPU backend does not offer.
+ */
+export async function onCpu<T>(fn: () => T | Promise<T>): Promise<T> {
+  const previous = getBackend();
+  setBackend(CPU);
+  try {
+    return await fn();
+  } finally {
+    setBackend(previous);
+  }
+}
+
+/** A copy of `t` on the cpu backend, in `dtype` (read asynchronously, so from any backend). */
+export async function toCpu(t: Tensor, dtype: "float32" | "float64" = "float64"): Promise<Tensor> {
+  const values = await t.data();
+  const data = dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values);
+  return onCpu(() => tensor(data, { shape: t.shape.slice() }));
 }

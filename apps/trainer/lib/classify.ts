@@ -11,7 +11,7 @@ import { heatmap, lineChart } from "./report.ts";
 /** Accuracy of logits against class indices. */
 export const ACCURACY: Metric = {
   name: "accuracy",
-  compute: (out, y) => mean(cast(equal(argmax(out, { axis: -1 }), y), "float32")).item(),
+  compute: (out, y) => mean(cast(equal(argmax(out, { axis: -1 }), y), "float32")),
 };
 
 /** Loss and accuracy curves by epoch. */
@@ -83,7 +83,10 @@ export async function trainClassifier(
   });
   const [xTest, yTest] = spec.test;
   const predictions = argmax(concat(predict(spec.model, xTest)), { axis: -1 });
-  const cm = new ConfusionMatrix(spec.classes.length).update(yTest, predictions);
+  const cm = new ConfusionMatrix(spec.classes.length).update(
+    await yTest.data(),
+    await predictions.data(),
+  );
   const testAccuracy = cm.accuracy();
   const charts = await Promise.all([
     ...curves(history, "accuracy"),

@@ -48,10 +48,10 @@ export interface EpochRecord {
   seconds: number;
 }
 
-/** A metric of outputs against targets, e.g. accuracy. */
+/** A metric of outputs against targets, e.g. accuracy, as a one-element tensor (read later). */
 export interface Metric {
   name: string;
-  compute(output: Tensor, target: Tensor): number;
+  compute(output: Tensor, target: Tensor): Tensor;
 }
 
 /** What {@linkcode fit} trains. */
@@ -88,24 +88,32 @@ export function predict(model: Module, x: Tensor, chunk = 1000): Tensor[] {
   });
 }
 
+/** The value of a one-element tensor, read asynchronously (as GPU backends need). */
+export async function valueOf(t: Tensor): Promise<number> {
+  return (await t.data())[0];
+}
+
 /** Mean loss and metric over a set, in evaluation mode. */
-export function evaluate(
+export async function evaluate(
   spec: Pick<FitSpec, "model" | "loss" | "metric">,
   [x, y]: [Tensor, Tensor],
-): { loss: number; metric?: number } {
+): Promise<{ loss: number; metric?: number }> {
   const outputs = predict(spec.model, x);
-  let loss = 0;
-  let metric = 0;
-  let start = 0;
-  noGrad(() => {
-    for (const out of outputs) {
+  const parts = noGrad(() => {
+    let start = 0;
+    return outputs.map((out) => {
       const n = out.shape[0];
       const target = slice(y, [[start, start + n]]);
-      loss += spec.loss(out, target).item() * n;
-      if (spec.metric) metric += spec.metric.compute(out, target) * n;
       start += n;
-    }
+      return { n, loss: spec.loss(out, target), metric: spec.metric?.compute(out, target) };
+    });
   });
+  let loss = 0;
+  let metric = 0;
+  for (const part of parts) {
+    loss += (await valueOf(part.loss)) * part.n;
+    if (part.metric) metric += (await valueOf(part.metric)) * part.n;
+  }
   const total = x.shape[0];
   return { loss: loss / total, metric: spec.metric ? metric / total : undefined };
 }
@@ -188,34 +196,43 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
     let total = 0;
     let seen = 0;
     let batch = 0;
-    for (const [x, y] of loader) {
-      batch++;
-      optimizer.zeroGrad();
-      const loss = spec.loss(model.forward(x), y);
-      const value = loss.item();
+    // each batch's loss is read while the next batch runs, so a GPU is never left waiting
+    let pending: { batch: number; size: number; value: Promise<number> } | undefined;
+    const settle = async (): Promise<void> => {
+      if (pending === undefined) return;
+      const value = await pending.value;
       if (!Number.isFinite(value)) {
         const kept = epoch > 1
           ? `the last good checkpoint (epoch ${epoch - 1}) is kept at ${checkpointPath}`
           : "no checkpoint was written yet";
         throw new DivergenceError(
-          `epoch ${epoch}, batch ${batch}: the loss is ${value}: the run diverged; ${kept}; try a smaller --lr`,
+          `epoch ${epoch}, batch ${pending.batch}: the loss is ${value}: the run diverged; ${kept}; try a smaller --lr`,
         );
       }
+      total += value * pending.size;
+      seen += pending.size;
+      progress.batch(epoch, options.epochs, pending.batch, loader.length, total / seen);
+      pending = undefined;
+    };
+    for (const [x, y] of loader) {
+      batch++;
+      optimizer.zeroGrad();
+      const loss = spec.loss(model.forward(x), y);
       backward(spec.penalty ? add(loss, spec.penalty()) : loss);
       optimizer.step();
-      total += value * x.shape[0];
-      seen += x.shape[0];
-      progress.batch(epoch, options.epochs, batch, loader.length, total / seen);
+      await settle();
+      pending = { batch, size: x.shape[0], value: valueOf(loss) };
       await yieldToEventLoop(); // the wasm backend frees dead tensors' memory in finalizers
     }
+    await settle();
     const record: EpochRecord = {
       epoch,
       trainLoss: total / seen,
       seconds: (performance.now() - started) / 1000,
     };
-    if (spec.metric) record.trainMetric = evaluate(spec, spec.train).metric;
+    if (spec.metric) record.trainMetric = (await evaluate(spec, spec.train)).metric;
     if (spec.validation) {
-      const v = evaluate(spec, spec.validation);
+      const v = await evaluate(spec, spec.validation);
       if (!Number.isFinite(v.loss)) {
         const kept = epoch > 1
           ? `the last good checkpoint (epoch ${epoch - 1}) is kept at ${checkpointPath}`

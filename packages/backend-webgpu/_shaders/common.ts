@@ -1,5 +1,24 @@
 import type { DType } from "@kiso/tensor";
 
+/**
+ * Memoises a shader generator by its arguments: a kernel's source is built once, and the same
+ * string object then finds its compiled pipeline at once.
+ */
+export function memoized<A extends string[]>(
+  generate: (...args: A) => string,
+): (...args: A) => string {
+  const made = new Map<string, string>();
+  return (...args: A): string => {
+    const key = args.join(" ");
+    let code = made.get(key);
+    if (code === undefined) {
+      code = generate(...args);
+      made.set(key, code);
+    }
+    return code;
+  };
+}
+
 /** The WGSL scalar type of a dtype the GPU holds. */
 export function wgslType(dtype: DType): "f32" | "i32" {
   return dtype === "int32" ? "i32" : "f32";

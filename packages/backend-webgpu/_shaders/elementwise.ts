@@ -1,5 +1,5 @@
 import type { BinaryOp, DType, UnaryOp } from "@kiso/tensor";
-import { flatMain, PRELUDE, stridedOffsets, wgslType } from "./common.ts";
+import { flatMain, memoized, PRELUDE, stridedOffsets, wgslType } from "./common.ts";
 
 /** Float helpers the unary and binary kernels share (written for accuracy, as the cpu's). */
 const FLOAT_MATH = /* wgsl */ `
@@ -90,7 +90,7 @@ const INT_UNARY: Partial<Record<UnaryOp, string>> = {
 };
 
 /** y = op(x), element-wise. Params: [n]. Bindings: y, x. */
-export function unaryShader(op: UnaryOp, dtype: DType): string {
+export const unaryShader = memoized(function unaryShader(op: UnaryOp, dtype: DType): string {
   const t = wgslType(dtype);
   const expr = t === "f32" ? FLOAT_UNARY[op] : INT_UNARY[op];
   if (expr === undefined) throw new TypeError(`webgpu: ${op} has no int32 kernel`);
@@ -102,7 +102,7 @@ export function unaryShader(op: UnaryOp, dtype: DType): string {
 @group(0) @binding(1) var<storage, read_write> y: array<${t}>;
 @group(0) @binding(2) var<storage, read> x: array<${t}>;
 ` + flatMain(body);
-}
+});
 
 function binaryExpr(op: BinaryOp, t: "f32" | "i32"): string {
   const one = t === "f32" ? "1.0" : "1";
@@ -166,7 +166,7 @@ fn int_pow(p: i32, q: i32) -> i32 {
  * out = a ⊕ b with broadcasting through strides. Params: [n, rank, shape…, aStrides…,
  * bStrides…]. Bindings: out, a, b.
  */
-export function binaryShader(op: BinaryOp, dtype: DType): string {
+export const binaryShader = memoized(function binaryShader(op: BinaryOp, dtype: DType): string {
   const t = wgslType(dtype);
   return PRELUDE + (t === "f32" ? FLOAT_MATH : INT_MATH) + `
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
@@ -176,7 +176,7 @@ export function binaryShader(op: BinaryOp, dtype: DType): string {
   let p = a[o0];
   let q = b[o1];
   out[i] = ${binaryExpr(op, t)};`);
-}
+});
 
 /**
  * out = cond ≠ 0 ? a : b, on raw 32-bit words (either dtype). Params: [n, condMask, rank,
@@ -197,7 +197,7 @@ export const FILL_SHADER = PRELUDE + `
 ` + flatMain("out[i] = P[1];");
 
 /** Converts between float32 and int32 (truncating; NaN and ±∞ become 0). Bindings: out, x. */
-export function castShader(from: DType, to: DType): string {
+export const castShader = memoized(function castShader(from: DType, to: DType): string {
   const [f, t] = [wgslType(from), wgslType(to)];
   const convert = f === t
     ? "x[i]"
@@ -208,4 +208,4 @@ export function castShader(from: DType, to: DType): string {
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
 @group(0) @binding(2) var<storage, read> x: array<${f}>;
 ` + flatMain(`out[i] = ${convert};`);
-}
+});

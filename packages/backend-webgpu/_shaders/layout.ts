@@ -1,5 +1,5 @@
 import type { DType } from "@kiso/tensor";
-import { flatMain, PRELUDE, stridedOffsets, wgslType } from "./common.ts";
+import { flatMain, memoized, PRELUDE, stridedOffsets, wgslType } from "./common.ts";
 
 /** out[i] = x[offset + Σ index·stride] on raw words. Params: [n, offset, rank, shape…, strides…]. */
 export const COPY_STRIDED_SHADER = PRELUDE + `
@@ -67,7 +67,7 @@ export const GATHER_SHADER = PRELUDE + `
  * invocation per output (no atomics, so the sum's order is fixed). Params: [n, count, size,
  * inner]. Bindings: out, src, indices.
  */
-export function scatterAddShader(dtype: DType): string {
+export const scatterAddShader = memoized(function scatterAddShader(dtype: DType): string {
   const t = wgslType(dtype);
   const zero = t === "f32" ? "0.0" : "0";
   return PRELUDE + `
@@ -86,4 +86,4 @@ export function scatterAddShader(dtype: DType): string {
     if (indices[j] == s) { acc += src[(o * count + j) * inner + q]; }
   }
   out[i] = acc;`);
-}
+});

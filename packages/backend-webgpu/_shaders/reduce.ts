@@ -1,5 +1,5 @@
 import type { ArgReduceOp, DType, ReduceOp } from "@kiso/tensor";
-import { flatMain, PRELUDE, wgslType } from "./common.ts";
+import { flatMain, memoized, PRELUDE, wgslType } from "./common.ts";
 
 /** Threads of a workgroup that reduces one long row together. */
 export const REDUCE_GROUP = 256;
@@ -20,7 +20,7 @@ function identity(op: ReduceOp, t: "f32" | "i32"): string {
  * Reduces the middle axis of `[outer, size, inner]`, one invocation per output (short rows).
  * Params: [outer·inner, size, inner]. Bindings: out, x.
  */
-export function reduceShader(op: ReduceOp, dtype: DType): string {
+export const reduceShader = memoized(function reduceShader(op: ReduceOp, dtype: DType): string {
   const t = wgslType(dtype);
   return PRELUDE + `
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
@@ -35,15 +35,16 @@ export function reduceShader(op: ReduceOp, dtype: DType): string {
     acc = ${combine(op, t)};
   }
   out[i] = acc;`);
-}
+});
 
 /**
  * The same with one workgroup per output (long rows): each invocation folds a strided part of
  * the row, then the workgroup combines the parts as a tree. Params: [outer·inner, size, inner].
  */
-export function reduceRowShader(op: ReduceOp, dtype: DType): string {
-  const t = wgslType(dtype);
-  return PRELUDE + `
+export const reduceRowShader = memoized(
+  function reduceRowShader(op: ReduceOp, dtype: DType): string {
+    const t = wgslType(dtype);
+    return PRELUDE + `
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
 @group(0) @binding(2) var<storage, read> x: array<${t}>;
 var<workgroup> parts: array<${t}, ${REDUCE_GROUP}>;
@@ -74,18 +75,20 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   }
   if (valid && lid == 0u) { out[o] = parts[0]; }
 }`;
-}
+  },
+);
 
 /**
  * The index of the first maximum (minimum) of the middle axis; NaN counts as the extreme.
  * Params: [outer·inner, size, inner]. Bindings: out (int32), x.
  */
-export function argReduceShader(op: ArgReduceOp, dtype: DType): string {
-  const t = wgslType(dtype);
-  const s = op === "argmax" ? "" : "-";
-  const better = t === "f32" ? "v > best || is_nan(v)" : "v > best";
-  const going = t === "f32" ? "!is_nan(best)" : "true";
-  return PRELUDE + `
+export const argReduceShader = memoized(
+  function argReduceShader(op: ArgReduceOp, dtype: DType): string {
+    const t = wgslType(dtype);
+    const s = op === "argmax" ? "" : "-";
+    const better = t === "f32" ? "v > best || is_nan(v)" : "v > best";
+    const going = t === "f32" ? "!is_nan(best)" : "true";
+    return PRELUDE + `
 @group(0) @binding(1) var<storage, read_write> out: array<i32>;
 @group(0) @binding(2) var<storage, read> x: array<${t}>;
 ` + flatMain(`
@@ -102,4 +105,5 @@ export function argReduceShader(op: ArgReduceOp, dtype: DType): string {
     }
   }
   out[i] = i32(at);`);
-}
+  },
+);

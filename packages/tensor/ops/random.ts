@@ -140,6 +140,27 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
  * ```
  */
 export function permutation(n: number, options: { rng?: Rng } = {}): Tensor {
+  return tensor(permutationIndices(n, options));
+}
+
+/**
+ * The values of {@linkcode permutation} as a host array, without a tensor: what data loaders
+ * shuffle with (it needs no read from a backend that reads asynchronously).
+ *
+ * @param n The number of items.
+ * @param options The generator.
+ * @returns The permutation, int32.
+ *
+ * @example Usage
+ * ```ts
+ * import { permutation, permutationIndices, Rng } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const p = permutationIndices(5, { rng: new Rng(3) });
+ * assert.deepEqual(Array.from(p), Array.from(permutation(5, { rng: new Rng(3) }).dataSync()));
+ * ```
+ */
+export function permutationIndices(n: number, options: { rng?: Rng } = {}): Int32Array {
   if (!Number.isInteger(n) || n < 0) {
     throw new RangeError(`permutation: n must be a non-negative integer: current value is ${n}`);
   }
@@ -152,5 +173,5 @@ export function permutation(n: number, options: { rng?: Rng } = {}): Tensor {
     data[i] = data[j];
     data[j] = t;
   }
-  return tensor(data);
+  return data;
 }

@@ -23,7 +23,7 @@ import {
   yieldToEventLoop,
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist.ts";
+import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
 
 const STEPS = Number(Deno.args[0] ?? 50);
 const RUNS = 5;

@@ -23,7 +23,7 @@ import {
   uniform,
   yieldToEventLoop,
 } from "@kiso/tensor";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist.ts";
+import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
 
 const quick = Deno.args.includes("--quick");
 const backend = await createWebGpuBackend();

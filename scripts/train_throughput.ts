@@ -12,7 +12,7 @@ import { Adam } from "@kiso/optimizers";
 import { backward, Rng, type Tensor, tensor, uniform } from "@kiso/tensor";
 import { tf } from "../benches/tfjs.ts";
 import { tfjsMnistModels } from "../benches/tfjs_models.ts";
-import { lenet, mlp } from "../apps/trainer/demos/mnist.ts";
+import { lenet, mlp } from "../apps/trainer/demos/mnist_models.ts";
 
 const BATCHES = Number(Deno.args[0] ?? 30);
 const BATCH = 64;

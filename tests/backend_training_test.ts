@@ -13,7 +13,7 @@ import { SGD } from "@kiso/optimizers";
 import { type Backend, backward, Rng, setBackend, tensor, uniform } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { assertAllClose } from "@kiso/testing";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist.ts";
+import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
 
 const WORKLOADS: Record<string, { model: (rng: Rng) => Module; shape: number[] }> = {
   mlp: { model: mlp, shape: [32, 784] },

@@ -4,13 +4,14 @@
  * (`await t.data()`).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { createWebGpuBackend } from "@kiso/backend-webgpu";
  * import { matmul, setBackend, tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
  *
  * setBackend(await createWebGpuBackend());
  * const y = matmul(tensor([[1, 2], [3, 4]]), tensor([[1], [1]]));
- * console.log(await y.data()); // Float32Array [3, 7]
+ * assert.deepEqual(Array.from(await y.data()), [3, 7]);
  * ```
  *
  * @module

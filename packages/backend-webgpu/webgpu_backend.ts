@@ -287,7 +287,9 @@ class GpuBackend implements WebGpuBackend {
     const out = this.#alloc(x.dtype, outer * inner);
     const params = Uint32Array.from([outer * inner, size, inner]);
     const buffers = [this.#buf(out, op), this.#buf(x, op)];
-    if (size >= REDUCE_GROUP / 2) {
+    // a workgroup per output where rows are contiguous (or few): its reads are coalesced; otherwise
+    // an invocation per output, neighbours reading neighbouring words
+    if (size >= REDUCE_GROUP / 2 && (inner === 1 || outer * inner < 1024)) {
       const groups = outer * inner;
       const gx = Math.min(groups, 65535);
       this.#gpu.dispatch(reduceRowShader(op, x.dtype), params, buffers, [
@@ -544,12 +546,13 @@ class GpuBackend implements WebGpuBackend {
  * GPU, Mesa's software Vulkan driver provides one: `apt-get install mesa-vulkan-drivers`).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { createWebGpuBackend } from "@kiso/backend-webgpu";
  * import { relu, setBackend, tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
  *
  * setBackend(await createWebGpuBackend());
- * console.log(await relu(tensor([-1, 2])).data()); // Float32Array [0, 2]
+ * assert.deepEqual(Array.from(await relu(tensor([-1, 2])).data()), [0, 2]);
  * ```
  */
 export async function createWebGpuBackend(

@@ -242,7 +242,7 @@ Deno.test("clipGradNorm() and clipGradValue() clip as PyTorch does", () => {
   const b = tensor([0], { requiresGrad: true, dtype: "float64" });
   a.grad = tensor([2, 4], { dtype: "float64" });
   b.grad = tensor([4], { dtype: "float64" });
-  assert.equal(clipGradNorm([a, b], 12), 6);
+  assert.equal(clipGradNorm([a, b], 12).item(), 6);
   assert.deepEqual(b.grad.arraySync(), [4]);
   clipGradNorm([a, b], 3);
   const norm = Math.sqrt(

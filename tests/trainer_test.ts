@@ -136,13 +136,14 @@ for (const backend of ["wasm", "cpu", "webgpu"]) {
   });
 }
 
-Deno.test("a resumed run equals the uninterrupted one bit for bit, on wasm and cpu", async () => {
+Deno.test("a resumed run equals the uninterrupted one bit for bit, on wasm, cpu and webgpu", async () => {
   for (
     const [name, backend] of [
       ["mnist-mlp", "wasm"],
       ["regularization", "wasm"],
       ["mnist-mlp", "cpu"],
       ["autoencoder", "cpu"],
+      ["mnist-mlp", "webgpu"],
     ]
   ) {
     const base = {

@@ -220,8 +220,10 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
       const loss = spec.loss(model.forward(x), y);
       backward(spec.penalty ? add(loss, spec.penalty()) : loss);
       optimizer.step();
+      // asking for this loss submits the batch's work; the previous loss is then ready
+      const next = { batch, size: x.shape[0], value: valueOf(loss) };
       await settle();
-      pending = { batch, size: x.shape[0], value: valueOf(loss) };
+      pending = next;
       await yieldToEventLoop(); // the wasm backend frees dead tensors' memory in finalizers
     }
     await settle();

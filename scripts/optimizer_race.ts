@@ -1,6 +1,6 @@
 /**
  * Steps each optimizer needs to bring a convex quadratic and the Rosenbrock function below a
- * tolerance (the comparison of seeds/000 §3.6, measured). Prints a Markdown table; the
+ * tolerance (the comparison of course notes §3.6, measured). Prints a Markdown table; the
  * settings are the ones `packages/optimizers/convergence_test.ts` asserts.
  *
  * Usage: deno run -A scripts/optimizer_race.ts

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { perceptronTrajectory } from "../apps/trainer/demos/perceptron_and.ts";
 import { exactXor } from "../apps/trainer/demos/xor.ts";
 
-Deno.test("the perceptron reproduces seeds/000 Table 6 exactly", () => {
+Deno.test("the perceptron reproduces course notes Table 6 exactly", () => {
   const table6 = [
     { weights: [[0, 1, -1], [-0.5, 0.5, -1], [-0.5, 0.5, -1], [0, 1, -0.5]], error: 1 },
     { weights: [[0, 1, -0.5], [-0.5, 0.5, -0.5], [-0.5, 0.5, -0.5], [0, 1, 0]], error: 1 },
@@ -20,6 +20,6 @@ Deno.test("the perceptron reproduces seeds/000 Table 6 exactly", () => {
   ]);
 });
 
-Deno.test("the ReLU network of seeds/001 §6.1 computes XOR exactly", () => {
+Deno.test("the ReLU network of Goodfellow et al. §6.1 computes XOR exactly", () => {
   assert.deepEqual(exactXor(), [0, 1, 1, 0]);
 });

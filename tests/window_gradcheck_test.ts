@@ -1,5 +1,5 @@
 /**
- * Convolution and pooling against central differences in float64 (seeds/000 Algorithms 10 and
+ * Convolution and pooling against central differences in float64 (course notes Algorithms 10 and
  * 11), over strides {1, 2, 3}, paddings {0, 1, 2, same}, kernels {1, 3, 5}, non-square inputs
  * and several channels; pooling in every mode, ties included. Second derivatives too
  * (gradgradcheck): im2col and col2im are each other's gradient, and pooling's backward is

@@ -13,8 +13,8 @@ import { BACKENDS, DEFAULT_BACKEND, useBackend } from "./lib/backend.ts";
 
 const HELP = `usage: deno task train [demo] [options]
 
-demos (default ${DEFAULT_DEMO}; --list describes them):
-  ${Object.keys(DEMOS).join(", ")}
+demos (default ${DEFAULT_DEMO}; --list describes them) and their defaults:
+${Object.values(DEMOS).map((d) => `  ${d.name.padEnd(18)} ${demoDefaults(d)}`).join("\n")}
 
 options:
   --epochs N        epochs to train (each demo has its own default)
@@ -32,6 +32,18 @@ options:
   --quiet           print only the final line
   --list            list the demos
   -h, --help        this text`;
+
+/** A demo's default options, e.g. `10 epochs, batch 32, lr 0.001, adam` (those it uses). */
+function demoDefaults(d: Demo): string {
+  const ignored = new Set(d.ignores ?? []);
+  const { epochs, batchSize, lr, optimizer } = d.defaults;
+  return [
+    `${epochs} epochs`,
+    ignored.has("batch-size") ? "" : `batch ${batchSize}`,
+    ignored.has("lr") ? "" : `lr ${lr}`,
+    ignored.has("optimizer") ? "" : optimizer,
+  ].filter((part) => part !== "").join(", ");
+}
 
 /** A mistake on the command line: printed with the usage hint, exit code 2. */
 class UsageError extends Error {}
@@ -174,7 +186,9 @@ if (import.meta.main) {
     const command = parseCommandLine(Deno.args);
     if (command === "help") console.log(HELP);
     else if (command === "list") {
-      for (const d of Object.values(DEMOS)) console.log(`${d.name.padEnd(18)} ${d.description}`);
+      for (const d of Object.values(DEMOS)) {
+        console.log(`${d.name.padEnd(18)} ${d.description} [${demoDefaults(d)}]`);
+      }
     } else {
       let presses = 0;
       Deno.addSignalListener("SIGINT", () => {

@@ -29,7 +29,7 @@ const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 /** Points around every kink (±1e-3 of 0 and ±1) but not on one, plus large values. */
 const POINTS = [-3, -1.001, -0.999, -0.5, -1e-3, 1e-3, 0.5, 0.999, 1.001, 3];
 
-Deno.test("activations match hand-computed values (seeds/002 eqs.9–17)", () => {
+Deno.test("activations match hand-computed values (intro notes eqs.9–17)", () => {
   const x = f64([-2, 0, 1.5]);
   assertAllClose(step(x), [0, 0, 1]);
   assertAllClose(sigmoid(x), [sig(-2), 0.5, sig(1.5)]);
@@ -66,7 +66,7 @@ Deno.test("activations match hand-computed values (seeds/002 eqs.9–17)", () =>
   ]]);
 });
 
-Deno.test("tanh(z) = 2σ(2z) − 1 (seeds/001 §6.3.2)", () => {
+Deno.test("tanh(z) = 2σ(2z) − 1 (Goodfellow et al. §6.3.2)", () => {
   const z = uniform([100], { low: -5, high: 5, dtype: "float64", rng: new Rng(1) });
   assertAllClose(tanh(z), sub(mul(sigmoid(mul(z, 2)), 2), 1));
 });

@@ -1,7 +1,7 @@
 import { expm1, greater, mul, type Tensor, where } from "@kiso/tensor";
 
 /**
- * Exponential linear unit (seeds/002 eq.16): x for x > 0, α(eˣ − 1) otherwise. eˣ − 1 is
+ * Exponential linear unit (intro notes eq.16): x for x > 0, α(eˣ − 1) otherwise. eˣ − 1 is
  * computed on min(x, 0), so large inputs never overflow; the gradient at 0 is α
  * (the x ≤ 0 branch).
  *

@@ -2,7 +2,7 @@ import { max, reshape, ShapeError, type Tensor } from "@kiso/tensor";
 import { normalizeAxis } from "@kiso/tensor/shape";
 
 /**
- * Maxout (seeds/001 eq.6.37): g(z)ᵢ = max over the group 𝔾⁽ⁱ⁾ of z_j, with the features of
+ * Maxout (Goodfellow et al. eq.6.37): g(z)ᵢ = max over the group 𝔾⁽ⁱ⁾ of z_j, with the features of
  * `axis` split into consecutive groups of `pieces`. The gradient goes to each group's maximum
  * (split evenly among ties).
  *

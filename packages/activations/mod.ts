@@ -1,11 +1,11 @@
 /**
  * Every activation of the source material, with gradients, plus GELU and SiLU.
  *
- * The element-wise basics live in `@kiso/tensor` and are re-exported here: `step` (seeds/002
+ * The element-wise basics live in `@kiso/tensor` and are re-exported here: `step` (intro notes
  * eq.9, 1 for x > 0 and 0 otherwise, gradient 0), `sigmoid` (eq.10, computed without
  * overflow), `tanh` (eq.11; tanh z = 2σ(2z) − 1), `softplus` (eq.12, computed as
  * max(x, 0) + log1p(e^−|x|)), `relu` (eq.13, gradient 0 at the kink, as PyTorch) and `cos`
- * (seeds/001 §6.3.3).
+ * (Goodfellow et al. §6.3.3).
  *
  * @example Usage
  * ```ts

@@ -1,7 +1,7 @@
 import { div, exp, neg, ShapeError, square, sub, sum, type Tensor, unsqueeze } from "@kiso/tensor";
 
 /**
- * Radial basis function units (seeds/001 §6.3.3, Goodfellow eq.6.38):
+ * Radial basis function units (Goodfellow et al. §6.3.3, Goodfellow eq.6.38):
  * hᵢ = exp(−‖cᵢ − x‖² / σ²), one unit per centre cᵢ.
  *
  * @param x Inputs `[N, D]`.

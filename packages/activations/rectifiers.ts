@@ -1,9 +1,9 @@
 import { greater, mul, reshape, ShapeError, type Tensor, where } from "@kiso/tensor";
 
 /**
- * The generalised rectifier g(z) = max(0, z) + α·min(0, z) (seeds/001 §6.3.1): z where z > 0,
+ * The generalised rectifier g(z) = max(0, z) + α·min(0, z) (Goodfellow et al. §6.3.1): z where z > 0,
  * α·z elsewhere. α = 0 is ReLU, α = −1 absolute-value rectification, a small α Leaky ReLU.
- * At the kink z = 0 the gradient is α (the z ≤ 0 branch of seeds/002 eq.14).
+ * At the kink z = 0 the gradient is α (the z ≤ 0 branch of intro notes eq.14).
  *
  * @param x The input (float).
  * @param alpha The slope for z ≤ 0: a number, or a tensor that broadcasts against `x`.
@@ -23,10 +23,10 @@ export function generalizedRelu(x: Tensor, alpha: number | Tensor): Tensor {
 }
 
 /**
- * Leaky ReLU (seeds/002 eq.14): x for x > 0, αx otherwise. The gradient at 0 is α.
+ * Leaky ReLU (intro notes eq.14): x for x > 0, αx otherwise. The gradient at 0 is α.
  *
  * @param x The input (float).
- * @param options `alpha`, the negative slope (default 0.01, as seeds/001 §6.3.1).
+ * @param options `alpha`, the negative slope (default 0.01, as Goodfellow et al. §6.3.1).
  * @returns The activation.
  *
  * @example Usage
@@ -43,7 +43,7 @@ export function leakyRelu(x: Tensor, options: { alpha?: number } = {}): Tensor {
 }
 
 /**
- * Absolute-value rectification g(z) = |z| (seeds/001 §6.3.1, α = −1). The gradient at 0 is −1
+ * Absolute-value rectification g(z) = |z| (Goodfellow et al. §6.3.1, α = −1). The gradient at 0 is −1
  * (the α of the z ≤ 0 branch).
  *
  * @param x The input (float).
@@ -63,7 +63,7 @@ export function absoluteRectification(x: Tensor): Tensor {
 }
 
 /**
- * Parametric ReLU (seeds/002 eq.15): x for x > 0, a·x otherwise, with `a` learned. As in
+ * Parametric ReLU (intro notes eq.15): x for x > 0, a·x otherwise, with `a` learned. As in
  * PyTorch, `a` is a scalar or has one slope per channel, channels being axis 1 of `x`
  * (axis 0 for a 1-D input).
  *

@@ -13,7 +13,7 @@ import {
 import { normalizeAxis } from "@kiso/tensor/shape";
 
 /**
- * Softmax along an axis, yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} (seeds/002 §4, seeds/004), computed after
+ * Softmax along an axis, yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} (intro notes §4, course report), computed after
  * subtracting the maximum so it never overflows. Fused backward:
  * ∂L/∂x = y ⊙ (g − Σ g ⊙ y).
  *
@@ -46,7 +46,7 @@ export function softmax(x: Tensor, options: { axis?: number } = {}): Tensor {
 
 /**
  * log softmax along an axis, xᵢ − log Σⱼ e^{xⱼ}, stable for any input (the "log-softmax for
- * stability" of seeds/001 §6.2).
+ * stability" of Goodfellow et al. §6.2).
  *
  * @param x The input (float).
  * @param options `axis` (default −1).

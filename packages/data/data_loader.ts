@@ -10,7 +10,7 @@ export interface DataLoaderOptions {
    */
   batchSize?: number;
   /**
-   * Draw a new random order every epoch (seeds/000 Algorithm 1).
+   * Draw a new random order every epoch (course notes Algorithm 1).
    *
    * @default {false}
    */
@@ -27,7 +27,7 @@ export interface DataLoaderOptions {
 
 /**
  * Batches of a dataset, in order or shuffled anew each epoch with a seeded generator (the
- * per-epoch permutation of seeds/000 Algorithm 1). Iterate it once per epoch.
+ * per-epoch permutation of course notes Algorithm 1). Iterate it once per epoch.
  *
  * @example Usage
  * ```ts

@@ -128,7 +128,7 @@ Deno.test("readCsv() reads numeric and text labels, with or without a header", (
   );
 });
 
-Deno.test("noise transforms have the statistics of seeds/000 §3.3.3", () => {
+Deno.test("noise transforms have the statistics of course notes §3.3.3", () => {
   const x = tensor(new Float64Array(20000).fill(2));
   const masked = Array.from(maskNoise(x, { fraction: 0.3, rng: new Rng(1) }).dataSync());
   assert.ok(Math.abs(masked.filter((v) => v === 0).length / 20000 - 0.3) < 0.02);

@@ -1,8 +1,8 @@
 /**
  * Data for training: datasets (in memory or generated), a `DataLoader` with seeded per-epoch
- * shuffling (seeds/000 Algorithm 1), splits, scalers fitted on training data only, label
+ * shuffling (course notes Algorithm 1), splits, scalers fitted on training data only, label
  * encoding, an RFC 4180 CSV reader with precise errors, and the noises of denoising
- * autoencoders (seeds/000 §3.3.3).
+ * autoencoders (course notes §3.3.3).
  *
  * @example Usage
  * ```ts

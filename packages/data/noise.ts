@@ -11,7 +11,7 @@ import {
 import { checkRange } from "@kiso/tensor/errors";
 
 /**
- * Masking noise for denoising autoencoders (seeds/000 §3.3.3): each input is set to 0 with
+ * Masking noise for denoising autoencoders (course notes §3.3.3): each input is set to 0 with
  * probability `fraction` (30% in the seed).
  *
  * @param x The clean inputs.
@@ -39,7 +39,7 @@ export function maskNoise(x: Tensor, options: { fraction?: number; rng?: Rng } =
 }
 
 /**
- * Multiplicative Gaussian noise x + εx with ε ~ N(0, σ²) (seeds/000 §3.3.3).
+ * Multiplicative Gaussian noise x + εx with ε ~ N(0, σ²) (course notes §3.3.3).
  *
  * @param x The clean inputs.
  * @param options `std` σ (default 0.1) and `rng`.
@@ -64,7 +64,7 @@ export function multiplicativeNoise(x: Tensor, options: { std?: number; rng?: Rn
 }
 
 /**
- * Additive Gaussian noise x + ε with ε ~ N(0, σ²) (seeds/000 §3.3.3).
+ * Additive Gaussian noise x + ε with ε ~ N(0, σ²) (course notes §3.3.3).
  *
  * @param x The clean inputs.
  * @param options `std` σ (default 0.1) and `rng`.

@@ -1,7 +1,7 @@
 import { normal, type RandomOptions, type Shape, type Tensor, uniform } from "@kiso/tensor";
 
 /**
- * Uniform weights U[low, high], by default the seeds' U[−1, 1] (seeds/002 §11).
+ * Uniform weights U[low, high], by default the seeds' U[−1, 1] (intro notes §11).
  *
  * @param shape The shape.
  * @param options `low` (default −1), `high` (default 1), `rng`, `dtype`, `requiresGrad`.
@@ -23,7 +23,7 @@ export function randomUniform(
 }
 
 /**
- * Normal weights N(mean, std²), by default the seeds' "Gauss" N(0, 1) (seeds/002 §11).
+ * Normal weights N(mean, std²), by default the seeds' "Gauss" N(0, 1) (intro notes §11).
  *
  * @param shape The shape.
  * @param options `mean` (default 0), `std` (default 1), `rng`, `dtype`, `requiresGrad`.

@@ -34,7 +34,7 @@ function uniformWith(shape: Shape, std: number, options: RandomOptions): Tensor 
 
 /**
  * Xavier/Glorot normal: N(0, gain²·2/(fanIn + fanOut)) (Glorot & Bengio 2010). Note that
- * seeds/002 §11 writes "Xavier N(0, 1/√n)" with n the fan-in, which is the LeCun
+ * intro notes §11 writes "Xavier N(0, 1/√n)" with n the fan-in, which is the LeCun
  * initialisation ({@linkcode lecunNormal}).
  *
  * @param shape The weight's shape.
@@ -77,7 +77,7 @@ export function xavierUniform(shape: Shape, options: ScaledOptions = {}): Tensor
 
 /**
  * He/Kaiming normal: N(0, gain²/fan) with gain √2, i.e. the seeds' He N(0, √(2/n))
- * (seeds/002 §11, for ReLU networks).
+ * (intro notes §11, for ReLU networks).
  *
  * @param shape The weight's shape.
  * @param options `gain` (default √2), `mode` (default `fanIn`), `rng`, `dtype`, `requiresGrad`.
@@ -119,7 +119,7 @@ export function heUniform(shape: Shape, options: HeOptions = {}): Tensor {
 }
 
 /**
- * LeCun normal: N(0, gain²/fanIn), the "Xavier N(0, 1/√n)" that seeds/002 §11 writes.
+ * LeCun normal: N(0, gain²/fanIn), the "Xavier N(0, 1/√n)" that intro notes §11 writes.
  *
  * @param shape The weight's shape.
  * @param options `gain`, `rng`, `dtype`, `requiresGrad`.

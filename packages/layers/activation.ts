@@ -127,7 +127,7 @@ export class Softplus extends Activation {
 }
 
 /**
- * Parametric ReLU with learned slopes (seeds/002 eq.15): one shared slope, or one per channel
+ * Parametric ReLU with learned slopes (intro notes eq.15): one shared slope, or one per channel
  * (axis 1), initialised to 0.25 as PyTorch.
  *
  * @example Usage
@@ -171,7 +171,7 @@ export class PReLU extends Module {
 }
 
 /**
- * Maxout over groups of `pieces` features (seeds/001 eq.6.37) as a layer.
+ * Maxout over groups of `pieces` features (Goodfellow et al. eq.6.37) as a layer.
  *
  * @example Usage
  * ```ts

@@ -16,7 +16,7 @@ export interface DenseOptions extends LayerOptions {
 }
 
 /**
- * A fully connected layer y = x·Wᵀ + b (seeds/000 Algorithm 8; seeds/004 u = Wx + b), with
+ * A fully connected layer y = x·Wᵀ + b (course notes Algorithm 8; course report u = Wx + b), with
  * PyTorch's names and layout: `weight` `[out, in]`, `bias` `[out]`.
  *
  * @example Usage

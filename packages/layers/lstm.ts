@@ -4,7 +4,7 @@ import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
 import { torchUniform } from "./_init.ts";
 
 /**
- * Long short-term memory with a forget gate (seeds/000 §3.4.2), in PyTorch's gate order
+ * Long short-term memory with a forget gate (course notes §3.4.2), in PyTorch's gate order
  * i, f, g, o and layout (`weight_ih_l0` `[4·hidden, in]`, …), so PyTorch weights load
  * unchanged:
  *

@@ -1,7 +1,7 @@
 import { full, mul, noGrad, step, sub, sum, type Tensor, tensor } from "@kiso/tensor";
 
 /**
- * Rosenblatt's simple perceptron (seeds/000 §3.1.1): ŷ = 1{w₀ + w₁x₁ + … + w_d x_d > 0}, and
+ * Rosenblatt's simple perceptron (course notes §3.1.1): ŷ = 1{w₀ + w₁x₁ + … + w_d x_d > 0}, and
  * the learning rule of eq.(7), w ← w − η(1{wᵀx > 0} − y)·x with x = (1, x₁, …, x_d), applied
  * one sample at a time. It has no gradient; it learns by its own rule.
  *

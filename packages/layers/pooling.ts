@@ -26,7 +26,7 @@ export interface PoolOptions {
 }
 
 /**
- * Max pooling (seeds/000 Algorithms 7 and 11) with the tie rule of note 4: `"first"`
+ * Max pooling (course notes Algorithms 7 and 11) with the tie rule of note 4: `"first"`
  * (default, as PyTorch), `"split"` or `"random"` (seeded).
  *
  * @example Usage
@@ -66,7 +66,7 @@ export class MaxPool2d extends Module {
 }
 
 /**
- * Average pooling (seeds/000 Algorithm 7).
+ * Average pooling (course notes Algorithm 7).
  *
  * @example Usage
  * ```ts
@@ -105,7 +105,7 @@ export class AvgPool2d extends Module {
 }
 
 /**
- * L_p pooling (seeds/000 §3.5.1), ((1/|P|) Σ zᵖ)^{1/p}; `form: "sum"` is PyTorch's `LPPool2d`.
+ * L_p pooling (course notes §3.5.1), ((1/|P|) Σ zᵖ)^{1/p}; `form: "sum"` is PyTorch's `LPPool2d`.
  *
  * @example Usage
  * ```ts

@@ -81,7 +81,7 @@ Deno.test("leastSquares() recovers the weights of noiseless data, even with a re
   assertAllClose(leastSquares(repeated, y), [1, 1], { atol: 1e-10 }); // the minimum-norm solution
 });
 
-Deno.test("pca() finds known eigenvalues and the contribution ratio of seeds/000 §3.3.1", () => {
+Deno.test("pca() finds known eigenvalues and the contribution ratio of course notes §3.3.1", () => {
   // ±2e₁, ±e₂, ±0.5e₃ rotated: covariance eigenvalues ∝ 4, 1, 0.25
   const q = matmul(f64([3, 3]), f64([3, 3]));
   const { vectors: rot } = eigh(matmul(q, transpose(q)));

@@ -2,7 +2,7 @@
  * Linear algebra in float64 for the classical parts of the material: `solve` and `inverse`
  * (LU with partial pivoting), `eigh` (Jacobi), `svd` (one-sided Jacobi), `pinv`,
  * `leastSquares` by the normal equations (XᵀX)†Xᵀy, and `pca` with the contribution ratio
- * (seeds/000 §3.1.2, §3.3.1). These are not differentiable.
+ * (course notes §3.1.2, §3.3.1). These are not differentiable.
  *
  * @example Usage
  * ```ts

@@ -12,7 +12,7 @@ export interface HuberOptions extends ReductionOptions {
   delta?: number;
   /**
    * `"standard"`: ½r² for |r| ≤ δ, else δ(|r| − ½δ) (PyTorch, Keras). `"seed"`: the form of
-   * seeds/002 eq.34, r² for |r| ≤ δ, else 2δ(|r| − ½δ), which is exactly twice the standard one.
+   * intro notes eq.34, r² for |r| ≤ δ, else 2δ(|r| − ½δ), which is exactly twice the standard one.
    *
    * @default {"standard"}
    */
@@ -20,7 +20,7 @@ export interface HuberOptions extends ReductionOptions {
 }
 
 /**
- * The Huber loss with residual r = t − y (seeds/002 eq.34): quadratic near 0 and linear
+ * The Huber loss with residual r = t − y (intro notes eq.34): quadratic near 0 and linear
  * beyond δ, so outliers pull less than in the squared error. Note that eq.34 is twice the
  * usual convention; choose it with `form: "seed"`.
  *

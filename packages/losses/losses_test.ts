@@ -35,7 +35,7 @@ import {
 const f64 = (values: number[] | number[][]): Tensor => tensor(values, { dtype: "float64" });
 const labels = (values: number[]): Tensor => tensor(values, { dtype: "int32" });
 
-Deno.test("losses match hand-computed values (seeds/002 eqs.27–35)", () => {
+Deno.test("losses match hand-computed values (intro notes eqs.27–35)", () => {
   const y = f64([0.5, -1, 2]);
   const t = f64([1, 1, -1]);
   assertAllClose(sumOfSquares(y, t), 0.5 * (0.25 + 4 + 9));
@@ -80,7 +80,7 @@ Deno.test("losses match hand-computed values (seeds/002 eqs.27–35)", () => {
   assertAllClose(nll(f64([[-1, -2], [-3, -4]]), labels([0, 1]), { reduction: "none" }), [1, 4]);
 });
 
-Deno.test("softmaxCrossEntropy() gradient is exactly (softmax(u) − t)/N (seeds/000 Algorithm 2)", () => {
+Deno.test("softmaxCrossEntropy() gradient is exactly (softmax(u) − t)/N (course notes Algorithm 2)", () => {
   const u = uniform([5, 4], {
     low: -3,
     high: 3,
@@ -100,7 +100,7 @@ Deno.test("softmaxCrossEntropy() gradient is exactly (softmax(u) − t)/N (seeds
   assertAllClose(loss, byHand.reduce((a, b) => a + b) / 5);
 });
 
-Deno.test("output δ = y − t for the three matched pairs (seeds/002 §9, seeds/000 Algorithm 2)", () => {
+Deno.test("output δ = y − t for the three matched pairs (intro notes §9, course notes Algorithm 2)", () => {
   const rng = new Rng(5);
   const x = uniform([4, 3], { dtype: "float64", rng });
   const w = uniform([3, 2], { dtype: "float64", rng, requiresGrad: true });

@@ -3,7 +3,7 @@ import { checkSameShape } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * Mean absolute error, mean of |y − t| (seeds/001 §6.2: it learns the conditional median).
+ * Mean absolute error, mean of |y − t| (Goodfellow et al. §6.2: it learns the conditional median).
  * The gradient at y = t is 0.
  *
  * @param y Predictions.

@@ -1,5 +1,5 @@
 /**
- * Every loss of the source material (seeds/002 §7 eqs.27–35, seeds/000 §3.1–3.2), with a
+ * Every loss of the source material (intro notes §7 eqs.27–35, course notes §3.1–3.2), with a
  * `reduction` of `mean`, `sum` or `none`, plus the fused, stable softmax-cross-entropy whose
  * gradient is (softmax(u) − t)/N.
  *

@@ -3,7 +3,7 @@ import { checkSameShape } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * Mean squared error, mean of (y − t)² (seeds/001 §6.2: it learns the conditional mean).
+ * Mean squared error, mean of (y − t)² (Goodfellow et al. §6.2: it learns the conditional mean).
  *
  * @param y Predictions.
  * @param t Targets, the same shape.

@@ -3,8 +3,8 @@ import { checkSameShape } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * The sum-of-squares error E = ½ Σₖ (yₖ − tₖ)² (seeds/002 eq.27). Paired with an identity
- * output its gradient is δ = y − t (seeds/000 Algorithm 2).
+ * The sum-of-squares error E = ½ Σₖ (yₖ − tₖ)² (intro notes eq.27). Paired with an identity
+ * output its gradient is δ = y − t (course notes Algorithm 2).
  *
  * @param y Predictions.
  * @param t Targets, the same shape.

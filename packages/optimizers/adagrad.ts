@@ -15,7 +15,7 @@ export interface AdaGradHyper extends BaseHyper {
 }
 
 /**
- * AdaGrad (seeds/000 Algorithm 14): v_t = v_{t−1} + g ⊙ g with v₀ = ε ≈ 1e−8,
+ * AdaGrad (course notes Algorithm 14): v_t = v_{t−1} + g ⊙ g with v₀ = ε ≈ 1e−8,
  * η_t = η/√v_t, w ← w − η_t ⊙ g.
  *
  * @example Usage

@@ -15,7 +15,7 @@ export interface MomentumHyper extends BaseHyper {
 }
 
 /**
- * The momentum method of seeds/000 Algorithm 12:
+ * The momentum method of course notes Algorithm 12:
  * Δ⁽ᵗ⁾ = w⁽ᵗ⁾ − w⁽ᵗ⁻¹⁾ (Δ⁽⁰⁾ = 0), w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + αΔ⁽ᵗ⁾ − η∇E(w⁽ᵗ⁾). It equals the velocity
  * form v ← αv − η∇E, w ← w + v.
  *

@@ -22,7 +22,7 @@ function nextS(s: number): number {
 }
 
 /**
- * Nesterov's accelerated gradient as seeds/000 Algorithm 13 states it:
+ * Nesterov's accelerated gradient as course notes Algorithm 13 states it:
  * v⁽ᵗ⁾ = w⁽ᵗ⁾ + α_t(w⁽ᵗ⁾ − w⁽ᵗ⁻¹⁾), w⁽ᵗ⁺¹⁾ = v⁽ᵗ⁾ − η∇E(v⁽ᵗ⁾). The gradient is taken at the
  * look-ahead point v, so between steps the parameter holds v⁽ᵗ⁺¹⁾ (where the next forward and
  * backward evaluate it) and the iterate w⁽ᵗ⁺¹⁾ is kept in the state as `w`. For PyTorch's

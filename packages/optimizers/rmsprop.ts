@@ -17,7 +17,7 @@ export interface RMSPropHyper extends BaseHyper {
 }
 
 /**
- * RMSProp (seeds/000 Algorithm 15): v_t = βv_{t−1} + (1 − β) g ⊙ g with v₀ = 0,
+ * RMSProp (course notes Algorithm 15): v_t = βv_{t−1} + (1 − β) g ⊙ g with v₀ = 0,
  * η_t = η/√(v_t + ε), w ← w − η_t ⊙ g. The seed's β = 0.9 is the default (PyTorch's `alpha`
  * defaults to 0.99 and puts ε outside the root).
  *

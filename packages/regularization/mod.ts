@@ -1,5 +1,5 @@
 /**
- * Regularisation (seeds/002 §12): L1 and L2 penalties (eq.73) on the weights, weight-decay
+ * Regularisation (intro notes §12): L1 and L2 penalties (eq.73) on the weights, weight-decay
  * parameter groups that leave biases and normalisation parameters alone, inverted
  * {@linkcode Dropout}, {@linkcode BatchNorm1d}/{@linkcode BatchNorm2d} (eqs.74–77, fused
  * backward, running statistics) and {@linkcode LayerNorm}.

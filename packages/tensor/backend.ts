@@ -171,7 +171,7 @@ export interface WindowLayout {
   readonly outW: number;
 }
 
-/** How max pooling shares the gradient among tied maxima (seeds/000 §3.5.1, note 4). */
+/** How max pooling shares the gradient among tied maxima (course notes §3.5.1, note 4). */
 export type MaxPoolTieRule = "first" | "split" | "random";
 
 /** Sizes of a fused LSTM cell step: `batch` rows of `hidden` units. */

@@ -10,7 +10,7 @@ import { onCpu } from "../lib/backend.ts";
 const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const Y = [[0], [1], [1], [0]];
 
-/** The exact ReLU solution of seeds/001 §6.1: W = [[1,1],[1,1]], c = [0,−1], w = [1,−2], b = 0. */
+/** The exact ReLU solution of Goodfellow et al. §6.1: W = [[1,1],[1,1]], c = [0,−1], w = [1,−2], b = 0. */
 export function exactXor(): number[] {
   const hidden = new Dense(2, 2, { dtype: "float64" });
   const out = new Dense(2, 1, { dtype: "float64" });
@@ -29,12 +29,12 @@ export const xor: Demo = {
   name: "xor",
   ignores: ["limit"],
   description:
-    "an MLP 2-8-1 learns XOR (a linear model cannot); also the exact ReLU network of seeds/001 §6.1",
+    "an MLP 2-8-1 learns XOR (a linear model cannot); also the exact ReLU network of Goodfellow et al. §6.1",
   defaults: { epochs: 300, batchSize: 4, lr: 0.05, optimizer: "adam" },
   async run({ options, progress, rng }): Promise<DemoResult> {
     const exact = await onCpu(exactXor);
     progress.log(
-      `exact ReLU solution of seeds/001 §6.1 on (0,0), (0,1), (1,0), (1,1): ${exact.join(", ")}`,
+      `exact ReLU solution of Goodfellow et al. §6.1 on (0,0), (0,1), (1,0), (1,1): ${exact.join(", ")}`,
     );
     const model = new Sequential(new Dense(2, 8, { rng }), new ReLU(), new Dense(8, 1, { rng }));
     const x = tensor(X);

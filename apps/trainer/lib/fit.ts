@@ -134,7 +134,7 @@ function trainedWith(options: RunOptions): Record<string, unknown> {
 }
 
 /**
- * Mini-batch training (seeds/000 Algorithm 1, seeds/004 E_t = (1/N_t) Σ E_n): a seeded shuffle
+ * Mini-batch training (course notes Algorithm 1, course report E_t = (1/N_t) Σ E_n): a seeded shuffle
  * each epoch, forward, loss, backward, optimizer step. After every epoch it evaluates, appends
  * to `metrics.csv` and writes a checkpoint atomically; `--resume` continues from that
  * checkpoint bit-identically. A NaN or infinite loss stops the run with the last good

@@ -11,7 +11,7 @@ import {
   uniform,
 } from "../mod.ts";
 
-/** Direct convolution by the index ranges of seeds/000 Algorithm 6. */
+/** Direct convolution by the index ranges of course notes Algorithm 6. */
 function reference(
   x: ArrayLike<number>,
   [n, c, h, w]: number[],
@@ -127,7 +127,7 @@ Deno.test("maxPool2d() and avgPool2d() follow Algorithm 7", () => {
   assert.deepEqual(lpPool2d(tensor([[[[1, 1], [1, 1]]]]), 3, 2).arraySync(), [[[[1]]]]);
 });
 
-Deno.test("maxPool2d() shares tied maxima by the chosen rule (seeds/000 note 4)", () => {
+Deno.test("maxPool2d() shares tied maxima by the chosen rule (course notes note 4)", () => {
   const gradOf = (tie: "first" | "split" | "random", seed = 0): number[] => {
     const x = tensor([[[[7, 7], [1, 7]]]], { requiresGrad: true });
     backward(sum(maxPool2d(x, 2, { tie, rng: new Rng(seed) })));

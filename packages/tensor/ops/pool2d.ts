@@ -40,9 +40,9 @@ function poolLayout(op: string, x: Tensor, kernel: Pair, options: Pool2dOptions)
 }
 
 /**
- * Max pooling over kH×kW windows of NCHW images (seeds/000 Algorithm 7 with g = max). The
+ * Max pooling over kH×kW windows of NCHW images (course notes Algorithm 7 with g = max). The
  * backward (Algorithm 11) sends each window's gradient to its maximum; ties follow `tie`
- * (seeds/000 note 4): `"first"` (the first maximum in row-major order, as PyTorch),
+ * (course notes note 4): `"first"` (the first maximum in row-major order, as PyTorch),
  * `"split"` (1/τ to each of the τ tied maxima) or `"random"` (one of them, drawn from `rng`).
  *
  * @param x Images `[N, C, H, W]`.
@@ -108,7 +108,7 @@ function maxWeights(x: Tensor, layout: WindowLayout, tie: MaxPoolTieRule): Tenso
 }
 
 /**
- * Average pooling (seeds/000 Algorithm 7 with g = mean); padding counts as zeros in the mean,
+ * Average pooling (course notes Algorithm 7 with g = mean); padding counts as zeros in the mean,
  * as PyTorch's default.
  *
  * @param x Images `[N, C, H, W]`.
@@ -138,7 +138,7 @@ export function avgPool2d(x: Tensor, kernel: Pair, options: Pool2dOptions = {}):
 }
 
 /**
- * L_p pooling (seeds/000 §3.5.1): z′ = ((1/|P|) Σ_{P} zᵖ)^{1/p}, between average pooling
+ * L_p pooling (course notes §3.5.1): z′ = ((1/|P|) Σ_{P} zᵖ)^{1/p}, between average pooling
  * (p = 1) and max pooling (p → ∞). `form: "sum"` drops the 1/|P| as PyTorch's `LPPool2d`.
  * Inputs should be non-negative (or p an even integer) for a real result.
  *

@@ -66,6 +66,7 @@ export class ReLU extends Activation {
   /** Creates the layer. */
   constructor() {
     super(relu, "ReLU");
+    this.describe();
   }
 }
 
@@ -85,6 +86,7 @@ export class Sigmoid extends Activation {
   /** Creates the layer. */
   constructor() {
     super(sigmoid, "Sigmoid");
+    this.describe();
   }
 }
 
@@ -104,6 +106,7 @@ export class Tanh extends Activation {
   /** Creates the layer. */
   constructor() {
     super(tanh, "Tanh");
+    this.describe();
   }
 }
 
@@ -123,6 +126,7 @@ export class Softplus extends Activation {
   /** Creates the layer. */
   constructor() {
     super(softplus, "Softplus");
+    this.describe();
   }
 }
 
@@ -153,6 +157,7 @@ export class PReLU extends Module {
    */
   constructor(numParameters = 1, options: Pick<LayerOptions, "dtype"> & { init?: number } = {}) {
     super();
+    this.describe(numParameters, options);
     this.weight = this.registerParameter(
       "weight",
       new Parameter(full([numParameters], options.init ?? 0.25, { dtype: options.dtype })),
@@ -193,6 +198,7 @@ export class Maxout extends Module {
    */
   constructor(pieces: number) {
     super();
+    this.describe(pieces);
     this.pieces = pieces;
   }
 

@@ -69,6 +69,7 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
+    this.describe(inChannels, outChannels, kernelSize, options);
     const [kH, kW] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
     const fanIn = inChannels * kH * kW;
     this.#options = options;

@@ -45,6 +45,7 @@ export class Dense extends Module {
    */
   constructor(inFeatures: number, outFeatures: number, options: DenseOptions = {}) {
     super();
+    this.describe(inFeatures, outFeatures, options);
     const init = options.weightInit ?? ((shape: Shape) => torchUniform(shape, inFeatures, options));
     this.weight = this.registerParameter("weight", new Parameter(init([outFeatures, inFeatures])));
     this.bias = options.bias === false ? undefined : this.registerParameter(

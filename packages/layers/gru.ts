@@ -26,6 +26,7 @@ export class GRU extends Recurrent {
    */
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
     super(inputSize, hiddenSize, 3, 1, options);
+    this.describe(inputSize, hiddenSize, options);
   }
 
   /**

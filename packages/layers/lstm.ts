@@ -44,6 +44,7 @@ export class LSTM extends Recurrent {
     options: RecurrentOptions & { peepholes?: boolean } = {},
   ) {
     super(inputSize, hiddenSize, 4, 2, options);
+    this.describe(inputSize, hiddenSize, options);
     this.weightPeephole = options.peepholes
       ? this.registerParameter(
         "weight_peephole_l0",

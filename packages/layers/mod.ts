@@ -24,6 +24,7 @@
 export * from "./parameter.ts";
 export * from "./module.ts";
 export * from "./sequential.ts";
+export * from "./registry.ts";
 export * from "./summary.ts";
 export * from "./dense.ts";
 export * from "./reshape.ts";

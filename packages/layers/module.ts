@@ -10,6 +10,29 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+/** A module's type and constructor arguments (see `Module.architecture`), as JSON. */
+export interface LayerSpec {
+  /** The registered layer type, e.g. `Dense`. */
+  type: string;
+  /** The constructor's arguments. */
+  args: unknown[];
+  /** A container's children, in order. */
+  children?: LayerSpec[];
+}
+
+/** A constructor argument as JSON: generators, tensors and functions become undefined. */
+function jsonArgument(value: unknown): unknown {
+  if (value === null || ["number", "string", "boolean"].includes(typeof value)) return value;
+  if (Array.isArray(value)) return value.map(jsonArgument);
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => [k, jsonArgument(v)] as const)
+      .filter(([, v]) => v !== undefined);
+    return Object.fromEntries(entries);
+  }
+  return undefined;
+}
+
 /**
  * The base of every layer and model (PyTorch `nn.Module`): it holds parameters, buffers
  * (state that is saved but not trained, e.g. BatchNorm's running mean) and sub-modules, all
@@ -38,6 +61,29 @@ export abstract class Module {
   #parameters = new Map<string, Parameter>();
   #buffers = new Map<string, Tensor>();
   #modules = new Map<string, Module>();
+  #spec: LayerSpec | undefined;
+
+  /**
+   * Records the constructor arguments that rebuild this module (see {@linkcode architecture}):
+   * numbers, strings, booleans, arrays and plain option objects; generators and functions are
+   * left out (weights are loaded afterwards). Built-in layers call it; so can custom ones, which
+   * are then rebuilt through `registerLayer`.
+   *
+   * @param args The constructor's arguments.
+   */
+  protected describe(...args: unknown[]): void {
+    this.#spec = { type: this.typeName, args: args.map(jsonArgument) };
+  }
+
+  /**
+   * How to rebuild this module without its code: its type and constructor arguments (children
+   * for containers), or undefined when it needs code that only its author has.
+   *
+   * @returns The spec, or undefined.
+   */
+  architecture(): LayerSpec | undefined {
+    return this.#spec;
+  }
 
   /**
    * Computes the module's output.

@@ -50,6 +50,7 @@ export class MaxPool2d extends Module {
    */
   constructor(kernel: Pair, options: PoolOptions & { tie?: MaxPoolTieRule; rng?: Rng } = {}) {
     super();
+    this.describe(kernel, options);
     this.#kernel = kernel;
     this.#options = options;
   }
@@ -89,6 +90,7 @@ export class AvgPool2d extends Module {
    */
   constructor(kernel: Pair, options: PoolOptions = {}) {
     super();
+    this.describe(kernel, options);
     this.#kernel = kernel;
     this.#options = options;
   }
@@ -130,6 +132,7 @@ export class LpPool2d extends Module {
    */
   constructor(p: number, kernel: Pair, options: PoolOptions & { form?: "mean" | "sum" } = {}) {
     super();
+    this.describe(p, kernel, options);
     this.#p = p;
     this.#kernel = kernel;
     this.#options = options;

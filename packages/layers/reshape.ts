@@ -15,6 +15,12 @@ import { Module } from "./module.ts";
  * ```
  */
 export class Flatten extends Module {
+  /** Creates the layer. */
+  constructor() {
+    super();
+    this.describe();
+  }
+
   /**
    * Flattens.
    *
@@ -49,6 +55,7 @@ export class Reshape extends Module {
    */
   constructor(shape: Shape) {
     super();
+    this.describe(shape);
     this.shape = shape;
   }
 

@@ -34,6 +34,7 @@ export class SimpleRNN extends Recurrent {
     options: RecurrentOptions & { nonlinearity?: "tanh" | "relu" } = {},
   ) {
     super(inputSize, hiddenSize, 1, 1, options);
+    this.describe(inputSize, hiddenSize, options);
     this.#activation = options.nonlinearity === "relu" ? relu : tanh;
   }
 

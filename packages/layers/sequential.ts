@@ -1,5 +1,5 @@
 import type { Tensor } from "@kiso/tensor";
-import { Module } from "./module.ts";
+import { type LayerSpec, Module } from "./module.ts";
 
 /**
  * Modules applied one after another; children are named `"0"`, `"1"`, … as in PyTorch, so a
@@ -29,6 +29,17 @@ export class Sequential extends Module {
     super();
     this.layers = layers;
     layers.forEach((layer, i) => this.registerModule(String(i), layer));
+  }
+
+  /**
+   * The children's specs, when every child has one.
+   *
+   * @returns The spec, or undefined.
+   */
+  override architecture(): LayerSpec | undefined {
+    const children = this.layers.map((l) => l.architecture());
+    if (children.some((c) => c === undefined)) return undefined;
+    return { type: "Sequential", args: [], children: children as LayerSpec[] };
   }
 
   /**

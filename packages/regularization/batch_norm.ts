@@ -190,6 +190,7 @@ export class BatchNorm1d extends BatchNorm {
    */
   constructor(features: number, options: BatchNormOptions = {}) {
     super(features, [2, 3], options);
+    this.describe(features, options);
   }
 }
 
@@ -216,6 +217,7 @@ export class BatchNorm2d extends BatchNorm {
    */
   constructor(features: number, options: BatchNormOptions = {}) {
     super(features, [4], options);
+    this.describe(features, options);
   }
 }
 
@@ -252,6 +254,7 @@ export class LayerNorm extends Module {
     options: { eps?: number; elementwiseAffine?: boolean; dtype?: DType } = {},
   ) {
     super();
+    this.describe(normalizedShape, options);
     this.#shape = normalizedShape;
     this.#eps = options.eps ?? 1e-5;
     const dtype = options.dtype ?? "float32";

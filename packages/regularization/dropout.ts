@@ -33,6 +33,7 @@ export class Dropout extends Module {
    */
   constructor(p = 0.5, options: { rng?: Rng } = {}) {
     super();
+    this.describe(p);
     checkRange("Dropout", "p", p, 0, 1);
     if (p === 1) throw new RangeError("Dropout: p must be < 1: current value is 1");
     this.p = p;

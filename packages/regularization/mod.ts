@@ -21,3 +21,4 @@
 export * from "./penalties.ts";
 export * from "./dropout.ts";
 export * from "./batch_norm.ts";
+import "./register.ts";

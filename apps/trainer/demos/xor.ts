@@ -34,7 +34,9 @@ export const xor: Demo = {
   async run({ options, progress, rng }): Promise<DemoResult> {
     const exact = await onCpu(exactXor);
     progress.log(
-      `exact ReLU solution of Goodfellow et al. §6.1 on (0,0), (0,1), (1,0), (1,1): ${exact.join(", ")}`,
+      `exact ReLU solution of Goodfellow et al. §6.1 on (0,0), (0,1), (1,0), (1,1): ${
+        exact.join(", ")
+      }`,
     );
     const model = new Sequential(new Dense(2, 8, { rng }), new ReLU(), new Dense(8, 1, { rng }));
     const x = tensor(X);

@@ -16,8 +16,14 @@ export interface ProgressBarOptions {
    * @default {steps × the first batch's size is not known: omitted}
    */
   samples?: number;
-  /** Where lines go (default `console.log`); the bar itself is drawn on a terminal only. */
+  /** Where lines go (default `console.log`). */
   print?: (line: string) => void;
+  /**
+   * Draw the bar (on standard output).
+   *
+   * @default {whether standard output is a terminal, when `print` is not given}
+   */
+  terminal?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -65,7 +71,7 @@ export class ProgressBar implements Callback {
    */
   constructor(options: ProgressBarOptions = {}) {
     this.#options = options;
-    this.#tty = options.print === undefined && Deno.stdout.isTerminal();
+    this.#tty = options.terminal ?? (options.print === undefined && Deno.stdout.isTerminal());
   }
 
   /** Starts the run's clock. */

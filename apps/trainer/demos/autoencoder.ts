@@ -2,9 +2,10 @@ import { maskNoise } from "@kiso/data";
 import { pca } from "@kiso/linalg";
 import { binaryCrossEntropyWithLogits } from "@kiso/losses";
 import { Dense, Module, ReLU, Sequential } from "@kiso/layers";
-import { cast, concat, mean, Rng, sigmoid, slice, square, sub, type Tensor } from "@kiso/tensor";
+import { cast, mean, Rng, sigmoid, slice, square, sub, type Tensor } from "@kiso/tensor";
 import type { Demo, DemoContext, DemoResult } from "../lib/demo.ts";
-import { type EpochRecord, fit, predict } from "../lib/fit.ts";
+import { type EpochRecord, fit } from "../lib/fit.ts";
+import { predict } from "@kiso/train";
 import { makeOptimizer } from "../lib/options.ts";
 import { imageGrid, lineChart } from "../lib/report.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
@@ -68,7 +69,7 @@ export const autoencoderDemo: Demo = {
     const denoising = new Denoising(autoencoder(denoisingRng), denoisingRng);
     const plainHistory = await trainAe(ctx, plainRng, "ae", plain, xTrain, xVal);
     const denoisingHistory = await trainAe(ctx, denoisingRng, "dae", denoising, xTrain, xVal);
-    const reconstruct = (m: Module): Tensor => sigmoid(concat(predict(m, xTest)));
+    const reconstruct = (m: Module): Tensor => sigmoid(predict(m, xTest));
     const components = Math.min(32, xTrain.shape[0], 784);
     // PCA in float64 on the host (cpu) whatever the backend
     const [hostTrain, hostTest] = [await toCpu(xTrain), await toCpu(xTest)];

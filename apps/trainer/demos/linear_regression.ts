@@ -4,7 +4,8 @@ import { r2Score } from "@kiso/metrics";
 import { Dense } from "@kiso/layers";
 import { add, concat, matmul, normal, ones, tensor } from "@kiso/tensor";
 import type { Demo, DemoResult } from "../lib/demo.ts";
-import { fit, predict } from "../lib/fit.ts";
+import { fit } from "../lib/fit.ts";
+import { predict } from "@kiso/train";
 import { makeOptimizer } from "../lib/options.ts";
 import { observedVsPredicted } from "../lib/report.ts";
 import { onCpu, toCpu } from "../lib/backend.ts";
@@ -45,7 +46,7 @@ export const linearRegression: Demo = {
     });
     const sgd = [...await model.bias!.data(), ...await model.weight.data()];
     const maxDifference = Math.max(...sgd.map((v, i) => Math.abs(v - closed[i])));
-    const fitted = await predict(model, x)[0].data();
+    const fitted = await predict(model, x).data();
     const observed = await y.data();
     const r2 = r2Score(observed, fitted);
     progress.log(

@@ -3,7 +3,8 @@ import { Dense, ReLU, Sequential } from "@kiso/layers";
 import { Rng } from "@kiso/tensor";
 import type { Demo, DemoResult } from "../lib/demo.ts";
 import { ACCURACY } from "../lib/classify.ts";
-import { evaluate, fit } from "../lib/fit.ts";
+import { fit } from "../lib/fit.ts";
+import { evaluate } from "@kiso/train";
 import { OPTIMIZERS } from "../lib/options.ts";
 import { lineChart } from "../lib/report.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
@@ -49,10 +50,10 @@ export const optimizers: Demo = {
         progress: ctx.progress,
       });
       results[name] = {
-        valAccuracy: (await evaluate(
-          { model, loss: softmaxCrossEntropy, metric: ACCURACY },
-          data.validation,
-        )).metric!,
+        valAccuracy: (await evaluate(model, data.validation, {
+          loss: softmaxCrossEntropy,
+          metrics: [ACCURACY],
+        })).accuracy,
         finalLoss: history[history.length - 1].trainLoss,
       };
       series.push({

@@ -1,9 +1,10 @@
 import { mse } from "@kiso/losses";
 import { RegressionMetrics } from "@kiso/metrics";
 import { Dense, LSTM, Module } from "@kiso/layers";
-import { concat, normal, type Rng, type Tensor, tensor } from "@kiso/tensor";
+import { normal, type Rng, type Tensor, tensor } from "@kiso/tensor";
 import type { Demo, DemoResult } from "../lib/demo.ts";
-import { fit, predict } from "../lib/fit.ts";
+import { fit } from "../lib/fit.ts";
+import { predict } from "@kiso/train";
 import { makeOptimizer } from "../lib/options.ts";
 import { lineChart, observedVsPredicted } from "../lib/report.ts";
 
@@ -53,7 +54,7 @@ export const sine: Demo = {
       options: ctx.options,
       progress: ctx.progress,
     });
-    const predicted = await concat(predict(model, test[0])).data();
+    const predicted = await predict(model, test[0]).data();
     const observed = await test[1].data();
     const m = new RegressionMetrics().update(observed, predicted);
     const charts = await Promise.all([

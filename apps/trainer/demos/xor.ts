@@ -2,7 +2,8 @@ import { binaryCrossEntropyWithLogits } from "@kiso/losses";
 import { Dense, ReLU, Sequential } from "@kiso/layers";
 import { cast, equal, greater, mean, relu, tensor } from "@kiso/tensor";
 import type { Demo, DemoResult } from "../lib/demo.ts";
-import { fit, predict } from "../lib/fit.ts";
+import { fit } from "../lib/fit.ts";
+import { predict } from "@kiso/train";
 import { makeOptimizer } from "../lib/options.ts";
 import { curves } from "../lib/classify.ts";
 import { onCpu } from "../lib/backend.ts";
@@ -57,7 +58,7 @@ export const xor: Demo = {
       progress,
       logEvery: 50,
     });
-    const learned = Array.from(await predict(model, x)[0].data()).map((v) => (v > 0 ? 1 : 0));
+    const learned = Array.from(await predict(model, x).data()).map((v) => (v > 0 ? 1 : 0));
     const acc = learned.filter((v, i) => v === Y[i][0]).length / 4;
     return {
       headline: `learned XOR ${learned.join(", ")} (accuracy ${acc}); exact network ${

@@ -1,10 +1,11 @@
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { ConfusionMatrix } from "@kiso/metrics";
 import type { Module } from "@kiso/layers";
-import { LRScheduler, type Schedule } from "@kiso/optimizers";
-import { argmax, cast, concat, equal, mean, type Tensor } from "@kiso/tensor";
+import type { Schedule } from "@kiso/optimizers";
+import { LearningRateScheduler, predict } from "@kiso/train";
+import { argmax, cast, equal, mean, type Tensor } from "@kiso/tensor";
 import type { DemoContext, DemoResult } from "./demo.ts";
-import { type EpochRecord, fit, type Metric, predict } from "./fit.ts";
+import { type EpochRecord, fit, type Metric } from "./fit.ts";
 import { makeOptimizer } from "./options.ts";
 import { heatmap, lineChart } from "./report.ts";
 
@@ -63,7 +64,7 @@ export async function trainClassifier(
   },
 ): Promise<DemoResult> {
   const optimizer = makeOptimizer(ctx.options, spec.model.parameters());
-  const scheduler = spec.schedule ? new LRScheduler(optimizer, spec.schedule) : undefined;
+
   const history = await fit({
     model: spec.model,
     optimizer,
@@ -74,15 +75,10 @@ export async function trainClassifier(
     rng: ctx.rng,
     options: ctx.options,
     progress: ctx.progress,
-    // from the epoch just finished, not a count of calls, so a resumed run follows the schedule
-    afterEpoch: (epoch) => {
-      if (scheduler === undefined) return;
-      scheduler.epoch = epoch;
-      scheduler.step();
-    },
+    callbacks: spec.schedule ? [new LearningRateScheduler(optimizer, spec.schedule)] : [],
   });
   const [xTest, yTest] = spec.test;
-  const predictions = argmax(concat(predict(spec.model, xTest)), { axis: -1 });
+  const predictions = argmax(predict(spec.model, xTest), { axis: -1 });
   const cm = new ConfusionMatrix(spec.classes.length).update(
     await yTest.data(),
     await predictions.data(),

@@ -1,18 +1,19 @@
-import { loadCheckpoint, saveCheckpoint, saveSafetensors, writeFileAtomic } from "@kiso/io";
+import { saveSafetensors } from "@kiso/io";
 import type { Module } from "@kiso/layers";
 import type { BaseHyper, Optimizer } from "@kiso/optimizers";
-import { DataLoader, TensorDataset } from "@kiso/data";
+import type { Rng, Tensor } from "@kiso/tensor";
 import {
-  add,
-  backward,
-  globalRng,
-  noGrad,
-  type Rng,
-  slice,
-  type Tensor,
-  yieldToEventLoop,
-} from "@kiso/tensor";
-import { stringify } from "csv-stringify/sync";
+  type Callback,
+  CSVLogger,
+  type EpochLogs,
+  fit as trainFit,
+  type FitContext,
+  ModelCheckpoint,
+  ProgressBar,
+  resumeFrom,
+  saveModel,
+  TrainingDivergedError,
+} from "@kiso/train";
 import type { RunOptions } from "./options.ts";
 import type { Progress } from "./progress.ts";
 
@@ -38,7 +39,17 @@ export function requestStop(): void {
   interrupted = true;
 }
 
-/** One epoch's numbers. */
+/** Ends the run after the epoch once {@linkcode requestStop} was called (after the checkpoint). */
+const stopWhenAsked: Callback = {
+  onEpochEnd(_logs: EpochLogs, ctx: FitContext): void {
+    if (!interrupted) return;
+    interrupted = false;
+    ctx.stopTraining = true;
+    ctx.stopReason = "interrupted";
+  },
+};
+
+/** One epoch's numbers, as the demos and reports read them. */
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
@@ -48,7 +59,7 @@ export interface EpochRecord {
   seconds: number;
 }
 
-/** A metric of outputs against targets, e.g. accuracy, as a one-element tensor (read later). */
+/** A metric of outputs against targets, e.g. accuracy, as a one-element tensor. */
 export interface Metric {
   name: string;
   compute(output: Tensor, target: Tensor): Tensor;
@@ -71,51 +82,8 @@ export interface FitSpec {
   progress: Progress;
   /** Print every n-th epoch's line only (default 1). */
   logEvery?: number;
-  /** Called after each epoch (e.g. a learning-rate scheduler). */
-  afterEpoch?: (epoch: number) => void;
-}
-
-/** Forward passes in evaluation mode without recording, in chunks. */
-export function predict(model: Module, x: Tensor, chunk = 1000): Tensor[] {
-  return noGrad(() => {
-    model.eval();
-    const outputs: Tensor[] = [];
-    for (let start = 0; start < x.shape[0]; start += chunk) {
-      outputs.push(model.forward(slice(x, [[start, start + chunk]])));
-    }
-    model.train();
-    return outputs;
-  });
-}
-
-/** The value of a one-element tensor, read asynchronously (as GPU backends need). */
-export async function valueOf(t: Tensor): Promise<number> {
-  return (await t.data())[0];
-}
-
-/** Mean loss and metric over a set, in evaluation mode. */
-export async function evaluate(
-  spec: Pick<FitSpec, "model" | "loss" | "metric">,
-  [x, y]: [Tensor, Tensor],
-): Promise<{ loss: number; metric?: number }> {
-  const outputs = predict(spec.model, x);
-  const parts = noGrad(() => {
-    let start = 0;
-    return outputs.map((out) => {
-      const n = out.shape[0];
-      const target = slice(y, [[start, start + n]]);
-      start += n;
-      return { n, loss: spec.loss(out, target), metric: spec.metric?.compute(out, target) };
-    });
-  });
-  let loss = 0;
-  let metric = 0;
-  for (const part of parts) {
-    loss += (await valueOf(part.loss)) * part.n;
-    if (part.metric) metric += (await valueOf(part.metric)) * part.n;
-  }
-  const total = x.shape[0];
-  return { loss: loss / total, metric: spec.metric ? metric / total : undefined };
+  /** More callbacks (e.g. a learning-rate schedule), run before the checkpoint is written. */
+  callbacks?: Callback[];
 }
 
 /** The file of a run output, suffixed by the tag. */
@@ -133,163 +101,110 @@ function trainedWith(options: RunOptions): Record<string, unknown> {
   return { optimizer: options.optimizer, lr: options.lr, batchSize: options.batchSize };
 }
 
+/** Restores a run from its checkpoint, refusing one that was trained with other options. */
+async function resume(
+  spec: FitSpec,
+  path: string,
+): Promise<{ epoch: number; history: EpochLogs[] }> {
+  const { model, optimizer, rng, options } = spec;
+  const resumed = await resumeFrom(path, { model, optimizer, rng }).catch((e: unknown) => {
+    if (e instanceof Deno.errors.NotFound) throw new Error(`--resume: no checkpoint at ${path}`);
+    if (e instanceof Error && e.message.startsWith("resumeFrom: ")) {
+      throw new Error(`--resume: ${e.message.slice("resumeFrom: ".length)}`);
+    }
+    throw e;
+  });
+  // the optimizer, its learning rate and the batch size cannot change silently mid-run
+  const before = resumed.extra.trainedWith as Record<string, unknown> | undefined;
+  const now = trainedWith(options);
+  const changed = before === undefined
+    ? []
+    : Object.entries(now).filter(([k, v]) => before[k] !== v).map(([k]) => k);
+  if (changed.length > 0) {
+    const flags = (o: Record<string, unknown>): string =>
+      changed.map((k) => `--${k === "batchSize" ? "batch-size" : k} ${o[k]}`).join(" ");
+    throw new Error(
+      `--resume: ${path} was trained with ${flags(before!)}; this run asks for ${
+        flags(now)
+      }: resume with the same options, or start a new run`,
+    );
+  }
+  spec.progress.log(`resumed from ${path} after epoch ${resumed.initialEpoch}`);
+  return { epoch: resumed.initialEpoch, history: resumed.history };
+}
+
+/** The demos' view of an epoch's logs. */
+function record(logs: EpochLogs, metric: string | undefined): EpochRecord {
+  return {
+    epoch: logs.epoch,
+    trainLoss: logs.loss,
+    trainMetric: metric === undefined ? undefined : logs[metric],
+    valLoss: logs.val_loss,
+    valMetric: metric === undefined ? undefined : logs[`val_${metric}`],
+    seconds: logs.seconds,
+  };
+}
+
 /**
- * Mini-batch training (course notes Algorithm 1, course report E_t = (1/N_t) Σ E_n): a seeded shuffle
- * each epoch, forward, loss, backward, optimizer step. After every epoch it evaluates, appends
- * to `metrics.csv` and writes a checkpoint atomically; `--resume` continues from that
- * checkpoint bit-identically. A NaN or infinite loss stops the run with the last good
- * checkpoint kept; Ctrl-C stops it after the epoch, checkpointed.
+ * A demo's training run on top of `@kiso/train`'s `fit` (course notes Algorithm 1, course report
+ * E_t = (1/N_t) Σ E_n): shuffled mini-batches, the metric over the batches, validation, and after
+ * every epoch `metrics.csv` and an atomic checkpoint; `--resume` continues from that checkpoint
+ * bit-identically. A NaN or infinite loss stops the run with the last good checkpoint kept; Ctrl-C
+ * stops it after the epoch, checkpointed. The model is saved with its architecture.
  */
 export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
-  const { model, optimizer, options, progress, rng } = spec;
+  const { model, options, progress } = spec;
   const checkpointPath = runFile(options, "checkpoint", "safetensors", spec.tag);
-  const metricsPath = runFile(options, "metrics", "csv", spec.tag);
-  let history: EpochRecord[] = [];
-  let startEpoch = 1;
+  let start = { epoch: 0, history: [] as EpochLogs[] };
   // one model of several (a tagged fit) that never began has no checkpoint: it starts afresh
   const begun = !spec.tag || await Deno.stat(checkpointPath).then(() => true, () => false);
   if (options.resume && !begun) progress.log(`[${spec.tag}] no checkpoint yet: starting it`);
-  if (options.resume && begun) {
-    const saved = await loadCheckpoint(checkpointPath).catch((e: unknown) => {
-      if (e instanceof Deno.errors.NotFound) {
-        throw new Error(`--resume: no checkpoint at ${checkpointPath}`);
-      }
-      throw e;
-    });
-    if (!saved.optimizer || !Array.isArray(saved.rng?.data) || !Array.isArray(saved.rng?.global)) {
-      throw new Error(
-        `--resume: ${checkpointPath} lacks the optimizer or generator state a run needs to continue`,
-      );
-    }
-    model.loadStateDict(saved.model);
-    optimizer.loadStateDict(saved.optimizer);
-    rng.setState(saved.rng.data);
-    globalRng().setState(saved.rng.global);
-    // the optimizer, its learning rate and the batch size cannot change silently mid-run
-    const before = saved.extra?.trainedWith as Record<string, unknown> | undefined;
-    const now = trainedWith(options);
-    const changed = before === undefined
-      ? []
-      : Object.entries(now).filter(([k, v]) => before[k] !== v).map(([k]) => k);
-    if (changed.length > 0) {
-      const flags = (o: Record<string, unknown>): string =>
-        changed.map((k) => `--${k === "batchSize" ? "batch-size" : k} ${o[k]}`).join(" ");
-      throw new Error(
-        `--resume: ${checkpointPath} was trained with ${flags(before!)}; this run asks for ${
-          flags(now)
-        }: resume with the same options, or start a new run`,
-      );
-    }
-    history = saved.extra!.history as EpochRecord[];
-    startEpoch = saved.epoch + 1;
-    progress.log(`resumed from ${checkpointPath} after epoch ${saved.epoch}`);
-  }
-  const loader = new DataLoader(new TensorDataset(...spec.train), {
-    batchSize: options.batchSize,
-    shuffle: true,
-    rng,
+  if (options.resume && begun) start = await resume(spec, checkpointPath);
+  const bar = new ProgressBar({
+    prefix: spec.tag ? `[${spec.tag}] ` : "",
+    every: spec.logEvery,
+    samples: spec.train[0].shape[0],
+    print: (line) => progress.end(line),
+    terminal: progress.terminal,
   });
-  model.train();
-  for (let epoch = startEpoch; epoch <= options.epochs; epoch++) {
-    progress.begin();
-    const started = performance.now();
-    let total = 0;
-    let seen = 0;
-    let batch = 0;
-    // each batch's loss is read while the next batch runs, so a GPU is never left waiting
-    let pending: { batch: number; size: number; value: Promise<number> } | undefined;
-    const settle = async (): Promise<void> => {
-      if (pending === undefined) return;
-      const value = await pending.value;
-      if (!Number.isFinite(value)) {
-        const kept = epoch > 1
-          ? `the last good checkpoint (epoch ${epoch - 1}) is kept at ${checkpointPath}`
-          : "no checkpoint was written yet";
-        throw new DivergenceError(
-          `epoch ${epoch}, batch ${pending.batch}: the loss is ${value}: the run diverged; ${kept}; try a smaller --lr`,
-        );
-      }
-      total += value * pending.size;
-      seen += pending.size;
-      progress.batch(epoch, options.epochs, pending.batch, loader.length, total / seen);
-      pending = undefined;
-    };
-    for (const [x, y] of loader) {
-      batch++;
-      optimizer.zeroGrad();
-      const loss = spec.loss(model.forward(x), y);
-      backward(spec.penalty ? add(loss, spec.penalty()) : loss);
-      optimizer.step();
-      // asking for this loss submits the batch's work; the previous loss is then ready
-      const next = { batch, size: x.shape[0], value: valueOf(loss) };
-      await settle();
-      pending = next;
-      await yieldToEventLoop(); // the wasm backend frees dead tensors' memory in finalizers
-    }
-    await settle();
-    const record: EpochRecord = {
-      epoch,
-      trainLoss: total / seen,
-      seconds: (performance.now() - started) / 1000,
-    };
-    if (spec.metric) record.trainMetric = (await evaluate(spec, spec.train)).metric;
-    if (spec.validation) {
-      const v = await evaluate(spec, spec.validation);
-      if (!Number.isFinite(v.loss)) {
-        const kept = epoch > 1
-          ? `the last good checkpoint (epoch ${epoch - 1}) is kept at ${checkpointPath}`
-          : "no checkpoint was written yet";
-        throw new DivergenceError(
-          `epoch ${epoch}: the validation loss is ${v.loss}: the run diverged; ${kept}; try a smaller --lr`,
-        );
-      }
-      record.valLoss = v.loss;
-      record.valMetric = v.metric;
-    }
-    history.push(record);
-    spec.afterEpoch?.(epoch);
-    await writeFileAtomic(
-      metricsPath,
-      new TextEncoder().encode(metricsCsv(history, spec.metric?.name)),
+  const diverged = (e: TrainingDivergedError): DivergenceError => {
+    const kept = e.epoch > 1
+      ? `the last good checkpoint (epoch ${e.epoch - 1}) is kept at ${checkpointPath}`
+      : "no checkpoint was written yet";
+    return new DivergenceError(`${e.message}: the run diverged; ${kept}; try a smaller --lr`);
+  };
+  const history = await trainFit(model, {
+    x: spec.train[0],
+    y: spec.train[1],
+    validation: spec.validation,
+    loss: spec.loss,
+    penalty: spec.penalty,
+    optimizer: spec.optimizer,
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    rng: spec.rng,
+    metrics: spec.metric ? [spec.metric] : [],
+    initialEpoch: start.epoch,
+    history: start.history,
+    callbacks: [
+      bar,
+      ...(spec.callbacks ?? []),
+      new CSVLogger(runFile(options, "metrics", "csv", spec.tag)),
+      new ModelCheckpoint(checkpointPath, { extra: () => ({ trainedWith: trainedWith(options) }) }),
+      stopWhenAsked,
+    ],
+  }).catch((e: unknown) => {
+    throw e instanceof TrainingDivergedError ? diverged(e) : e;
+  });
+  if (history.stopReason === "interrupted") {
+    throw new InterruptedError(
+      `interrupted: checkpoint after epoch ${
+        history.epochs.at(-1)!.epoch
+      } written to ${checkpointPath}; continue with --resume`,
     );
-    await saveCheckpoint(checkpointPath, {
-      model: model.stateDict(),
-      optimizer: optimizer.stateDict(),
-      rng: { data: rng.getState(), global: globalRng().getState() },
-      epoch,
-      extra: { history, trainedWith: trainedWith(options) },
-    });
-    const parts = [`epoch ${epoch}/${options.epochs}`, `loss ${record.trainLoss.toFixed(4)}`];
-    if (record.valLoss !== undefined) parts.push(`val loss ${record.valLoss.toFixed(4)}`);
-    if (record.valMetric !== undefined) {
-      parts.push(`val ${spec.metric!.name} ${record.valMetric.toFixed(4)}`);
-    }
-    parts.push(`${record.seconds.toFixed(1)}s`, `${Math.round(seen / record.seconds)} samples/s`);
-    const every = spec.logEvery ?? 1;
-    if (epoch % every === 0 || epoch === options.epochs) {
-      progress.end(`${spec.tag ? `[${spec.tag}] ` : ""}${parts.join("  ")}`);
-    }
-    if (interrupted) {
-      interrupted = false;
-      throw new InterruptedError(
-        `interrupted: checkpoint after epoch ${epoch} written to ${checkpointPath}; continue with --resume`,
-      );
-    }
   }
-  await saveSafetensors(runFile(options, "model", "safetensors", spec.tag), model.stateDict());
-  return history;
-}
-
-function metricsCsv(history: EpochRecord[], metric = "metric"): string {
-  const rows = history.map((
-    r,
-  ) => [r.epoch, r.trainLoss, r.trainMetric ?? "", r.valLoss ?? "", r.valMetric ?? "", r.seconds]);
-  return stringify([[
-    "epoch",
-    "train_loss",
-    `train_${metric}`,
-    "val_loss",
-    `val_${metric}`,
-    "seconds",
-  ], ...rows]);
+  const modelPath = runFile(options, "model", "safetensors", spec.tag);
+  if (model.architecture() !== undefined) await saveModel(modelPath, model);
+  else await saveSafetensors(modelPath, model.stateDict());
+  return history.epochs.map((logs) => record(logs, spec.metric?.name));
 }

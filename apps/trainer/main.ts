@@ -174,7 +174,7 @@ export async function runDemo(demo: Demo, options: RunOptions): Promise<string> 
   progress.log(`${demo.name}: ${demo.description} (backend ${backend})`);
   if (previous) progress.log(`the run that was in ${options.out} is kept in ${previous}`);
   const result = await demo.run({ options, progress, rng: new Rng(options.seed) });
-  await writeOutputs(demo, options, result);
+  await writeOutputs(demo, options, result, backend);
   progress.log(
     `run folder: ${options.out} (metrics.csv, summary.json, model.safetensors, report.html)`,
   );

@@ -1,3 +1,4 @@
+import { checkInput } from "./check_input.ts";
 import { maxout, prelu } from "@kiso/activations";
 import { full, relu, sigmoid, softplus, tanh, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
@@ -46,6 +47,7 @@ export class Activation extends Module {
    * @returns The activation of the input.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return this.#fn(input);
   }
 }
@@ -171,6 +173,7 @@ export class PReLU extends Module {
    * @returns The activation.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return prelu(input, this.weight);
   }
 }
@@ -209,6 +212,7 @@ export class Maxout extends Module {
    * @returns `[…, units]`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return maxout(input, { pieces: this.pieces });
   }
 }

@@ -1,3 +1,4 @@
+import { checkInput } from "./check_input.ts";
 import { conv2d, type Padding, type Pair, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -89,6 +90,7 @@ export class Conv2d extends Module {
    * @returns `[N, outChannels, H′, W′]`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     const { stride, padding, dilation } = this.#options;
     return conv2d(input, this.weight, { stride, padding, dilation, bias: this.bias });
   }

@@ -1,3 +1,4 @@
+import { checkInput } from "./check_input.ts";
 import { linear, type Shape, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -61,6 +62,7 @@ export class Dense extends Module {
    * @returns `[…, out]`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return linear(input, this.weight, this.bias);
   }
 }

@@ -215,3 +215,18 @@ Deno.test("layers are reproducible from a seed", () => {
   const bound = 1 / Math.sqrt(3);
   assert.ok(Array.from(a.weight.dataSync()).every((v) => Math.abs(v) <= bound));
 });
+
+Deno.test("a plain array passed to forward gets an error that names the layer", () => {
+  const model = new Sequential(new Dense(2, 2), new ReLU());
+  assert.throws(
+    () => model.forward([[1, 2]] as unknown as Tensor),
+    {
+      name: "TypeError",
+      message: "Sequential.forward: expects a Tensor: got an array: wrap it as tensor(values)",
+    },
+  );
+  assert.throws(
+    () => new Dense(2, 2).forward([1, 2] as unknown as Tensor),
+    /Dense.forward: expects a Tensor/,
+  );
+});

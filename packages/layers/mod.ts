@@ -23,6 +23,7 @@
  */
 export * from "./parameter.ts";
 export * from "./module.ts";
+export * from "./check_input.ts";
 export * from "./sequential.ts";
 export * from "./registry.ts";
 export * from "./summary.ts";

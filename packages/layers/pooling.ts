@@ -7,6 +7,7 @@ import {
   type Rng,
   type Tensor,
 } from "@kiso/tensor";
+import { checkInput } from "./check_input.ts";
 import { Module } from "./module.ts";
 
 /** Options of the pooling layers. */
@@ -62,6 +63,7 @@ export class MaxPool2d extends Module {
    * @returns `[N, C, H′, W′]`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return maxPool2d(input, this.#kernel, this.#options);
   }
 }
@@ -102,6 +104,7 @@ export class AvgPool2d extends Module {
    * @returns `[N, C, H′, W′]`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return avgPool2d(input, this.#kernel, this.#options);
   }
 }
@@ -145,6 +148,7 @@ export class LpPool2d extends Module {
    * @returns `[N, C, H′, W′]`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return lpPool2d(input, this.#p, this.#kernel, this.#options);
   }
 }

@@ -1,3 +1,4 @@
+import { checkInput } from "./check_input.ts";
 import { linear, reshape, ShapeError, slice, stack, type Tensor, zeros } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -158,6 +159,7 @@ export abstract class Recurrent extends Module {
    * @returns `[batch, time, hidden]` or `[batch, hidden]`, by `returnSequences`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return this.run(input).output;
   }
 }

@@ -1,3 +1,4 @@
+import { checkInput } from "./check_input.ts";
 import { flatten, reshape, type Shape, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 
@@ -28,6 +29,7 @@ export class Flatten extends Module {
    * @returns `[N, product of the rest]`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return flatten(input, { startAxis: 1 });
   }
 }
@@ -66,6 +68,7 @@ export class Reshape extends Module {
    * @returns `[N, …shape]`.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return reshape(input, [input.shape[0], ...this.shape]);
   }
 }

@@ -1,4 +1,5 @@
 import type { Tensor } from "@kiso/tensor";
+import { checkInput } from "./check_input.ts";
 import { type LayerSpec, Module } from "./module.ts";
 
 /**
@@ -49,6 +50,7 @@ export class Sequential extends Module {
    * @returns The output of the last layer.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     return this.layers.reduce((x, layer) => layer.forward(x), input);
   }
 }

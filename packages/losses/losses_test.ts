@@ -222,3 +222,20 @@ Deno.test("binaryCrossEntropy() floors each log at −100 and never goes below 0
   binaryCrossEntropy(y, f64([1, 0]), { epsilon: 0 }).backward();
   assert.ok(y.grad!.dataSync().every(Number.isFinite));
 });
+
+Deno.test("classification losses say what is wrong with labels: float labels, labels out of range", () => {
+  const scores = tensor([[0.1, 0.9, 0], [2, 1, 0]]);
+  assert.throws(() => softmaxCrossEntropy(scores, tensor([1, 0])), {
+    name: "TypeError",
+    message:
+      'softmaxCrossEntropy: the labels are float32 [2]: class labels must be int32 class indices (cast(labels, "int32")), or one-hot rows shaped like the scores [2,3]',
+  });
+  assert.throws(() => softmaxCrossEntropy(scores, tensor([1, 3], { dtype: "int32" })), {
+    name: "RangeError",
+    message: "softmaxCrossEntropy: label 3 (sample 1) is outside the 3 classes 0…2",
+  });
+  assert.throws(
+    () => softmaxCrossEntropy(scores, tensor([-1, 0], { dtype: "int32" })),
+    /label -1 \(sample 0\)/,
+  );
+});

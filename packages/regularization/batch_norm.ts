@@ -1,4 +1,4 @@
-import { Module, Parameter } from "@kiso/layers";
+import { checkInput, Module, Parameter } from "@kiso/layers";
 import {
   add,
   div,
@@ -107,6 +107,7 @@ export abstract class BatchNorm extends Module {
    * @throws {ShapeError} When the rank or the channel count is wrong.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     const features = this.runningMean.size;
     if (!this.#ranks.includes(input.rank) || input.shape[1] !== features) {
       throw new ShapeError(
@@ -275,6 +276,7 @@ export class LayerNorm extends Module {
    * @throws {ShapeError} When the trailing dimensions differ.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     const k = this.#shape.length;
     const tail = input.shape.slice(input.rank - k);
     if (input.rank < k || tail.some((d, i) => d !== this.#shape[i])) {

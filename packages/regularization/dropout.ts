@@ -1,4 +1,4 @@
-import { Module } from "@kiso/layers";
+import { checkInput, Module } from "@kiso/layers";
 import { div, greaterEqual, mul, type Rng, type Tensor, uniform } from "@kiso/tensor";
 import { checkRange } from "@kiso/tensor/errors";
 
@@ -47,6 +47,7 @@ export class Dropout extends Module {
    * @returns The masked, rescaled input, or the input itself.
    */
   forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
     if (!this.training || this.p === 0) return input;
     const keep = greaterEqual(uniform(input.shape, { dtype: input.dtype, rng: this.#rng }), this.p);
     return mul(input, div(keep, 1 - this.p));

@@ -50,6 +50,19 @@ export function checkSame(op: string, tensors: readonly Tensor[]): void {
   }
 }
 
+/**
+ * Throws unless an op's options are an object: `argmax(x, 1)` for `argmax(x, { axis: 1 })` is
+ * an easy slip that would otherwise reduce over every axis without a word.
+ */
+export function checkOptions(op: string, options: unknown): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    const value = JSON.stringify(options);
+    throw new TypeError(
+      `${op}(x, ${value}): the second argument is an options object: write ${op}(x, { axis: ${value} })`,
+    );
+  }
+}
+
 /** Throws unless the tensor holds floats (ops whose results or gradients need them). */
 export function checkFloat(op: string, t: Tensor): void {
   if (t.dtype === "int32") {

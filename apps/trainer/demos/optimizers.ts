@@ -30,6 +30,7 @@ export const optimizers: Demo = {
     const data = mnistSplit({ ...ctx.options, limit: ctx.options.limit ?? 3000 });
     const results: Record<string, { valAccuracy: number; finalLoss: number }> = {};
     const series = [];
+    const accuracySeries = [];
     for (const [name, lr] of CONTESTANTS) {
       const rng = new Rng(ctx.options.seed);
       const model = new Sequential(
@@ -60,6 +61,10 @@ export const optimizers: Demo = {
         name: `${name} (η ${lr})`,
         points: history.map((r): [number, number] => [r.epoch, r.trainLoss]),
       });
+      accuracySeries.push({
+        name: `${name} (η ${lr})`,
+        points: history.map((r): [number, number] => [r.epoch, r.valMetric!]),
+      });
     }
     const best = Object.entries(results).sort((a, b) => b[1].valAccuracy - a[1].valAccuracy)[0];
     return {
@@ -71,6 +76,11 @@ export const optimizers: Demo = {
           y: "training loss",
           title: "Training loss by optimizer",
           logY: true,
+        }),
+        await lineChart(accuracySeries, {
+          x: "epoch",
+          y: "validation accuracy",
+          title: "Validation accuracy by optimizer",
         }),
       ],
     };

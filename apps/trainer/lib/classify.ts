@@ -7,7 +7,7 @@ import { argmax, cast, equal, mean, type Tensor } from "@kiso/tensor";
 import type { DemoContext, DemoResult } from "./demo.ts";
 import { type EpochRecord, fit, type Metric } from "./fit.ts";
 import { makeOptimizer } from "./options.ts";
-import { heatmap, lineChart } from "./report.ts";
+import { heatmap, imageGrid, lineChart } from "./report.ts";
 
 /** Accuracy of logits against class indices. */
 export const ACCURACY: Metric = {
@@ -15,7 +15,16 @@ export const ACCURACY: Metric = {
   compute: (out, y) => mean(cast(equal(argmax(out, { axis: -1 }), y), "float32")),
 };
 
-/** Loss and accuracy curves by epoch. */
+/** The epoch with the lowest validation loss (the lowest training loss without validation). */
+export function bestEpoch(history: EpochRecord[]): EpochRecord | undefined {
+  const loss = (r: EpochRecord): number => r.valLoss ?? r.trainLoss;
+  return history.reduce<EpochRecord | undefined>(
+    (best, r) => (best === undefined || loss(r) < loss(best) ? r : best),
+    undefined,
+  );
+}
+
+/** Loss and metric curves by epoch, the best epoch marked, and the learning rate. */
 export function curves(history: EpochRecord[], metricName: string): Promise<string>[] {
   const series = (
     key: keyof EpochRecord,
@@ -24,18 +33,67 @@ export function curves(history: EpochRecord[], metricName: string): Promise<stri
     name,
     points: history.filter((r) => r[key] !== undefined).map((r) => [r.epoch, r[key] as number]),
   });
+  const best = bestEpoch(history);
+  const marker = best && { x: best.epoch, label: `best: epoch ${best.epoch}` };
   return [
     lineChart([series("trainLoss", "training"), series("valLoss", "validation")], {
       x: "epoch",
       y: "loss",
       title: "Loss",
+      marker,
     }),
     lineChart([series("trainMetric", "training"), series("valMetric", "validation")], {
       x: "epoch",
       y: metricName,
       title: metricName,
+      marker,
+    }),
+    lineChart([series("lr", "learning rate")], {
+      x: "epoch",
+      y: "learning rate",
+      title: "Learning rate",
     }),
   ];
+}
+
+/** Precision, recall, F1 and support of every class. */
+function perClass(cm: ConfusionMatrix, classes: string[]): Record<string, number | string>[] {
+  return classes.map((name, c) => {
+    const options = { average: "binary" as const, positiveLabel: c };
+    return {
+      class: name,
+      precision: cm.precision(options),
+      recall: cm.recall(options),
+      f1: cm.f1(options),
+      support: cm.counts[c].reduce((a, b) => a + b, 0),
+    };
+  });
+}
+
+/** Up to 16 misclassified test images of side × side pixels, captioned `true → predicted`. */
+async function misclassified(
+  x: Tensor,
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  classes: string[],
+): Promise<string | undefined> {
+  const size = x.size / Math.max(x.shape[0], 1);
+  const side = Math.round(Math.sqrt(size));
+  if (side * side !== size) return undefined;
+  const wrong = Array.from({ length: truth.length }, (_, i) => i)
+    .filter((i) => truth[i] !== predicted[i])
+    .slice(0, 16);
+  if (wrong.length === 0) return undefined;
+  const pixels = await x.data();
+  return imageGrid(
+    [{
+      label: "misclassified",
+      images: wrong.map((i) => pixels.subarray(i * size, (i + 1) * size)),
+      captions: wrong.map((i) => `${classes[truth[i]]}→${classes[predicted[i]]}`),
+    }],
+    side,
+    `Misclassified test images (true → predicted), ${wrong.length} shown`,
+  );
 }
 
 /** Timing numbers of a run for the summary. */
@@ -79,25 +137,28 @@ export async function trainClassifier(
   });
   const [xTest, yTest] = spec.test;
   const predictions = argmax(predict(spec.model, xTest), { axis: -1 });
-  const cm = new ConfusionMatrix(spec.classes.length).update(
-    await yTest.data(),
-    await predictions.data(),
-  );
+  const [truth, predicted] = [await yTest.data(), await predictions.data()];
+  const cm = new ConfusionMatrix(spec.classes.length).update(truth, predicted);
   const testAccuracy = cm.accuracy();
+  const grid = await misclassified(xTest, truth, predicted, spec.classes);
   const charts = await Promise.all([
     ...curves(history, "accuracy"),
     heatmap(cm.counts, spec.classes, "Confusion matrix (test)"),
   ]);
+  if (grid !== undefined) charts.push(grid);
   return {
     headline: `test accuracy ${testAccuracy.toFixed(4)}`,
     results: {
       testAccuracy,
       testMacroF1: cm.f1({ average: "macro" }),
+      bestEpoch: bestEpoch(history)?.epoch,
+      perClass: perClass(cm, spec.classes),
       epochs: history.length,
       parameters: spec.model.numParameters(),
       ...timing(history, spec.train[0].shape[0]),
       history,
     },
     charts,
+    model: { module: spec.model, inputShape: [1, ...spec.train[0].shape.slice(1)] },
   };
 }

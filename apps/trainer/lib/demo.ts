@@ -1,5 +1,11 @@
 import { writeFileAtomic } from "@kiso/io";
+import { type Module, summary as modelSummary } from "@kiso/layers";
+import { noGrad } from "@kiso/tensor";
+import tensorPackage from "../../../packages/tensor/deno.json" with { type: "json" };
 import type { Rng } from "@kiso/tensor";
+
+/** The version of kiso's packages (they are released together). */
+const KISO_VERSION = tensorPackage.version;
 import type { RunOptions } from "./options.ts";
 import type { Progress } from "./progress.ts";
 import { reportHtml } from "./report.ts";
@@ -18,8 +24,10 @@ export interface DemoResult {
   headline: string;
   /** Numbers for summary.json and the report table. */
   results: Record<string, unknown>;
-  /** SVG charts for report.html. */
+  /** Charts for report.html: SVG, or HTML such as image grids. */
   charts: string[];
+  /** The trained model and the shape of one input batch, for the report's model summary. */
+  model?: { module: Module; inputShape: number[] };
 }
 
 /** A runnable demo. */
@@ -33,11 +41,30 @@ export interface Demo {
   run(ctx: DemoContext): Promise<DemoResult>;
 }
 
+/** The report's settings: what ran, with which options, where and when. */
+function settingsOf(demo: Demo, options: RunOptions, backend: string): Record<string, unknown> {
+  const ignored = new Set(demo.ignores ?? []);
+  return {
+    demo: demo.name,
+    about: demo.description,
+    epochs: options.epochs,
+    "batch size": ignored.has("batch-size") ? undefined : options.batchSize,
+    "learning rate": ignored.has("lr") ? undefined : options.lr,
+    optimizer: ignored.has("optimizer") ? undefined : options.optimizer,
+    seed: options.seed,
+    "training samples": options.limit === undefined ? "all" : `at most ${options.limit}`,
+    backend,
+    date: new Date().toISOString().replace("T", " ").slice(0, 19) + " UTC",
+    "kiso version": KISO_VERSION,
+  };
+}
+
 /** Writes summary.json and report.html into the run folder. */
 export async function writeOutputs(
   demo: Demo,
   options: RunOptions,
   result: DemoResult,
+  backend = options.backend ?? "",
 ): Promise<void> {
   const summary = { demo: demo.name, options, ...result.results };
   const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -48,11 +75,14 @@ export async function writeOutputs(
   await writeFileAtomic(
     `${options.out}/report.html`,
     encode(
-      reportHtml(
-        `kiso — ${demo.name}`,
-        { demo: demo.description, ...result.results },
-        result.charts,
-      ),
+      reportHtml({
+        title: `kiso — ${demo.name}`,
+        settings: settingsOf(demo, options, backend),
+        results: result.results,
+        model: result.model &&
+          noGrad(() => modelSummary(result.model!.module, result.model!.inputShape)),
+        charts: result.charts,
+      }),
     ),
   );
 }

@@ -52,6 +52,8 @@ const stopWhenAsked: Callback = {
 /** One epoch's numbers, as the demos and reports read them. */
 export interface EpochRecord {
   epoch: number;
+  /** The learning rate during the epoch. */
+  lr: number;
   trainLoss: number;
   trainMetric?: number;
   valLoss?: number;
@@ -137,6 +139,7 @@ async function resume(
 function record(logs: EpochLogs, metric: string | undefined): EpochRecord {
   return {
     epoch: logs.epoch,
+    lr: logs.lr,
     trainLoss: logs.loss,
     trainMetric: metric === undefined ? undefined : logs[metric],
     valLoss: logs.val_loss,

@@ -1,7 +1,7 @@
 import type { ArgReduceOp } from "../backend.ts";
 import { normalizeAxis } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { axisLayout, make } from "../_op.ts";
+import { axisLayout, checkOptions, make } from "../_op.ts";
 import { reshape } from "./reshape.ts";
 
 function argReduce(
@@ -9,6 +9,7 @@ function argReduce(
   x: Tensor,
   options: { axis?: number; keepDims?: boolean },
 ): Tensor {
+  checkOptions(op, options);
   const source = options.axis === undefined ? reshape(x.detach(), [x.size]) : x;
   const axis = normalizeAxis(op, options.axis ?? 0, source.rank);
   if (source.shape[axis] === 0) {

@@ -2,7 +2,7 @@ import type { ReduceOp } from "../backend.ts";
 import { recordOp } from "../autograd.ts";
 import { normalizeAxes, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { binaryRaw, checkFloat, make, reduceAxesRaw } from "../_op.ts";
+import { binaryRaw, checkFloat, checkOptions, make, reduceAxesRaw } from "../_op.ts";
 import { div, mul } from "./arithmetic.ts";
 import { broadcastTo } from "./broadcast_to.ts";
 import { reshape } from "./reshape.ts";
@@ -30,6 +30,7 @@ function reduce(
   options: ReduceOptions,
   grad: (x: Tensor, yKept: Tensor, gKept: Tensor, axes: number[]) => Tensor,
 ): Tensor {
+  checkOptions(op, options);
   const axes = normalizeAxes(op, options.axis, x.rank);
   if (op !== "sum" && axes.some((a) => x.shape[a] === 0)) {
     throw new RangeError(`${op}: cannot reduce a zero-size axis of [${x.shape.join(",")}]`);
@@ -81,6 +82,7 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
  */
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
   checkFloat("mean", x);
+  checkOptions("mean", options);
   const axes = normalizeAxes("mean", options.axis, x.rank);
   return div(sum(x, options), sizeOf(axes.map((a) => x.shape[a])));
 }

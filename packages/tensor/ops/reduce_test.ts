@@ -111,3 +111,20 @@ Deno.test("logSumExp() is stable for large and -Infinity inputs", () => {
   assert.equal(y[1], -Infinity);
   assert.ok(Math.abs(y[2] - Math.log(4)) < 1e-15);
 });
+
+Deno.test("reductions refuse a bare axis where an options object belongs", () => {
+  const x = tensor([[1, 5], [7, 2]]);
+  assert.throws(
+    () => argmax(x, 1 as unknown as { axis: number }),
+    {
+      name: "TypeError",
+      message:
+        "argmax(x, 1): the second argument is an options object: write argmax(x, { axis: 1 })",
+    },
+  );
+  assert.throws(
+    () => sum(x, 0 as unknown as { axis: number }),
+    /sum\(x, 0\): .* sum\(x, \{ axis: 0 \}\)/,
+  );
+  assert.throws(() => mean(x, [0] as unknown as { axis: number }), /mean\(x, \[0\]\)/);
+});

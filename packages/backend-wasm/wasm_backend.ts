@@ -8,7 +8,7 @@ import type {
   UnaryOp,
   WindowLayout,
 } from "@kiso/tensor/backend";
-import { BINARY_OPS, UNARY_OPS } from "@kiso/tensor/backend";
+import { adamStepValues, BINARY_OPS, UNARY_OPS, windowLayoutValues } from "@kiso/tensor/backend";
 import {
   concatInto,
   copyStridedInto,
@@ -434,22 +434,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   };
 
   const writeWindow = (L: WindowLayout): void => {
-    new Int32Array(memory.buffer, windowParams, 14).set([
-      L.batch,
-      L.channels,
-      L.height,
-      L.width,
-      L.kernelH,
-      L.kernelW,
-      L.strideH,
-      L.strideW,
-      L.padTop,
-      L.padLeft,
-      L.dilationH,
-      L.dilationW,
-      L.outH,
-      L.outW,
-    ]);
+    new Int32Array(memory.buffer, windowParams, 14).set(windowLayoutValues(L));
   };
   const zeros = (dtype: DType, size: number): WasmStorage => {
     const s = alloc(dtype, size);
@@ -534,16 +519,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         alloc("float32", P.size),
         alloc("float32", P.size),
       ];
-      new Float32Array(memory.buffer, adamParams, 8).set([
-        k.beta1,
-        k.oneMinusBeta1,
-        k.beta2,
-        k.oneMinusBeta2,
-        k.mCorrection,
-        k.vCorrection,
-        k.eps,
-        k.lr,
-      ]);
+      new Float32Array(memory.buffer, adamParams, 8).set(adamStepValues(k));
       const args = [P.ptr, own(g).ptr, own(m).ptr, own(v).ptr, p2.ptr, m2.ptr, v2.ptr, adamParams];
       const parts = partsFor(P.size);
       parallel(split(P.size, 4, parts).map(([i0, i1]) => ["adam_step_float", [...args, i0, i1]]));

@@ -17,7 +17,7 @@ import type {
   WhereLayout,
   WindowLayout,
 } from "@kiso/tensor";
-import { dtypeOfArray } from "@kiso/tensor";
+import { adamStepValues, dtypeOfArray } from "@kiso/tensor";
 import { collectGarbage } from "@kiso/tensor/gc";
 import { collapseDims } from "@kiso/tensor/iterate";
 import { sizeOf, stridesOf } from "@kiso/tensor/shape";
@@ -518,16 +518,7 @@ class GpuBackend implements WebGpuBackend {
     const outs = [0, 1, 2].map(() => this.#alloc(param.dtype, n));
     const params = Uint32Array.from([
       n,
-      ...floatWords([
-        k.beta1,
-        k.oneMinusBeta1,
-        k.beta2,
-        k.oneMinusBeta2,
-        k.mCorrection,
-        k.vCorrection,
-        k.eps,
-        k.lr,
-      ]),
+      ...floatWords(adamStepValues(k)),
     ]);
     const buffers = [...outs, param, grad, m, v].map((s) => this.#buf(s, "adamStep"));
     this.#gpu.dispatchFlat(ADAM_STEP_SHADER, params, buffers, n);

@@ -171,6 +171,42 @@ export interface WindowLayout {
   readonly outW: number;
 }
 
+/**
+ * A window layout as the 14 numbers kernels take, in field order (batch, channels, height,
+ * width, kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW).
+ *
+ * @param L The layout.
+ * @returns The numbers.
+ *
+ * @example Usage
+ * ```ts
+ * import { windowLayoutValues } from "@kiso/tensor/backend";
+ * import assert from "node:assert/strict";
+ *
+ * const L = { batch: 1, channels: 2, height: 4, width: 4, kernelH: 2, kernelW: 2, strideH: 2,
+ *   strideW: 2, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 2, outW: 2 };
+ * assert.deepEqual(windowLayoutValues(L).slice(0, 4), [1, 2, 4, 4]);
+ * ```
+ */
+export function windowLayoutValues(L: WindowLayout): number[] {
+  return [
+    L.batch,
+    L.channels,
+    L.height,
+    L.width,
+    L.kernelH,
+    L.kernelW,
+    L.strideH,
+    L.strideW,
+    L.padTop,
+    L.padLeft,
+    L.dilationH,
+    L.dilationW,
+    L.outH,
+    L.outW,
+  ];
+}
+
 /** How max pooling shares the gradient among tied maxima (course notes §3.5.1, note 4). */
 export type MaxPoolTieRule = "first" | "split" | "random";
 
@@ -212,6 +248,36 @@ export interface AdamStepLayout {
   readonly eps: number;
   /** The learning rate. */
   readonly lr: number;
+}
+
+/**
+ * The Adam step's constants as kernels take them, in field order (beta1, oneMinusBeta1, beta2,
+ * oneMinusBeta2, mCorrection, vCorrection, eps, lr).
+ *
+ * @param k The constants.
+ * @returns The numbers.
+ *
+ * @example Usage
+ * ```ts
+ * import { adamStepValues } from "@kiso/tensor/backend";
+ * import assert from "node:assert/strict";
+ *
+ * const k = { beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001,
+ *   mCorrection: 0.1, vCorrection: 0.001, eps: 1e-8, lr: 0.01 };
+ * assert.equal(adamStepValues(k).length, 8);
+ * ```
+ */
+export function adamStepValues(k: AdamStepLayout): number[] {
+  return [
+    k.beta1,
+    k.oneMinusBeta1,
+    k.beta2,
+    k.oneMinusBeta2,
+    k.mCorrection,
+    k.vCorrection,
+    k.eps,
+    k.lr,
+  ];
 }
 
 /**

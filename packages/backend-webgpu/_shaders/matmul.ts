@@ -3,6 +3,26 @@ import { memoized, PRELUDE, wgslType } from "./common.ts";
 
 /** The output tile of one workgroup, square. */
 export const MATMUL_TILE = 64;
+
+/**
+ * The entry point of both product kernels: 16×16 invocations, the parameters unpacked and the
+ * batch's base offsets and the tile's first row and column computed.
+ */
+function productEntry(side: number, tile: number): string {
+  return /* wgsl */ `@compute @workgroup_size(${side}, ${side})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+        @builtin(local_invocation_index) flat: u32) {
+  let m = P[0];
+  let n = P[1];
+  let k = P[2];
+  let transA = P[3] != 0u;
+  let transB = P[4] != 0u;
+  let aBase = wid.z * P[5];
+  let bBase = wid.z * P[6];
+  let cBase = wid.z * m * n;
+  let row0 = wid.y * ${tile}u;
+  let col0 = wid.x * ${tile}u;`;
+}
 /** The depth of the tiles staged in workgroup memory. */
 const DEPTH = 16;
 /** Outputs per invocation along each side (16 × 16 invocations of 4 × 4). */
@@ -29,19 +49,7 @@ export const matmulShader = memoized(function matmulShader(dtype: DType): string
 var<workgroup> As: array<${t}, ${tileWords}>;
 var<workgroup> Bs: array<${t}, ${tileWords}>;
 
-@compute @workgroup_size(${SIDE}, ${SIDE})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
-        @builtin(local_invocation_index) flat: u32) {
-  let m = P[0];
-  let n = P[1];
-  let k = P[2];
-  let transA = P[3] != 0u;
-  let transB = P[4] != 0u;
-  let aBase = wid.z * P[5];
-  let bBase = wid.z * P[6];
-  let cBase = wid.z * m * n;
-  let row0 = wid.y * ${MATMUL_TILE}u;
-  let col0 = wid.x * ${MATMUL_TILE}u;
+${productEntry(SIDE, MATMUL_TILE)}
   var acc: array<${t}, ${BLOCK * BLOCK}>;
   for (var q = 0u; q < ${BLOCK * BLOCK}u; q++) { acc[q] = ${zero}; }
   for (var k0 = 0u; k0 < k; k0 += ${DEPTH}u) {
@@ -115,19 +123,7 @@ export const wideMatmulShader = memoized(function wideMatmulShader(dtype: DType)
 var<workgroup> As: array<${v}, ${WIDE_DEPTH * quads}>;
 var<workgroup> Bs: array<${v}, ${WIDE_DEPTH * quads}>;
 
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
-        @builtin(local_invocation_index) flat: u32) {
-  let m = P[0];
-  let n = P[1];
-  let k = P[2];
-  let transA = P[3] != 0u;
-  let transB = P[4] != 0u;
-  let aBase = wid.z * P[5];
-  let bBase = wid.z * P[6];
-  let cBase = wid.z * m * n;
-  let row0 = wid.y * ${WIDE_TILE}u;
-  let col0 = wid.x * ${WIDE_TILE}u;
+${productEntry(16, WIDE_TILE)}
   var acc: array<${v}, 16>;
   for (var q = 0u; q < 16u; q++) { acc[q] = ${zero}; }
   for (var k0 = 0u; k0 < k; k0 += ${WIDE_DEPTH}u) {

@@ -1,25 +1,9 @@
-import type { WindowLayout } from "@kiso/tensor";
+import { type WindowLayout, windowLayoutValues } from "@kiso/tensor";
 import { flatMain, PRELUDE } from "./common.ts";
 
 /** The words of a window layout, after the thread count: P[1] … P[14]. */
 export function windowParams(n: number, L: WindowLayout): Uint32Array {
-  return Uint32Array.from([
-    n,
-    L.batch,
-    L.channels,
-    L.height,
-    L.width,
-    L.kernelH,
-    L.kernelW,
-    L.strideH,
-    L.strideW,
-    L.padTop,
-    L.padLeft,
-    L.dilationH,
-    L.dilationW,
-    L.outH,
-    L.outW,
-  ]);
+  return Uint32Array.from([n, ...windowLayoutValues(L)]);
 }
 
 const LAYOUT = /* wgsl */ `

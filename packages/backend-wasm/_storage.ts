@@ -6,7 +6,7 @@
  * finalizers that free the dead tensors' blocks.
  */
 import { type DataArray, type DType, dtypeOfArray, type Storage } from "@kiso/tensor";
-import { collectGarbage } from "@kiso/tensor/gc";
+import { CollectionPressure } from "@kiso/tensor/gc";
 import type { Heap } from "./_heap.ts";
 
 /** A block of the shared memory, freed once. */
@@ -34,18 +34,11 @@ export class WasmStorage implements Storage {
   }
 }
 
-/** Growth past twice the heap's size after the last collection, plus this, asks for another. */
-const COLLECT_SLACK = 256 << 20;
-
 /** The storages of one backend. */
 export class Storages {
   readonly heap: Heap;
-  #settled = 0;
-  #pending = false;
-  #finalizers = new FinalizationRegistry<Block>((block) => {
-    this.#pending = false;
-    this.#release(block);
-  });
+  readonly #pressure = new CollectionPressure();
+  #finalizers = new FinalizationRegistry<Block>((block) => this.#release(block, true));
 
   constructor(heap: Heap) {
     this.heap = heap;
@@ -53,17 +46,13 @@ export class Storages {
 
   /** Whether a collection was asked for and its finalizers have not run yet. */
   get releasePending(): boolean {
-    return this.#pending;
+    return this.#pressure.pending;
   }
 
   /** A new storage of `size` elements (contents undefined). */
   alloc(dtype: DType, size: number): WasmStorage {
     const bytes = Math.max(size, 1) * (dtype === "float64" ? 8 : 4);
-    if (this.heap.inUse > 2 * this.#settled + COLLECT_SLACK) {
-      collectGarbage();
-      this.#settled = this.heap.inUse;
-      this.#pending = true;
-    }
+    this.#pressure.beforeAlloc(this.heap.inUse);
     const block = {
       ptr: this.heap.alloc(bytes, `a ${dtype} tensor of ${size} elements`),
       bytes,
@@ -107,10 +96,10 @@ export class Storages {
     this.#release(s.block);
   }
 
-  #release(block: Block): void {
+  #release(block: Block, finalized = false): void {
     if (block.freed) return;
     block.freed = true;
     this.heap.free(block.ptr, block.bytes);
-    this.#settled = Math.min(this.#settled, this.heap.inUse);
+    this.#pressure.afterFree(this.heap.inUse, finalized);
   }
 }

@@ -18,7 +18,7 @@ import type {
   WindowLayout,
 } from "@kiso/tensor";
 import { adamStepValues, dtypeOfArray } from "@kiso/tensor";
-import { collectGarbage } from "@kiso/tensor/gc";
+import { CollectionPressure } from "@kiso/tensor/gc";
 import { collapseDims } from "@kiso/tensor/iterate";
 import { sizeOf, stridesOf } from "@kiso/tensor/shape";
 import { Gpu } from "./_gpu.ts";
@@ -94,9 +94,6 @@ export interface WebGpuMemory {
 const FLOAT64_ERROR = "webgpu: float64 tensors cannot live on the GPU (WGSL has no 64-bit " +
   "floats): use float32, or the cpu or wasm backend (createWasmBackend) for float64";
 
-/** Growth of live GPU memory past twice its size after the last collection, plus this, asks for a collection. */
-const COLLECT_SLACK = 256 << 20;
-
 /** A tensor's values in a GPU buffer (float32 or int32, 4 bytes each). */
 class GpuStorage implements Storage {
   readonly dtype: DType;
@@ -143,12 +140,10 @@ class GpuBackend implements WebGpuBackend {
   readonly info: WebGpuBackendInfo;
   readonly #gpu: Gpu;
   #live = 0;
-  #settled = 0;
-  #pending = false;
-  readonly #finalizers = new FinalizationRegistry<GpuStorage["block"]>((block) => {
-    this.#pending = false;
-    this.#free(block);
-  });
+  readonly #pressure = new CollectionPressure();
+  readonly #finalizers = new FinalizationRegistry<GpuStorage["block"]>((block) =>
+    this.#free(block, true)
+  );
 
   constructor(gpu: Gpu, info: WebGpuBackendInfo) {
     this.#gpu = gpu;
@@ -156,7 +151,7 @@ class GpuBackend implements WebGpuBackend {
   }
 
   releasePending(): boolean {
-    return this.#pending;
+    return this.#pressure.pending;
   }
 
   /** Bytes of GPU buffers: held by live tensors, and in all (the pool included). */
@@ -167,11 +162,7 @@ class GpuBackend implements WebGpuBackend {
   #alloc(dtype: DType, size: number): GpuStorage {
     checkDtype(dtype);
     this.#gpu.check("alloc");
-    if (this.#live > 2 * this.#settled + COLLECT_SLACK) {
-      collectGarbage();
-      this.#settled = this.#live;
-      this.#pending = true;
-    }
+    this.#pressure.beforeAlloc(this.#live);
     const { buffer, bytes } = this.#gpu.acquire(
       size * WORD,
       () => `a ${dtype} tensor of ${size} elements`,
@@ -182,11 +173,12 @@ class GpuBackend implements WebGpuBackend {
     return s;
   }
 
-  #free(block: GpuStorage["block"]): void {
+  #free(block: GpuStorage["block"], finalized = false): void {
     if (block.freed) return;
     block.freed = true;
     this.#live -= block.bytes;
     this.#gpu.release(block.buffer, block.bytes);
+    this.#pressure.afterFree(this.#live, finalized);
   }
 
   #own(x: Storage, op: string): GpuStorage {

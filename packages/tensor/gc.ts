@@ -37,3 +37,66 @@ export function collectGarbage(): void {
   }
   collect();
 }
+
+/**
+ * When a backend that owns memory outside the JavaScript heap should ask for a collection: when
+ * the bytes in use have grown past twice what they were after the last request (or the least
+ * seen since), plus `slack`. Between the request and the first finalizer that frees memory,
+ * `pending` is true, which `yieldToEventLoop` uses to wait for the timer turn where Deno runs
+ * finalizers.
+ *
+ * @example Usage
+ * ```ts
+ * import { CollectionPressure } from "@kiso/tensor/gc";
+ * import assert from "node:assert/strict";
+ *
+ * const pressure = new CollectionPressure(1024);
+ * pressure.beforeAlloc(512);
+ * assert.equal(pressure.pending, false);
+ * ```
+ */
+export class CollectionPressure {
+  /** Bytes of growth allowed beyond twice the settled size. */
+  readonly slack: number;
+  #settled = 0;
+  #pending = false;
+
+  /**
+   * Creates the tracker.
+   *
+   * @param slack Bytes of growth allowed beyond twice the settled size (default 256 MiB).
+   */
+  constructor(slack = 256 * 2 ** 20) {
+    this.slack = slack;
+  }
+
+  /** Whether a collection was asked for and no finalizer has freed memory since. */
+  get pending(): boolean {
+    return this.#pending;
+  }
+
+  /**
+   * Called before each allocation with the bytes in use: asks for a collection when they grew
+   * too far.
+   *
+   * @param inUse Bytes in use now.
+   */
+  beforeAlloc(inUse: number): void {
+    if (inUse > 2 * this.#settled + this.slack) {
+      collectGarbage();
+      this.#settled = inUse;
+      this.#pending = true;
+    }
+  }
+
+  /**
+   * Called after memory was freed.
+   *
+   * @param inUse Bytes in use now.
+   * @param finalized Whether a finalizer freed it (which ends a pending collection).
+   */
+  afterFree(inUse: number, finalized: boolean): void {
+    this.#settled = Math.min(this.#settled, inUse);
+    if (finalized) this.#pending = false;
+  }
+}

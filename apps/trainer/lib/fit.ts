@@ -8,6 +8,7 @@ import {
   type EpochLogs,
   fit as trainFit,
   type FitContext,
+  type MetricLike,
   ModelCheckpoint,
   ProgressBar,
   resumeFrom,
@@ -62,10 +63,7 @@ export interface EpochRecord {
 }
 
 /** A metric of outputs against targets, e.g. accuracy, as a one-element tensor. */
-export interface Metric {
-  name: string;
-  compute(output: Tensor, target: Tensor): Tensor;
-}
+export type Metric = Exclude<MetricLike, string>;
 
 /** What {@linkcode fit} trains. */
 export interface FitSpec {

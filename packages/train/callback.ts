@@ -60,8 +60,8 @@ export interface Callback {
   onTrainBegin?(ctx: FitContext): void | Promise<void>;
   /** Before each epoch. */
   onEpochBegin?(epoch: number, ctx: FitContext): void | Promise<void>;
-  /** After each batch, with the epoch's running mean loss so far. */
-  onBatchEnd?(batch: number, loss: number, ctx: FitContext): void | Promise<void>;
+  /** After each batch, with the epoch's running loss and metrics so far. */
+  onBatchEnd?(batch: number, logs: Record<string, number>, ctx: FitContext): void | Promise<void>;
   /** After each epoch, with its logs (validation included). */
   onEpochEnd?(logs: EpochLogs, ctx: FitContext): void | Promise<void>;
   /** After the last epoch, or when a callback stopped the run. */

@@ -179,7 +179,9 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
       foldBatch(result, metrics);
       const done = pending.batch;
       pending = undefined;
-      await each((c) => c.onBatchEnd?.(done, total / seen, ctx));
+      const running: Record<string, number> = { loss: total / seen };
+      for (const m of metrics) running[m.name] = m.result();
+      await each((c) => c.onBatchEnd?.(done, running, ctx));
     };
     for (const [x, y] of loader) {
       batch++;

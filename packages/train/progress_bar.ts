@@ -46,8 +46,8 @@ export function formatLogs(logs: EpochLogs): string {
 
 /**
  * Progress of a {@linkcode fit}: on a terminal a bar redrawn after every batch (elapsed time,
- * steps/s, the epoch's and the run's remaining time, the running loss), cleared when the epoch's
- * line is printed; elsewhere (logs, CI) one line per epoch.
+ * steps/s, the epoch's and the run's remaining time, the running loss and metrics), cleared
+ * when the epoch's line is printed; elsewhere (logs, CI) one line per epoch.
  *
  * @example Usage
  * ```ts
@@ -86,7 +86,7 @@ export class ProgressBar implements Callback {
   }
 
   /** Redraws the bar (terminals only). */
-  onBatchEnd(batch: number, loss: number, ctx: FitContext): void {
+  onBatchEnd(batch: number, logs: Record<string, number>, ctx: FitContext): void {
     if (!this.#tty) return;
     const epoch = ctx.history.length + 1;
     const elapsed = (performance.now() - this.#epochStart) / 1000;
@@ -103,7 +103,9 @@ export class ProgressBar implements Callback {
       this.#options.prefix ?? ""
     }epoch ${epoch}/${ctx.epochs} ${bar} ${batch}/${ctx.steps} [${clock(elapsed)}<${clock(left)}, ${
       rate.toFixed(1)
-    } steps/s] loss ${loss.toFixed(4)} · run ${clock(runLeft)} left`;
+    } steps/s] ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(" ")} · run ${
+      clock(runLeft)
+    } left`;
     Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${text}`));
   }
 

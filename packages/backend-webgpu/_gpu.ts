@@ -32,6 +32,8 @@ export class Gpu {
   readonly #params = new Uint8Array(ARENA_BYTES);
   #used = 0;
   #encoder: GPUCommandEncoder | null = null;
+  /** The compute pass the dispatches go into (one per batch: each dispatch sees the last one's writes). */
+  #pass: GPUComputePassEncoder | null = null;
   #recorded = 0;
   /** Bytes held by live storages and by the pool. */
   allocated = 0;
@@ -149,11 +151,10 @@ export class Gpu {
       ],
     });
     this.#encoder ??= this.device.createCommandEncoder();
-    const pass = this.#encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
-    pass.end();
+    this.#pass ??= this.#encoder.beginComputePass();
+    this.#pass.setPipeline(pipeline);
+    this.#pass.setBindGroup(0, bindGroup);
+    this.#pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     this.#recorded++;
   }
 
@@ -169,9 +170,15 @@ export class Gpu {
     this.dispatch(code, params, buffers, [x, Math.ceil(groups / Math.max(x, 1)), 1]);
   }
 
+  #endPass(): void {
+    this.#pass?.end();
+    this.#pass = null;
+  }
+
   /** Submits what has been recorded. */
   flush(): void {
     if (this.#encoder === null) return;
+    this.#endPass();
     this.device.queue.writeBuffer(this.#arena, 0, this.#params, 0, this.#used);
     this.device.queue.submit([this.#encoder.finish()]);
     this.#encoder = null;
@@ -186,6 +193,7 @@ export class Gpu {
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     this.#encoder ??= this.device.createCommandEncoder();
+    this.#endPass();
     if (bytes > 0) this.#encoder.copyBufferToBuffer(buffer, 0, staging, 0, staging.size);
     this.flush();
     await staging.mapAsync(GPUMapMode.READ);

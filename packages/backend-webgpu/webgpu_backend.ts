@@ -252,7 +252,11 @@ class GpuBackend implements WebGpuBackend {
       layout.aStrides,
       layout.bStrides,
     ]);
-    this.#flat(binaryShader(op, a.dtype), out, [a, b], stridedParams(shape, strides.slice(1)));
+    const flat = shape.length <= 1;
+    const params = flat
+      ? [1, shape[0] ?? 1, strides[1][0] ?? 0, strides[2][0] ?? 0]
+      : stridedParams(shape, strides.slice(1));
+    this.#flat(binaryShader(op, a.dtype, flat ? "flat" : "strided"), out, [a, b], params);
     return out;
   }
 

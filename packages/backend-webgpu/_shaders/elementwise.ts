@@ -164,19 +164,25 @@ fn int_pow(p: i32, q: i32) -> i32 {
 
 /**
  * out = a ⊕ b with broadcasting through strides. Params: [n, rank, shape…, aStrides…,
- * bStrides…]. Bindings: out, a, b.
+ * bStrides…] (for `flat`, rank 1: [n, 1, n, aStride, bStride]). Bindings: out, a, b.
  */
-export const binaryShader = memoized(function binaryShader(op: BinaryOp, dtype: DType): string {
-  const t = wgslType(dtype);
-  return PRELUDE + (t === "f32" ? FLOAT_MATH : INT_MATH) + `
+export const binaryShader = memoized(
+  function binaryShader(op: BinaryOp, dtype: DType, layout: "flat" | "strided"): string {
+    const t = wgslType(dtype);
+    // flat: one dimension after collapsing, each operand read at i·stride (stride 1 or 0)
+    const offsets = layout === "flat"
+      ? "let o0 = i * P[3]; let o1 = i * P[4];"
+      : stridedOffsets(2, 1);
+    return PRELUDE + (t === "f32" ? FLOAT_MATH : INT_MATH) + `
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
 @group(0) @binding(2) var<storage, read> a: array<${t}>;
 @group(0) @binding(3) var<storage, read> b: array<${t}>;
-` + flatMain(`${stridedOffsets(2, 1)}
+` + flatMain(`${offsets}
   let p = a[o0];
   let q = b[o1];
   out[i] = ${binaryExpr(op, t)};`);
-});
+  },
+);
 
 /**
  * out = cond ≠ 0 ? a : b, on raw 32-bit words (either dtype). Params: [n, condMask, rank,

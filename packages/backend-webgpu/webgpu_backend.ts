@@ -122,6 +122,18 @@ function floatWords(values: readonly number[]): number[] {
   return Array.from(new Uint32Array(Float32Array.from(values).buffer));
 }
 
+/**
+ * The fewest dimensions that index a contiguous output of `shape` and operands read through
+ * `operandStrides`, and the operands' strides over them.
+ */
+function collapsed(
+  shape: readonly number[],
+  operandStrides: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
+  const result = collapseDims(shape, [stridesOf(shape), ...operandStrides]);
+  return { shape: result.shape, strides: result.strides.slice(1) };
+}
+
 function checkDtype(dtype: DType): void {
   if (dtype === "float64") throw new TypeError(FLOAT64_ERROR);
 }
@@ -247,29 +259,24 @@ class GpuBackend implements WebGpuBackend {
 
   binary(op: BinaryOp, a: Storage, b: Storage, layout: BinaryLayout): Storage {
     const out = this.#alloc(a.dtype, sizeOf(layout.shape));
-    const { shape, strides } = collapseDims(layout.shape, [
-      stridesOf(layout.shape),
-      layout.aStrides,
-      layout.bStrides,
-    ]);
+    const { shape, strides } = collapsed(layout.shape, [layout.aStrides, layout.bStrides]);
     const flat = shape.length <= 1;
     const params = flat
-      ? [1, shape[0] ?? 1, strides[1][0] ?? 0, strides[2][0] ?? 0]
-      : stridedParams(shape, strides.slice(1));
+      ? [1, shape[0] ?? 1, strides[0][0] ?? 0, strides[1][0] ?? 0]
+      : stridedParams(shape, strides);
     this.#flat(binaryShader(op, a.dtype, flat ? "flat" : "strided"), out, [a, b], params);
     return out;
   }
 
   where(cond: Storage, a: Storage, b: Storage, layout: WhereLayout): Storage {
     const out = this.#alloc(a.dtype, sizeOf(layout.shape));
-    const { shape, strides } = collapseDims(layout.shape, [
-      stridesOf(layout.shape),
+    const { shape, strides } = collapsed(layout.shape, [
       layout.condStrides,
       layout.aStrides,
       layout.bStrides,
     ]);
     const mask = cond.dtype === "int32" ? 0xffffffff : 0x7fffffff;
-    this.#flat(WHERE_SHADER, out, [cond, a, b], [mask, ...stridedParams(shape, strides.slice(1))]);
+    this.#flat(WHERE_SHADER, out, [cond, a, b], [mask, ...stridedParams(shape, strides)]);
     return out;
   }
 
@@ -333,14 +340,8 @@ class GpuBackend implements WebGpuBackend {
 
   copyStrided(x: Storage, layout: StridedLayout): Storage {
     const out = this.#alloc(x.dtype, sizeOf(layout.shape));
-    const { shape, strides } = collapseDims(layout.shape, [
-      stridesOf(layout.shape),
-      layout.strides,
-    ]);
-    this.#flat(COPY_STRIDED_SHADER, out, [x], [
-      layout.offset,
-      ...stridedParams(shape, strides.slice(1)),
-    ]);
+    const { shape, strides } = collapsed(layout.shape, [layout.strides]);
+    this.#flat(COPY_STRIDED_SHADER, out, [x], [layout.offset, ...stridedParams(shape, strides)]);
     return out;
   }
 

@@ -165,7 +165,7 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
     prefix: spec.tag ? `[${spec.tag}] ` : "",
     every: spec.logEvery,
     samples: spec.train[0].shape[0],
-    print: (line) => progress.end(line),
+    print: (line) => progress.log(line),
     terminal: progress.terminal,
   });
   const diverged = (e: TrainingDivergedError): DivergenceError => {

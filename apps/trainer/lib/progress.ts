@@ -1,11 +1,10 @@
 /**
- * A progress line per epoch: a bar with ETA and live loss while a terminal is attached, one
- * plain line per epoch otherwise (logs, CI), nothing when quiet.
+ * Where a run's lines go: printed unless quiet. The epoch bar itself is `@kiso/train`'s
+ * ProgressBar, drawn when `terminal` says a terminal is attached.
  */
 export class Progress {
   readonly #quiet: boolean;
   readonly #tty: boolean;
-  readonly #encoder = new TextEncoder();
 
   constructor(quiet: boolean) {
     this.#quiet = quiet;
@@ -15,13 +14,6 @@ export class Progress {
   /** Whether a progress bar may be drawn (a terminal, not quiet). */
   get terminal(): boolean {
     return this.#tty;
-  }
-
-  /** Prints the epoch's summary line. */
-  end(line: string): void {
-    if (this.#quiet) return;
-    if (this.#tty) Deno.stdout.writeSync(this.#encoder.encode("\r\x1b[2K"));
-    console.log(line);
   }
 
   /** Prints a line unless quiet. */

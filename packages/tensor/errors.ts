@@ -87,3 +87,43 @@ export function checkRange(
     throw new RangeError(`${op}: ${name} must be in [${min}, ${max}]: current value is ${value}`);
   }
 }
+
+/**
+ * Throws a `TypeError` when an options object holds a key the caller does not know, naming the
+ * key and the known ones, so a misspelt or unsupported option is never silently ignored
+ * (JavaScript callers get no type errors). Keys whose value is `undefined` are allowed.
+ *
+ * @param op The function, layer or class taking the options, for the message.
+ * @param options The options object (`undefined` is allowed).
+ * @param known The keys the caller supports.
+ * @throws {TypeError} When `options` is not a plain object or holds an unknown key.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkOptions } from "@kiso/tensor/errors";
+ * import assert from "node:assert/strict";
+ *
+ * checkOptions("Dense", { bias: false }, ["bias", "weightInit"]);
+ * assert.throws(
+ *   () => checkOptions("Dense", { groups: 2 }, ["bias", "weightInit"]),
+ *   /Dense: unknown option "groups": known options are bias, weightInit/,
+ * );
+ * ```
+ */
+export function checkOptions(
+  op: string,
+  options: object | undefined,
+  known: readonly string[],
+): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    const got = options === null ? "null" : Array.isArray(options) ? "an array" : typeof options;
+    throw new TypeError(`${op}: options must be an object: got ${got}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key) && (options as Record<string, unknown>)[key] !== undefined) {
+      const list = known.length === 0 ? "none" : known.join(", ");
+      throw new TypeError(`${op}: unknown option "${key}": known options are ${list}`);
+    }
+  }
+}

@@ -1,8 +1,9 @@
 import { checkInput } from "./check_input.ts";
-import { conv2d, type Padding, type Pair, type Tensor } from "@kiso/tensor";
+import { conv2d, type Padding, type PaddingMode, type Pair, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { type LayerOptions, torchUniform } from "./_init.ts";
+import { checkConvLayer, CONV_LAYER_OPTIONS } from "./_conv.ts";
 
 /** Options of {@linkcode Conv2d}. */
 export interface Conv2dLayerOptions extends LayerOptions {
@@ -13,7 +14,7 @@ export interface Conv2dLayerOptions extends LayerOptions {
    */
   stride?: Pair;
   /**
-   * Zero padding α: a number or pair, `"valid"` or `"same"`.
+   * Padding α: a number or pair, `"valid"` or `"same"`.
    *
    * @default {0}
    */
@@ -25,6 +26,19 @@ export interface Conv2dLayerOptions extends LayerOptions {
    */
   dilation?: Pair;
   /**
+   * Channel groups, each with its own filters (`groups = inChannels`: depthwise); both channel
+   * counts must be divisible by it.
+   *
+   * @default {1}
+   */
+  groups?: number;
+  /**
+   * What the padding reads: `"zeros"`, `"reflect"`, `"replicate"` or `"circular"`.
+   *
+   * @default {"zeros"}
+   */
+  paddingMode?: PaddingMode;
+  /**
    * Whether to add one bias per filter.
    *
    * @default {true}
@@ -34,8 +48,8 @@ export interface Conv2dLayerOptions extends LayerOptions {
 
 /**
  * A 2-D convolution layer over NCHW images (course notes §3.5, Algorithms 6 and 10), with
- * PyTorch's names and layout: `weight` `[outChannels, inChannels, kH, kW]`, `bias`
- * `[outChannels]`, both initialised U(±1/√(inChannels·kH·kW)).
+ * PyTorch's names and layout: `weight` `[outChannels, inChannels / groups, kH, kW]`, `bias`
+ * `[outChannels]`, both initialised U(±1/√(inChannels/groups·kH·kW)).
  *
  * @example Usage
  * ```ts
@@ -46,10 +60,14 @@ export interface Conv2dLayerOptions extends LayerOptions {
  * const conv = new Conv2d(1, 8, 5, { padding: 2 });
  * assert.deepEqual(conv.forward(zeros([64, 1, 28, 28])).shape, [64, 8, 28, 28]);
  * assert.deepEqual(conv.weight.shape, [8, 1, 5, 5]);
+ * // depthwise, 3×3, reflecting at the borders
+ * const depthwise = new Conv2d(8, 8, 3, { groups: 8, padding: 1, paddingMode: "reflect" });
+ * assert.deepEqual(depthwise.weight.shape, [8, 1, 3, 3]);
+ * assert.deepEqual(depthwise.forward(zeros([2, 8, 6, 6])).shape, [2, 8, 6, 6]);
  * ```
  */
 export class Conv2d extends Module {
-  /** Filters `[outChannels, inChannels, kH, kW]`. */
+  /** Filters `[outChannels, inChannels / groups, kH, kW]`. */
   readonly weight: Parameter;
   /** Biases `[outChannels]`, or undefined. */
   readonly bias: Parameter | undefined;
@@ -61,7 +79,11 @@ export class Conv2d extends Module {
    * @param inChannels Channels of the input.
    * @param outChannels Filters (channels of the output).
    * @param kernelSize The filter size H, or `[kH, kW]`.
-   * @param options `stride`, `padding`, `dilation`, `bias`, `rng`, `dtype`.
+   * @param options `stride`, `padding`, `dilation`, `groups`, `paddingMode`, `bias`, `rng`,
+   * `dtype`.
+   * @throws {RangeError} When a channel count is not divisible by `groups`, or an option is out of
+   * range.
+   * @throws {TypeError} For an unknown option.
    */
   constructor(
     inChannels: number,
@@ -70,13 +92,17 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
+    const groups = checkConvLayer("Conv2d", inChannels, outChannels, kernelSize, options, [
+      ...CONV_LAYER_OPTIONS,
+      "paddingMode",
+    ]);
     this.describe(inChannels, outChannels, kernelSize, options);
     const [kH, kW] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
-    const fanIn = inChannels * kH * kW;
+    const fanIn = (inChannels / groups) * kH * kW;
     this.#options = options;
     this.weight = this.registerParameter(
       "weight",
-      new Parameter(torchUniform([outChannels, inChannels, kH, kW], fanIn, options)),
+      new Parameter(torchUniform([outChannels, inChannels / groups, kH, kW], fanIn, options)),
     );
     this.bias = options.bias === false
       ? undefined
@@ -91,7 +117,14 @@ export class Conv2d extends Module {
    */
   forward(input: Tensor): Tensor {
     checkInput(this.typeName, input);
-    const { stride, padding, dilation } = this.#options;
-    return conv2d(input, this.weight, { stride, padding, dilation, bias: this.bias });
+    const { stride, padding, dilation, groups, paddingMode } = this.#options;
+    return conv2d(input, this.weight, {
+      stride,
+      padding,
+      dilation,
+      groups,
+      paddingMode,
+      bias: this.bias,
+    });
   }
 }

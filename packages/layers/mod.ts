@@ -1,9 +1,13 @@
 /**
  * Layers with PyTorch's names and layouts: {@linkcode Module}, {@linkcode Parameter},
  * {@linkcode Sequential}, `summary`, {@linkcode Dense}, {@linkcode Flatten},
- * {@linkcode Reshape}, activation layers (incl. {@linkcode PReLU} and {@linkcode Maxout}),
- * {@linkcode Conv2d}, max/average/L_p pooling, {@linkcode SimpleRNN}, {@linkcode LSTM} (with
- * the seeds' optional peepholes) and {@linkcode GRU}.
+ * {@linkcode Reshape}, activation layers (incl. {@linkcode PReLU} and {@linkcode Maxout}), the
+ * containers {@linkcode Residual} and {@linkcode Concat}, the convolution family
+ * ({@linkcode Conv1d}, {@linkcode Conv2d} with groups and padding modes,
+ * {@linkcode ConvTranspose1d}, {@linkcode ConvTranspose2d}), max/average/L_p and adaptive
+ * pooling, {@linkcode GlobalAvgPool}, {@linkcode Upsample}, {@linkcode PixelShuffle},
+ * {@linkcode SimpleRNN}, {@linkcode LSTM} (with the seeds' optional peepholes) and
+ * {@linkcode GRU}.
  *
  * @example Usage
  * ```ts
@@ -30,8 +34,14 @@ export * from "./summary.ts";
 export * from "./dense.ts";
 export * from "./reshape.ts";
 export * from "./activation.ts";
+export * from "./residual.ts";
+export * from "./concat.ts";
+export * from "./conv1d.ts";
 export * from "./conv2d.ts";
+export * from "./conv_transpose.ts";
 export * from "./pooling.ts";
+export * from "./adaptive_pooling.ts";
+export * from "./resize.ts";
 export * from "./recurrent.ts";
 export * from "./rnn.ts";
 export * from "./lstm.ts";

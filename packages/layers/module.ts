@@ -1,6 +1,7 @@
 import { formatShape } from "@kiso/tensor/errors";
 import type { Tensor } from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
+import { LAYER_ARGUMENT } from "./_spec.ts";
 
 /** What {@linkcode Module.loadStateDict} found missing or unexpected (non-strict loads). */
 export interface LoadResult {
@@ -20,9 +21,20 @@ export interface LayerSpec {
   children?: LayerSpec[];
 }
 
-/** A constructor argument as JSON: generators, tensors and functions become undefined. */
+/** Thrown inside `describe` when a module argument cannot describe itself. */
+const UNDESCRIBED = Symbol("undescribed");
+
+/**
+ * A constructor argument as JSON: modules become `{ $layer: spec }`; generators, tensors and
+ * functions become undefined.
+ */
 function jsonArgument(value: unknown): unknown {
   if (value === null || ["number", "string", "boolean"].includes(typeof value)) return value;
+  if (value instanceof Module) {
+    const spec = value.architecture();
+    if (spec === undefined) throw UNDESCRIBED;
+    return { [LAYER_ARGUMENT]: spec };
+  }
   if (Array.isArray(value)) return value.map(jsonArgument);
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     const entries = Object.entries(value as Record<string, unknown>)
@@ -65,14 +77,21 @@ export abstract class Module {
 
   /**
    * Records the constructor arguments that rebuild this module (see {@linkcode architecture}):
-   * numbers, strings, booleans, arrays and plain option objects; generators and functions are
-   * left out (weights are loaded afterwards). Built-in layers call it; so can custom ones, which
-   * are then rebuilt through `registerLayer`.
+   * numbers, strings, booleans, arrays, plain option objects and modules (by their own
+   * architecture, so containers such as `Residual` describe themselves the same way); generators
+   * and functions are left out (weights are loaded afterwards). Built-in layers call it; so can
+   * custom ones, which are then rebuilt through `registerLayer`. A module argument that cannot
+   * describe itself leaves this module without an architecture.
    *
    * @param args The constructor's arguments.
    */
   protected describe(...args: unknown[]): void {
-    this.#spec = { type: this.typeName, args: args.map(jsonArgument) };
+    try {
+      this.#spec = { type: this.typeName, args: args.map(jsonArgument) };
+    } catch (e) {
+      if (e !== UNDESCRIBED) throw e;
+      this.#spec = undefined;
+    }
   }
 
   /**

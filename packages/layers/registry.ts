@@ -1,10 +1,23 @@
 import { Maxout, PReLU, ReLU, Sigmoid, Softplus, Tanh } from "./activation.ts";
+import {
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool1d,
+  AdaptiveMaxPool2d,
+  GlobalAvgPool,
+} from "./adaptive_pooling.ts";
+import { Concat } from "./concat.ts";
+import { Conv1d } from "./conv1d.ts";
 import { Conv2d } from "./conv2d.ts";
+import { ConvTranspose1d, ConvTranspose2d } from "./conv_transpose.ts";
 import { Dense } from "./dense.ts";
 import { GRU } from "./gru.ts";
 import { LSTM } from "./lstm.ts";
 import type { LayerSpec, Module } from "./module.ts";
-import { AvgPool2d, LpPool2d, MaxPool2d } from "./pooling.ts";
+import { LAYER_ARGUMENT } from "./_spec.ts";
+import { AvgPool1d, AvgPool2d, LpPool2d, MaxPool1d, MaxPool2d } from "./pooling.ts";
+import { Residual } from "./residual.ts";
+import { PixelShuffle, PixelUnshuffle, Upsample } from "./resize.ts";
 import { Flatten, Reshape } from "./reshape.ts";
 import { SimpleRNN } from "./rnn.ts";
 import { Sequential } from "./sequential.ts";
@@ -16,10 +29,25 @@ export type LayerClass = new (...args: any[]) => Module;
 const LAYERS = new Map<string, LayerClass>(
   Object.entries({
     Dense,
+    Conv1d,
     Conv2d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    MaxPool1d,
     MaxPool2d,
+    AvgPool1d,
     AvgPool2d,
     LpPool2d,
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    GlobalAvgPool,
+    Upsample,
+    PixelShuffle,
+    PixelUnshuffle,
+    Residual,
+    Concat,
     Flatten,
     Reshape,
     ReLU,
@@ -92,5 +120,14 @@ export function buildLayer(spec: LayerSpec): Module {
         `registerLayer("${spec.type}", ${spec.type}) first`,
     );
   }
-  return new layer(...spec.args);
+  return new layer(...spec.args.map(revive));
+}
+
+/** A spec argument with every recorded module (`{ $layer: spec }`) rebuilt. */
+function revive(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revive);
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (LAYER_ARGUMENT in record) return buildLayer(record[LAYER_ARGUMENT] as LayerSpec);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revive(v)]));
 }

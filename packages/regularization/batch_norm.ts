@@ -2,7 +2,6 @@ import { checkInput, Module, Parameter } from "@kiso/layers";
 import {
   add,
   div,
-  full,
   mean,
   mul,
   noGrad,
@@ -19,6 +18,8 @@ import {
   zeros,
 } from "@kiso/tensor";
 import type { DType } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
+import { checkFeatures } from "./_features.ts";
 
 /** Options of the batch-normalisation layers. */
 export interface BatchNormOptions {
@@ -80,6 +81,8 @@ export abstract class BatchNorm extends Module {
    */
   constructor(features: number, ranks: readonly number[], options: BatchNormOptions) {
     super();
+    checkOptions(new.target.name, options, ["eps", "momentum", "affine", "dtype"]);
+    checkFeatures(new.target.name, features);
     const dtype = options.dtype ?? "float32";
     this.#eps = options.eps ?? 1e-5;
     this.#momentum = options.momentum ?? 0.1;
@@ -219,78 +222,5 @@ export class BatchNorm2d extends BatchNorm {
   constructor(features: number, options: BatchNormOptions = {}) {
     super(features, [4], options);
     this.describe(features, options);
-  }
-}
-
-/**
- * Layer normalisation (Ba et al. 2016, PyTorch `LayerNorm`): each sample is normalised over
- * its last dimensions, y = γ(x − μ)/√(σ² + ε) + β, the same in training and evaluation.
- *
- * @example Usage
- * ```ts
- * import { LayerNorm } from "@kiso/regularization";
- * import { tensor } from "@kiso/tensor";
- * import assert from "node:assert/strict";
- *
- * const y = new LayerNorm([2], { eps: 0 }).forward(tensor([[1, 3], [10, 20]]));
- * assert.deepEqual(y.arraySync(), [[-1, 1], [-1, 1]]);
- * ```
- */
-export class LayerNorm extends Module {
-  /** γ, shaped like the normalised dimensions (or undefined). */
-  readonly weight: Parameter | undefined;
-  /** β, shaped like the normalised dimensions (or undefined). */
-  readonly bias: Parameter | undefined;
-  readonly #shape: readonly number[];
-  readonly #eps: number;
-
-  /**
-   * Creates the layer.
-   *
-   * @param normalizedShape The trailing dimensions to normalise over.
-   * @param options `eps` (1e−5), `elementwiseAffine` (true), `dtype`.
-   */
-  constructor(
-    normalizedShape: readonly number[],
-    options: { eps?: number; elementwiseAffine?: boolean; dtype?: DType } = {},
-  ) {
-    super();
-    this.describe(normalizedShape, options);
-    this.#shape = normalizedShape;
-    this.#eps = options.eps ?? 1e-5;
-    const dtype = options.dtype ?? "float32";
-    const affine = options.elementwiseAffine ?? true;
-    this.weight = affine
-      ? this.registerParameter("weight", new Parameter(full(normalizedShape, 1, { dtype })))
-      : undefined;
-    this.bias = affine
-      ? this.registerParameter("bias", new Parameter(zeros(normalizedShape, { dtype })))
-      : undefined;
-  }
-
-  /**
-   * Normalises each sample.
-   *
-   * @param input `[…, …normalizedShape]`.
-   * @returns The same shape.
-   * @throws {ShapeError} When the trailing dimensions differ.
-   */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    const k = this.#shape.length;
-    const tail = input.shape.slice(input.rank - k);
-    if (input.rank < k || tail.some((d, i) => d !== this.#shape[i])) {
-      throw new ShapeError(
-        "LayerNorm",
-        [input.shape, this.#shape],
-        "the trailing dimensions must equal the normalised shape",
-      );
-    }
-    const axes = tail.map((_, i) => input.rank - k + i);
-    const centred = sub(input, mean(input, { axis: axes, keepDims: true }));
-    const sigma2 = mean(square(centred), { axis: axes, keepDims: true });
-    const normalised = div(centred, sqrt(add(sigma2, this.#eps)));
-    const scaled = this.weight ? mul(normalised, this.weight) : normalised;
-    return this.bias ? add(scaled, this.bias) : scaled;
   }
 }

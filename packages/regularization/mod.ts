@@ -2,7 +2,8 @@
  * Regularisation (intro notes §12): L1 and L2 penalties (eq.73) on the weights, weight-decay
  * parameter groups that leave biases and normalisation parameters alone, inverted
  * {@linkcode Dropout}, {@linkcode BatchNorm1d}/{@linkcode BatchNorm2d} (eqs.74–77, fused
- * backward, running statistics) and {@linkcode LayerNorm}.
+ * backward, running statistics), {@linkcode LayerNorm} over any number of trailing dimensions,
+ * {@linkcode GroupNorm} and {@linkcode InstanceNorm1d}/{@linkcode InstanceNorm2d}.
  *
  * @example Usage
  * ```ts
@@ -21,4 +22,7 @@
 export * from "./penalties.ts";
 export * from "./dropout.ts";
 export * from "./batch_norm.ts";
+export * from "./layer_norm.ts";
+export * from "./group_norm.ts";
+export * from "./instance_norm.ts";
 import "./register.ts";

@@ -1,0 +1,112 @@
+import { ShapeError } from "../errors.ts";
+import type { Tensor } from "../tensor.ts";
+import { add } from "./arithmetic.ts";
+import { pad } from "./pad.ts";
+import { linear } from "./linear.ts";
+import { reshape } from "./reshape.ts";
+import { transpose } from "./transpose.ts";
+import { im2col } from "./_im2col.ts";
+import { product } from "./_product.ts";
+import { convPads, PADDING_MODES, type PaddingMode, pairOf, windowLayout } from "./_window.ts";
+import type { Conv2dOptions } from "./conv2d.ts";
+
+/** The option keys of {@linkcode conv2d} (and of {@linkcode conv1d}). */
+export const CONV_OPTIONS: readonly string[] = [
+  "stride",
+  "padding",
+  "dilation",
+  "groups",
+  "paddingMode",
+  "bias",
+];
+
+/** Checks `groups` (a positive integer) and `paddingMode` (a known mode). */
+export function checkConvOptions(
+  op: string,
+  options: { groups?: number; paddingMode?: PaddingMode },
+): number {
+  const groups = options.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) {
+    throw new RangeError(`${op}: groups must be a positive integer: current value is ${groups}`);
+  }
+  const mode = options.paddingMode ?? "zeros";
+  if (!PADDING_MODES.includes(mode)) {
+    throw new RangeError(
+      `${op}: paddingMode must be one of ${PADDING_MODES.join(", ")}: current value is ${mode}`,
+    );
+  }
+  return groups;
+}
+
+/**
+ * Checks filters `[O, C/groups, …]` against an input with `channels` channels, and the biases.
+ * `shapes` are what the messages print.
+ */
+export function checkFilters(
+  op: string,
+  shapes: [readonly number[], readonly number[]],
+  channels: number,
+  groups: number,
+  bias: Tensor | undefined,
+): void {
+  const [outChannels, perGroup] = shapes[1];
+  if (channels !== perGroup * groups) {
+    const expect = groups === 1
+      ? `${perGroup}`
+      : `${perGroup} × groups ${groups} = ${perGroup * groups}`;
+    throw new ShapeError(op, shapes, `input has ${channels} channels, filters expect ${expect}`);
+  }
+  if (outChannels % groups !== 0) {
+    throw new ShapeError(op, shapes, `${outChannels} filters do not divide into ${groups} groups`);
+  }
+  if (bias !== undefined && (bias.rank !== 1 || bias.shape[0] !== outChannels)) {
+    throw new ShapeError(op, [shapes[1], bias.shape], `bias must be [${outChannels}]`);
+  }
+}
+
+/**
+ * The convolution of checked operands: pads explicitly for a padding mode, then im2col and one
+ * product per group. `op` names the caller in messages.
+ */
+export function convolve(
+  op: string,
+  x: Tensor,
+  weight: Tensor,
+  options: Omit<Conv2dOptions, "groups"> & { groups: number },
+): Tensor {
+  const [outChannels, perGroup, kH, kW] = weight.shape;
+  const { groups, bias } = options;
+  const stride = options.stride ?? 1;
+  const dilation = options.dilation ?? 1;
+  let input = x;
+  let padding = options.padding ?? 0;
+  const mode = options.paddingMode ?? "zeros";
+  if (mode !== "zeros") {
+    const [dH, dW] = pairOf(op, "dilation", dilation, 1);
+    const span: [number, number] = [dH * (kH - 1) + 1, dW * (kW - 1) + 1];
+    const p = convPads(op, padding, span, pairOf(op, "stride", stride, 1));
+    input = pad(x, [[0, 0], [0, 0], [p.top, p.bottom], [p.left, p.right]], { mode });
+    padding = 0;
+  }
+  const layout = windowLayout(op, input.shape, x.shape[1], [kH, kW], {
+    stride,
+    padding,
+    dilation,
+  });
+  const { batch, outH, outW } = layout;
+  const cols = im2col(input, layout);
+  if (groups === 1) {
+    // one tall product over every patch of every image: cols [N·outH·outW, C·kH·kW] times the
+    // filters [outC, C·kH·kW]ᵀ, then NHWC → NCHW
+    const rows = linear(cols, reshape(weight, [outChannels, perGroup * kH * kW]), bias);
+    const channelsFirst = transpose(reshape(rows, [batch, outH * outW, outChannels]), [0, 2, 1]);
+    return reshape(channelsFirst, [batch, outChannels, outH, outW]);
+  }
+  // per group g: W_g [O/G, C/G·kH·kW] times its columns of each image's patches, which gives the
+  // feature maps in NCHW order at once: [N, G, O/G, outH·outW]
+  const patch = perGroup * kH * kW;
+  const byGroup = transpose(reshape(cols, [batch, outH * outW, groups, patch]), [0, 2, 1, 3]);
+  const filters = reshape(weight, [groups, outChannels / groups, patch]);
+  const maps = reshape(product(filters, byGroup, false, true), [batch, outChannels, outH, outW]);
+  return bias === undefined ? maps : add(maps, reshape(bias, [1, outChannels, 1, 1]));
+}

@@ -1,4 +1,5 @@
-import { ShapeError } from "../errors.ts";
+import { formatShape, ShapeError } from "../errors.ts";
+import type { Shape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { add } from "./arithmetic.ts";
 import { pad } from "./pad.ts";
@@ -7,7 +8,7 @@ import { reshape } from "./reshape.ts";
 import { transpose } from "./transpose.ts";
 import { im2col } from "./_im2col.ts";
 import { product } from "./_product.ts";
-import { convPads, PADDING_MODES, type PaddingMode, pairOf, windowLayout } from "./_window.ts";
+import { convPads, PADDING_MODES, type PaddingMode, windowLayout } from "./_window.ts";
 import type { Conv2dOptions } from "./conv2d.ts";
 
 /** The option keys of {@linkcode conv2d} (and of {@linkcode conv1d}). */
@@ -65,34 +66,63 @@ export function checkFilters(
 }
 
 /**
+ * Throws unless a padding mode can fill the padding: reflect needs each side smaller than the
+ * size it pads, circular at most that size. `sides` holds [before, after, size] per dimension.
+ */
+function checkModePadding(
+  op: string,
+  mode: PaddingMode,
+  shown: Shape,
+  sides: [number, number, number][],
+): void {
+  if (mode !== "reflect" && mode !== "circular") return;
+  for (const [before, after, size] of sides) {
+    const widest = Math.max(before, after);
+    if (mode === "reflect" ? widest >= size : widest > size) {
+      const rule = mode === "reflect" ? "smaller than" : "at most";
+      throw new RangeError(
+        `${op}: ${
+          formatShape(shown)
+        }: paddingMode "${mode}" needs padding ${rule} the size it pads: padding ${widest}, size ${size}`,
+      );
+    }
+  }
+}
+
+/**
  * The convolution of checked operands: pads explicitly for a padding mode, then im2col and one
- * product per group. `op` names the caller in messages.
+ * product per group. `op` names the caller in messages and `shown` is the input shape they print.
  */
 export function convolve(
   op: string,
   x: Tensor,
   weight: Tensor,
   options: Omit<Conv2dOptions, "groups"> & { groups: number },
+  shown: Shape = x.shape,
 ): Tensor {
   const [outChannels, perGroup, kH, kW] = weight.shape;
   const { groups, bias } = options;
   const stride = options.stride ?? 1;
   const dilation = options.dilation ?? 1;
+  const padding = options.padding ?? 0;
+  // checks the sizes against the input as given, whatever fills the padding
+  let layout = windowLayout(op, x.shape, x.shape[1], [kH, kW], { stride, padding, dilation });
   let input = x;
-  let padding = options.padding ?? 0;
   const mode = options.paddingMode ?? "zeros";
   if (mode !== "zeros") {
-    const [dH, dW] = pairOf(op, "dilation", dilation, 1);
-    const span: [number, number] = [dH * (kH - 1) + 1, dW * (kW - 1) + 1];
-    const p = convPads(op, padding, span, pairOf(op, "stride", stride, 1));
+    const span: [number, number] = [
+      layout.dilationH * (kH - 1) + 1,
+      layout.dilationW * (kW - 1) + 1,
+    ];
+    const p = convPads(op, padding, span, [layout.strideH, layout.strideW]);
+    checkModePadding(op, mode, shown, [[p.top, p.bottom, x.shape[2]], [
+      p.left,
+      p.right,
+      x.shape[3],
+    ]]);
     input = pad(x, [[0, 0], [0, 0], [p.top, p.bottom], [p.left, p.right]], { mode });
-    padding = 0;
+    layout = windowLayout(op, input.shape, x.shape[1], [kH, kW], { stride, padding: 0, dilation });
   }
-  const layout = windowLayout(op, input.shape, x.shape[1], [kH, kW], {
-    stride,
-    padding,
-    dilation,
-  });
   const { batch, outH, outW } = layout;
   const cols = im2col(input, layout);
   if (groups === 1) {

@@ -1,4 +1,4 @@
-import { DataLoader, TensorDataset } from "@kiso/data";
+import { type Augmentation, DataLoader, TensorDataset } from "@kiso/data";
 import type { Module } from "@kiso/layers";
 import type { BaseHyper, Optimizer } from "@kiso/optimizers";
 import { add, backward, globalRng, type Rng, type Tensor, yieldToEventLoop } from "@kiso/tensor";
@@ -38,6 +38,11 @@ export interface FitOptions {
    * @default {the global generator}
    */
   rng?: Rng;
+  /**
+   * Applied to each training batch's inputs with `rng` (random crops, flips, affine transforms
+   * from `@kiso/data`); the generator's state in a checkpoint covers its draws.
+   */
+  augment?: Augmentation;
   /** Inputs and targets evaluated after every epoch (`val_loss`, `val_<metric>`). */
   validation?: [Tensor, Tensor];
   /**
@@ -137,6 +142,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
     batchSize,
     shuffle: options.shuffle ?? true,
     rng,
+    augment: options.augment,
   });
   const callbacks = [...(options.callbacks ?? [])];
   if ((options.verbose ?? true) && !callbacks.some((c) => c instanceof ProgressBar)) {

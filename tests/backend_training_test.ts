@@ -1,24 +1,63 @@
 /**
  * Short training runs on each backend end where the cpu reference ends: the MNIST-shaped MLP, the
- * LeNet-like CNN and an LSTM reader, 20 SGD steps from the same start on the same data (on the
+ * LeNet-like CNN, an LSTM reader, a small ResNet, a classifier made of the vision ops and a
+ * temporal convolution network, 20 SGD steps from the same start on the same data (on the
  * WebGPU backend too, llvmpipe where the machine has no GPU). Float32
  * rounding differs between backends (fused multiply-adds, SIMD polynomials, summation order), so
  * the parameters must agree within 1e-3 relative / 1e-4 absolute, not bit for bit.
  */
 import { createWasmBackend } from "@kiso/backend-wasm";
 import { createWebGpuBackend } from "@kiso/backend-webgpu";
-import type { Module } from "@kiso/layers";
+import {
+  AdaptiveMaxPool2d,
+  AvgPool2d,
+  Conv2d,
+  ConvTranspose2d,
+  Dense,
+  Flatten,
+  MaxPool2d,
+  type Module,
+  ReLU,
+  Sequential,
+  Upsample,
+} from "@kiso/layers";
+import { GroupNorm } from "@kiso/regularization";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
 import { type Backend, backward, Rng, setBackend, tensor, uniform } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { assertAllClose } from "@kiso/testing";
 import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { mnistResnet, temporalConvNet } from "../apps/trainer/demos/vision_models.ts";
+
+/** The vision ops in one classifier: padding modes, groups, ceil-mode and adaptive pooling, … */
+function visionZoo(rng: Rng): Module {
+  return new Sequential(
+    new Conv2d(1, 4, 3, { padding: 1, paddingMode: "reflect", rng }),
+    new GroupNorm(2, 4),
+    new ReLU(),
+    new MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+    new Conv2d(4, 4, 3, { groups: 4, padding: 1, paddingMode: "circular", rng }),
+    new ConvTranspose2d(4, 4, 3, { stride: 2, padding: 1, outputPadding: 1, groups: 2, rng }),
+    new Upsample({ scaleFactor: 0.5, mode: "bilinear" }),
+    new AvgPool2d(3, { stride: 2, ceilMode: true, countIncludePad: false, padding: 1 }),
+    new AdaptiveMaxPool2d([3, 2]),
+    new Flatten(),
+    new Dense(24, 10, { rng }),
+  );
+}
 
 const WORKLOADS: Record<string, { model: (rng: Rng) => Module; shape: number[] }> = {
   mlp: { model: mlp, shape: [32, 784] },
   cnn: { model: lenet, shape: [16, 1, 28, 28] },
   lstm: { model: (rng) => new RowReader(rng, 32), shape: [16, 28, 28] },
+  resnet: { model: (rng) => mnistResnet(rng, 4), shape: [16, 1, 28, 28] },
+  "vision ops": { model: visionZoo, shape: [8, 1, 13, 11] },
+  tcn: {
+    model: (rng) =>
+      new Sequential(temporalConvNet(rng, 8), new Flatten(), new Dense(20, 10, { rng })),
+    shape: [16, 20, 1],
+  },
 };
 
 /** The parameters after 20 SGD steps of `name` on `backend` (read asynchronously, as a GPU needs). */

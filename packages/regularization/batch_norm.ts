@@ -2,7 +2,6 @@ import { checkInput, Module, Parameter } from "@kiso/layers";
 import {
   add,
   div,
-  mean,
   mul,
   noGrad,
   ones,
@@ -14,12 +13,20 @@ import {
   sub,
   sum,
   type Tensor,
-  variance,
   zeros,
 } from "@kiso/tensor";
 import type { DType } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
 import { checkFeatures } from "./_features.ts";
+
+/**
+ * Σ over every axis but the channels (axis 1), `[C]`: each sample's positions first (a reduction
+ * of contiguous elements), then the batch, so that no tensor is transposed to reduce it.
+ */
+function channelSums(t: Tensor): Tensor {
+  const [n, c] = t.shape;
+  return sum(sum(reshape(t, [n, c, -1]), { axis: 2 }), { axis: 0 });
+}
 
 /** Options of the batch-normalisation layers. */
 export interface BatchNormOptions {
@@ -119,7 +126,6 @@ export abstract class BatchNorm extends Module {
         `expects rank ${this.#ranks.join(" or ")} with ${features} channels on axis 1`,
       );
     }
-    const axes = input.shape.map((_, i) => i).filter((i) => i !== 1);
     const perChannel = input.shape.map((d, i) => (i === 1 ? d : 1));
     const channel = (t: Tensor): Tensor => reshape(t, perChannel);
     const gamma = this.weight ? channel(this.weight) : undefined;
@@ -135,9 +141,11 @@ export abstract class BatchNorm extends Module {
       ));
     }
     const count = input.size / features;
+    // means over the batch and the positions, per channel, shaped [1, C, 1, …]
+    const channelMean = (t: Tensor): Tensor => channel(div(channelSums(t), count));
     const [xHat, invStd, y] = noGrad(() => {
-      const mu = mean(input, { axis: axes, keepDims: true });
-      const sigma2 = variance(input, { axis: axes, keepDims: true });
+      const mu = channelMean(input);
+      const sigma2 = channelMean(square(sub(input, mu)));
       const m = this.#momentum;
       this.runningMean.assign(add(mul(this.runningMean, 1 - m), mul(reshape(mu, [features]), m)));
       const unbiased = mul(reshape(sigma2, [features]), count / Math.max(count - 1, 1));
@@ -154,18 +162,17 @@ export abstract class BatchNorm extends Module {
     ];
     // the same forward in differentiable ops, for second derivatives
     const composed = (): Tensor => {
-      const centred = sub(input, mean(input, { axis: axes, keepDims: true }));
-      const sigma2 = mean(square(centred), { axis: axes, keepDims: true });
-      return affine(div(centred, sqrt(add(sigma2, this.#eps))));
+      const centred = sub(input, channelMean(input));
+      return affine(div(centred, sqrt(add(channelMean(square(centred)), this.#eps))));
     };
     return recordFusedOp(y, inputs, this.typeName, (g) => {
       const gHat = gamma ? mul(g, gamma) : g;
-      const meanG = mean(gHat, { axis: axes, keepDims: true });
-      const meanGx = mean(mul(gHat, xHat), { axis: axes, keepDims: true });
+      const meanG = channelMean(gHat);
+      const meanGx = channelMean(mul(gHat, xHat));
       const dx = mul(invStd, sub(sub(gHat, meanG), mul(xHat, meanGx)));
       const grads = [dx];
-      if (this.weight) grads.push(reshape(sum(mul(g, xHat), { axis: axes }), [features]));
-      if (this.bias) grads.push(reshape(sum(g, { axis: axes }), [features]));
+      if (this.weight) grads.push(channelSums(mul(g, xHat)));
+      if (this.bias) grads.push(channelSums(g));
       return grads;
     }, composed);
   }

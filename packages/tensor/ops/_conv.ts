@@ -1,5 +1,8 @@
 import { formatShape, ShapeError } from "../errors.ts";
 import type { Shape } from "../shape.ts";
+import type { WindowLayout } from "../backend.ts";
+import { recordFusedOp } from "../autograd.ts";
+import { make } from "../_op.ts";
 import type { Tensor } from "../tensor.ts";
 import { add } from "./arithmetic.ts";
 import { pad } from "./pad.ts";
@@ -124,19 +127,61 @@ export function convolve(
     layout = windowLayout(op, input.shape, x.shape[1], [kH, kW], { stride, padding: 0, dilation });
   }
   const { batch, outH, outW } = layout;
-  const cols = im2col(input, layout);
-  if (groups === 1) {
-    // one tall product over every patch of every image: cols [N·outH·outW, C·kH·kW] times the
-    // filters [outC, C·kH·kW]ᵀ, then NHWC → NCHW
-    const rows = linear(cols, reshape(weight, [outChannels, perGroup * kH * kW]), bias);
-    const channelsFirst = transpose(reshape(rows, [batch, outH * outW, outChannels]), [0, 2, 1]);
-    return reshape(channelsFirst, [batch, outChannels, outH, outW]);
+  const backend = x.backend;
+  if (
+    groups === x.shape[1] && perGroup === 1 && backend.depthwiseConv2d !== undefined &&
+    backend.depthwiseConv2dBackwardInput !== undefined &&
+    backend.depthwiseConv2dBackwardFilter !== undefined
+  ) {
+    // the backend's direct depthwise kernels; second derivatives through the composed form
+    const L = { ...layout, multiplier: outChannels / groups };
+    const maps = recordFusedOp(
+      make(backend, backend.depthwiseConv2d(input.storage, weight.storage, L), [
+        batch,
+        outChannels,
+        outH,
+        outW,
+      ]),
+      [input, weight],
+      op,
+      (g) => [
+        make(
+          backend,
+          backend.depthwiseConv2dBackwardInput!(g.storage, weight.storage, L),
+          input.shape,
+        ),
+        make(
+          backend,
+          backend.depthwiseConv2dBackwardFilter!(input.storage, g.storage, L),
+          weight.shape,
+        ),
+      ],
+      (x, w) => grouped(x, w, layout, groups),
+    );
+    return bias === undefined ? maps : add(maps, reshape(bias, [1, outChannels, 1, 1]));
   }
-  // per group g: W_g [O/G, C/G·kH·kW] times its columns of each image's patches, which gives the
-  // feature maps in NCHW order at once: [N, G, O/G, outH·outW]
+  if (groups > 1) {
+    const maps = grouped(input, weight, layout, groups);
+    return bias === undefined ? maps : add(maps, reshape(bias, [1, outChannels, 1, 1]));
+  }
+  // one tall product over every patch of every image: cols [N·outH·outW, C·kH·kW] times the
+  // filters [outC, C·kH·kW]ᵀ, then NHWC → NCHW
+  const cols = im2col(input, layout);
+  const rows = linear(cols, reshape(weight, [outChannels, perGroup * kH * kW]), bias);
+  const channelsFirst = transpose(reshape(rows, [batch, outH * outW, outChannels]), [0, 2, 1]);
+  return reshape(channelsFirst, [batch, outChannels, outH, outW]);
+}
+
+/**
+ * A grouped convolution through im2col: per group g, W_g [O/G, C/G·kH·kW] times its columns of
+ * each image's patches, which gives the feature maps in NCHW order at once.
+ */
+function grouped(input: Tensor, weight: Tensor, layout: WindowLayout, groups: number): Tensor {
+  const [outChannels, perGroup, kH, kW] = weight.shape;
+  const { batch, outH, outW } = layout;
   const patch = perGroup * kH * kW;
+  const cols = im2col(input, layout);
   const byGroup = transpose(reshape(cols, [batch, outH * outW, groups, patch]), [0, 2, 1, 3]);
   const filters = reshape(weight, [groups, outChannels / groups, patch]);
-  const maps = reshape(product(filters, byGroup, false, true), [batch, outChannels, outH, outW]);
-  return bias === undefined ? maps : add(maps, reshape(bias, [1, outChannels, 1, 1]));
+  return reshape(product(filters, byGroup, false, true), [batch, outChannels, outH, outW]);
 }

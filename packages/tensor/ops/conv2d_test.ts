@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
+import { createCpuBackend } from "../cpu/mod.ts";
 import {
   avgPool2d,
+  type Backend,
   backward,
   conv2d,
+  getBackend,
   lpPool2d,
   maxPool2d,
+  mul,
   ones,
   Rng,
+  setBackend,
   slice,
   sum,
   tensor,
@@ -215,4 +220,30 @@ Deno.test("conv2d() refuses groups that do not fit and unknown options", () => {
     () => conv2d(x, uniform([4, 4, 3, 3]), { pad: 1 } as never),
     /conv2d: unknown option "pad"/,
   );
+});
+
+Deno.test("conv2d() depthwise through the cpu's fused kernels equals the im2col composition, gradients too", () => {
+  const fused = createCpuBackend();
+  const {
+    depthwiseConv2d: _f,
+    depthwiseConv2dBackwardInput: _i,
+    depthwiseConv2dBackwardFilter: _w,
+    ...composed
+  } = createCpuBackend();
+  const run = (backend: Backend): number[][] => {
+    const previous = getBackend();
+    setBackend(backend);
+    try {
+      const rng = new Rng(12);
+      const x = uniform([2, 3, 7, 6], { dtype: "float64", rng, requiresGrad: true });
+      const w = uniform([6, 1, 3, 2], { dtype: "float64", rng, requiresGrad: true });
+      const y = conv2d(x, w, { groups: 3, stride: [2, 1], padding: 1, dilation: [1, 2] });
+      backward(sum(mul(y, uniform(y.shape, { dtype: "float64", rng }))));
+      return [y, x.grad!, w.grad!].map((t) => Array.from(t.dataSync()));
+    } finally {
+      setBackend(previous);
+    }
+  };
+  const [a, b] = [run(fused), run(composed)];
+  a.forEach((values, k) => values.forEach((v, i) => assert.ok(Math.abs(v - b[k][i]) < 1e-12)));
 });

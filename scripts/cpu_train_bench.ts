@@ -24,6 +24,7 @@ import {
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { cpuModel, measureColumns, median, pythonJson } from "./_bench_process.ts";
 
 const STEPS = Number(Deno.args[0] ?? 50);
 const RUNS = 5;
@@ -62,35 +63,9 @@ async function kisoRates(backend: Backend): Promise<Record<string, number>> {
   return rates;
 }
 
-function median(xs: number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function torchRates(): Promise<Record<string, Record<string, number>> | string> {
-  const env = Deno.env.toObject();
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  try {
-    const run = await new Deno.Command("/usr/bin/python3", {
-      args: [
-        new URL("./cpu_train_bench.py", import.meta.url).pathname,
-        `${STEPS}`,
-        `${RUNS}`,
-        "1",
-        "2",
-      ],
-      env,
-      clearEnv: true,
-      stderr: "piped",
-    }).output();
-    if (!run.success) {
-      return new TextDecoder().decode(run.stderr).trim().split("\n").at(-1) ?? "failed";
-    }
-    return JSON.parse(new TextDecoder().decode(run.stdout));
-  } catch (e) {
-    return (e as Error).message;
-  }
+function torchRates(): Promise<Record<string, Record<string, number>> | string> {
+  const script = new URL("./cpu_train_bench.py", import.meta.url).pathname;
+  return pythonJson(script, [`${STEPS}`, `${RUNS}`, "1", "2"]);
 }
 
 const CONFIGS: Record<string, () => Promise<Backend>> = {
@@ -112,26 +87,15 @@ if (only !== undefined) {
   Deno.exit(0);
 }
 
-const columns: [string, Record<string, number>][] = [];
-for (const name of [...Object.keys(CONFIGS), "tfjs-wasm"]) {
-  const run = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, `${STEPS}`, name],
-    stderr: "inherit",
-  }).output();
-  columns.push([name, JSON.parse(new TextDecoder().decode(run.stdout))]);
-}
-const torch = await torchRates();
-if (typeof torch === "string") console.error(`PyTorch not measured: ${torch}`);
-else {
-  columns.push(["PyTorch 1 thread", torch["1"]]);
-  columns.push(["PyTorch 2 threads", torch["2"]]);
-}
+const { columns, torch } = await measureColumns(
+  new URL(import.meta.url).pathname,
+  [...Object.keys(CONFIGS), "tfjs-wasm"],
+  [`${STEPS}`],
+  torchRates,
+);
 
-const cpuModel =
-  (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1] ??
-    Deno.build.arch;
 console.log(
-  `CPU: ${cpuModel}, ${navigator.hardwareConcurrency} cores; ${STEPS} steps × ${RUNS} runs, medians`,
+  `CPU: ${await cpuModel()}, ${navigator.hardwareConcurrency} cores; ${STEPS} steps × ${RUNS} runs, medians`,
 );
 console.log(`\n| workload | ${columns.map(([c]) => c).join(" | ")} |`);
 console.log(`| --- | ${columns.map(() => "---:").join(" | ")} |`);
@@ -141,7 +105,7 @@ for (const [name, w] of Object.entries(WORKLOADS)) {
     rate === 0 ? "fails" : Math.round(rate).toLocaleString("en-US");
   console.log(`| ${label} | ${columns.map(([, r]) => cell(r[name])).join(" | ")} |`);
 }
-if (typeof torch !== "string") {
+if (torch !== undefined) {
   console.log(
     "\nratios to PyTorch at the same thread count (wasm 1 thread / PyTorch 1, wasm 2 / PyTorch 2, wasm+BLAS / PyTorch 2):",
   );

@@ -27,6 +27,7 @@ import {
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { mnistResnet } from "../apps/trainer/demos/vision_models.ts";
+import { cpuModel, measureColumns, median, pythonJson } from "./_bench_process.ts";
 
 const STEPS = Number(Deno.args[0] ?? 20);
 const RUNS = 5;
@@ -40,7 +41,7 @@ async function timed(step: () => Promise<void>, repeats: number, warmup: number)
     for (let i = 0; i < repeats; i++) await step();
     samples.push((performance.now() - t0) / 1000 / repeats);
   }
-  return samples.toSorted((a, b) => a - b)[Math.floor(RUNS / 2)];
+  return median(samples);
 }
 
 async function kisoRates(backend: Backend): Promise<Record<string, number>> {
@@ -89,25 +90,9 @@ const CONFIGS: Record<string, () => Promise<Backend>> = {
   "kiso cpu (composed depthwise)": () => Promise.resolve(cpuComposed()),
 };
 
-async function torchRates(): Promise<Record<string, Record<string, number>> | string> {
-  try {
-    const run = await new Deno.Command("/usr/bin/python3", {
-      args: [
-        new URL("./vision_bench.py", import.meta.url).pathname,
-        `${STEPS}`,
-        `${RUNS}`,
-        "1",
-        "2",
-      ],
-      stderr: "piped",
-    }).output();
-    if (!run.success) {
-      return new TextDecoder().decode(run.stderr).trim().split("\n").at(-1) ?? "failed";
-    }
-    return JSON.parse(new TextDecoder().decode(run.stdout));
-  } catch (e) {
-    return (e as Error).message;
-  }
+function torchRates(): Promise<Record<string, Record<string, number>> | string> {
+  const script = new URL("./vision_bench.py", import.meta.url).pathname;
+  return pythonJson(script, [`${STEPS}`, `${RUNS}`, "1", "2"]);
 }
 
 const only = Deno.args[1];
@@ -117,25 +102,16 @@ if (only !== undefined) {
   Deno.exit(0);
 }
 
-const columns: [string, Record<string, number>][] = [];
-for (const name of Object.keys(CONFIGS)) {
-  const run = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, `${STEPS}`, name],
-    stderr: "inherit",
-  }).output();
-  columns.push([name, JSON.parse(new TextDecoder().decode(run.stdout))]);
-}
-const torch = await torchRates();
-if (typeof torch === "string") console.error(`PyTorch not measured: ${torch}`);
-else {
-  columns.push(["PyTorch 1 thread", torch["1"]]);
-  columns.push(["PyTorch 2 threads", torch["2"]]);
-}
+const { columns, torch } = await measureColumns(
+  new URL(import.meta.url).pathname,
+  Object.keys(CONFIGS),
+  [`${STEPS}`],
+  torchRates,
+);
 
-const cpuModel =
-  (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1] ??
-    Deno.build.arch;
-console.log(`CPU: ${cpuModel}, ${navigator.hardwareConcurrency} cores; ${RUNS} runs, medians`);
+console.log(
+  `CPU: ${await cpuModel()}, ${navigator.hardwareConcurrency} cores; ${RUNS} runs, medians`,
+);
 console.log(`\n| workload | ${columns.map(([c]) => c).join(" | ")} |`);
 console.log(`| --- | ${columns.map(() => "---:").join(" | ")} |`);
 const rows: [string, string, (v: number) => string][] = [
@@ -159,7 +135,7 @@ console.log(
     (cpuPlain.depthwise / cpuFused.depthwise).toFixed(2)
   }× faster`,
 );
-if (typeof torch !== "string") {
+if (torch !== undefined) {
   const [w1, w2] = [col("kiso wasm 1 thread"), col("kiso wasm 2 threads")];
   console.log("ratios to PyTorch at the same thread count (kiso / PyTorch; > 1: kiso is faster):");
   console.log(

@@ -11,8 +11,13 @@ import {
 import { checkInput } from "./check_input.ts";
 import { Module } from "./module.ts";
 
-/** The adaptive pooling layers differ only in the op they call. */
-abstract class AdaptivePool<S extends Pair> extends Module {
+/**
+ * The base of the adaptive pooling layers, which differ only in the op they call: it records the
+ * output size and pools into it.
+ *
+ * @typeParam S The output size's type (a number, or a pair for 2-d pooling).
+ */
+export abstract class AdaptivePool<S extends Pair> extends Module {
   readonly #outputSize: S;
 
   /**

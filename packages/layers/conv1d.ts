@@ -1,12 +1,8 @@
-import { checkInput } from "./check_input.ts";
 import { conv1d, type PaddingMode, type Tensor } from "@kiso/tensor";
-import { Module } from "./module.ts";
-import { Parameter } from "./parameter.ts";
-import { type LayerOptions, torchUniform } from "./_init.ts";
-import { checkConvLayer, CONV_LAYER_OPTIONS } from "./_conv.ts";
+import { Convolution, type ConvolutionOptions } from "./convolution.ts";
 
 /** Options of {@linkcode Conv1d}. */
-export interface Conv1dLayerOptions extends LayerOptions {
+export interface Conv1dLayerOptions extends ConvolutionOptions {
   /**
    * The stride.
    *
@@ -26,23 +22,11 @@ export interface Conv1dLayerOptions extends LayerOptions {
    */
   dilation?: number;
   /**
-   * Channel groups, each with its own filters; both channel counts must be divisible by it.
-   *
-   * @default {1}
-   */
-  groups?: number;
-  /**
    * What the padding reads: `"zeros"`, `"reflect"`, `"replicate"` or `"circular"`.
    *
    * @default {"zeros"}
    */
   paddingMode?: PaddingMode;
-  /**
-   * Whether to add one bias per filter.
-   *
-   * @default {true}
-   */
-  bias?: boolean;
 }
 
 /**
@@ -62,13 +46,7 @@ export interface Conv1dLayerOptions extends LayerOptions {
  * assert.deepEqual(Object.keys(conv.stateDict()), ["weight", "bias"]);
  * ```
  */
-export class Conv1d extends Module {
-  /** Filters `[outChannels, inChannels / groups, k]`. */
-  readonly weight: Parameter;
-  /** Biases `[outChannels]`, or undefined. */
-  readonly bias: Parameter | undefined;
-  readonly #options: Conv1dLayerOptions;
-
+export class Conv1d extends Convolution<Conv1dLayerOptions> {
   /**
    * Creates the layer.
    *
@@ -87,39 +65,17 @@ export class Conv1d extends Module {
     kernelSize: number,
     options: Conv1dLayerOptions = {},
   ) {
-    super();
-    const groups = checkConvLayer("Conv1d", inChannels, outChannels, kernelSize, options, [
-      ...CONV_LAYER_OPTIONS,
-      "paddingMode",
-    ]);
-    this.describe(inChannels, outChannels, kernelSize, options);
-    const fanIn = (inChannels / groups) * kernelSize;
-    this.#options = options;
-    this.weight = this.registerParameter(
-      "weight",
-      new Parameter(torchUniform([outChannels, inChannels / groups, kernelSize], fanIn, options)),
-    );
-    this.bias = options.bias === false
-      ? undefined
-      : this.registerParameter("bias", new Parameter(torchUniform([outChannels], fanIn, options)));
+    super(inChannels, outChannels, kernelSize, options, { dims: 1, transposed: false });
   }
 
   /**
-   * Convolves.
+   * Applies `conv1d` with the layer's weights.
    *
    * @param input `[N, inChannels, L]`.
    * @returns `[N, outChannels, L′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    const { stride, padding, dilation, groups, paddingMode } = this.#options;
-    return conv1d(input, this.weight, {
-      stride,
-      padding,
-      dilation,
-      groups,
-      paddingMode,
-      bias: this.bias,
-    });
+  protected convolve(input: Tensor): Tensor {
+    const { rng: _rng, dtype: _dtype, bias: _bias, ...options } = this.options;
+    return conv1d(input, this.weight, { ...options, bias: this.bias });
   }
 }

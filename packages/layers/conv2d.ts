@@ -1,12 +1,8 @@
-import { checkInput } from "./check_input.ts";
 import { conv2d, type Padding, type PaddingMode, type Pair, type Tensor } from "@kiso/tensor";
-import { Module } from "./module.ts";
-import { Parameter } from "./parameter.ts";
-import { type LayerOptions, torchUniform } from "./_init.ts";
-import { checkConvLayer, CONV_LAYER_OPTIONS } from "./_conv.ts";
+import { Convolution, type ConvolutionOptions } from "./convolution.ts";
 
 /** Options of {@linkcode Conv2d}. */
-export interface Conv2dLayerOptions extends LayerOptions {
+export interface Conv2dLayerOptions extends ConvolutionOptions {
   /**
    * The stride β.
    *
@@ -26,24 +22,11 @@ export interface Conv2dLayerOptions extends LayerOptions {
    */
   dilation?: Pair;
   /**
-   * Channel groups, each with its own filters (`groups = inChannels`: depthwise); both channel
-   * counts must be divisible by it.
-   *
-   * @default {1}
-   */
-  groups?: number;
-  /**
    * What the padding reads: `"zeros"`, `"reflect"`, `"replicate"` or `"circular"`.
    *
    * @default {"zeros"}
    */
   paddingMode?: PaddingMode;
-  /**
-   * Whether to add one bias per filter.
-   *
-   * @default {true}
-   */
-  bias?: boolean;
 }
 
 /**
@@ -66,13 +49,7 @@ export interface Conv2dLayerOptions extends LayerOptions {
  * assert.deepEqual(depthwise.forward(zeros([2, 8, 6, 6])).shape, [2, 8, 6, 6]);
  * ```
  */
-export class Conv2d extends Module {
-  /** Filters `[outChannels, inChannels / groups, kH, kW]`. */
-  readonly weight: Parameter;
-  /** Biases `[outChannels]`, or undefined. */
-  readonly bias: Parameter | undefined;
-  readonly #options: Conv2dLayerOptions;
-
+export class Conv2d extends Convolution<Conv2dLayerOptions> {
   /**
    * Creates the layer.
    *
@@ -91,40 +68,17 @@ export class Conv2d extends Module {
     kernelSize: Pair,
     options: Conv2dLayerOptions = {},
   ) {
-    super();
-    const groups = checkConvLayer("Conv2d", inChannels, outChannels, kernelSize, options, [
-      ...CONV_LAYER_OPTIONS,
-      "paddingMode",
-    ]);
-    this.describe(inChannels, outChannels, kernelSize, options);
-    const [kH, kW] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
-    const fanIn = (inChannels / groups) * kH * kW;
-    this.#options = options;
-    this.weight = this.registerParameter(
-      "weight",
-      new Parameter(torchUniform([outChannels, inChannels / groups, kH, kW], fanIn, options)),
-    );
-    this.bias = options.bias === false
-      ? undefined
-      : this.registerParameter("bias", new Parameter(torchUniform([outChannels], fanIn, options)));
+    super(inChannels, outChannels, kernelSize, options, { dims: 2, transposed: false });
   }
 
   /**
-   * Convolves.
+   * Applies `conv2d` with the layer's weights.
    *
    * @param input `[N, inChannels, H, W]`.
    * @returns `[N, outChannels, H′, W′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    const { stride, padding, dilation, groups, paddingMode } = this.#options;
-    return conv2d(input, this.weight, {
-      stride,
-      padding,
-      dilation,
-      groups,
-      paddingMode,
-      bias: this.bias,
-    });
+  protected convolve(input: Tensor): Tensor {
+    const { rng: _rng, dtype: _dtype, bias: _bias, ...options } = this.options;
+    return conv2d(input, this.weight, { ...options, bias: this.bias });
   }
 }

@@ -1,12 +1,8 @@
-import { checkInput } from "./check_input.ts";
 import { convTranspose1d, convTranspose2d, type Pair, type Tensor } from "@kiso/tensor";
-import { Module } from "./module.ts";
-import { Parameter } from "./parameter.ts";
-import { type LayerOptions, torchUniform } from "./_init.ts";
-import { checkConvLayer, CONV_LAYER_OPTIONS } from "./_conv.ts";
+import { Convolution, type ConvolutionOptions } from "./convolution.ts";
 
 /** Options of {@linkcode ConvTranspose2d}. */
-export interface ConvTranspose2dLayerOptions extends LayerOptions {
+export interface ConvTranspose2dLayerOptions extends ConvolutionOptions {
   /**
    * The stride (the upsampling factor).
    *
@@ -31,22 +27,10 @@ export interface ConvTranspose2dLayerOptions extends LayerOptions {
    * @default {1}
    */
   dilation?: Pair;
-  /**
-   * Channel groups; both channel counts must be divisible by it.
-   *
-   * @default {1}
-   */
-  groups?: number;
-  /**
-   * Whether to add one bias per output channel.
-   *
-   * @default {true}
-   */
-  bias?: boolean;
 }
 
 /** Options of {@linkcode ConvTranspose1d}. */
-export interface ConvTranspose1dLayerOptions extends LayerOptions {
+export interface ConvTranspose1dLayerOptions extends ConvolutionOptions {
   /**
    * The stride (the upsampling factor).
    *
@@ -71,37 +55,6 @@ export interface ConvTranspose1dLayerOptions extends LayerOptions {
    * @default {1}
    */
   dilation?: number;
-  /**
-   * Channel groups; both channel counts must be divisible by it.
-   *
-   * @default {1}
-   */
-  groups?: number;
-  /**
-   * Whether to add one bias per output channel.
-   *
-   * @default {true}
-   */
-  bias?: boolean;
-}
-
-const KNOWN = [...CONV_LAYER_OPTIONS, "outputPadding"];
-
-/** The weight `[in, out/groups, …kernel]` and bias of a transposed convolution, as PyTorch inits them. */
-function transposedParameters(
-  inChannels: number,
-  outChannels: number,
-  kernel: number[],
-  options: LayerOptions & { groups?: number; bias?: boolean },
-): [Parameter, Parameter | undefined] {
-  const perGroup = outChannels / (options.groups ?? 1);
-  // PyTorch's fan-in of a transposed convolution's weight is its second dimension times the kernel
-  const fanIn = perGroup * kernel.reduce((a, b) => a * b, 1);
-  const weight = new Parameter(torchUniform([inChannels, perGroup, ...kernel], fanIn, options));
-  const bias = options.bias === false
-    ? undefined
-    : new Parameter(torchUniform([outChannels], fanIn, options));
-  return [weight, bias];
 }
 
 /**
@@ -120,13 +73,7 @@ function transposedParameters(
  * assert.deepEqual(up.weight.shape, [16, 8, 3, 3]);
  * ```
  */
-export class ConvTranspose2d extends Module {
-  /** Filters `[inChannels, outChannels / groups, kH, kW]`. */
-  readonly weight: Parameter;
-  /** Biases `[outChannels]`, or undefined. */
-  readonly bias: Parameter | undefined;
-  readonly #options: ConvTranspose2dLayerOptions;
-
+export class ConvTranspose2d extends Convolution<ConvTranspose2dLayerOptions> {
   /**
    * Creates the layer.
    *
@@ -145,33 +92,18 @@ export class ConvTranspose2d extends Module {
     kernelSize: Pair,
     options: ConvTranspose2dLayerOptions = {},
   ) {
-    super();
-    checkConvLayer("ConvTranspose2d", inChannels, outChannels, kernelSize, options, KNOWN);
-    this.describe(inChannels, outChannels, kernelSize, options);
-    this.#options = options;
-    const kernel = typeof kernelSize === "number" ? [kernelSize, kernelSize] : [...kernelSize];
-    const [weight, bias] = transposedParameters(inChannels, outChannels, kernel, options);
-    this.weight = this.registerParameter("weight", weight);
-    this.bias = bias && this.registerParameter("bias", bias);
+    super(inChannels, outChannels, kernelSize, options, { dims: 2, transposed: true });
   }
 
   /**
-   * Upsamples.
+   * Applies `convTranspose2d` with the layer's weights.
    *
    * @param input `[N, inChannels, H, W]`.
    * @returns `[N, outChannels, H′, W′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    const { stride, padding, outputPadding, dilation, groups } = this.#options;
-    return convTranspose2d(input, this.weight, {
-      stride,
-      padding,
-      outputPadding,
-      dilation,
-      groups,
-      bias: this.bias,
-    });
+  protected convolve(input: Tensor): Tensor {
+    const { rng: _rng, dtype: _dtype, bias: _bias, ...options } = this.options;
+    return convTranspose2d(input, this.weight, { ...options, bias: this.bias });
   }
 }
 
@@ -190,13 +122,7 @@ export class ConvTranspose2d extends Module {
  * assert.deepEqual(up.forward(zeros([3, 4, 25])).shape, [3, 2, 50]);
  * ```
  */
-export class ConvTranspose1d extends Module {
-  /** Filters `[inChannels, outChannels / groups, k]`. */
-  readonly weight: Parameter;
-  /** Biases `[outChannels]`, or undefined. */
-  readonly bias: Parameter | undefined;
-  readonly #options: ConvTranspose1dLayerOptions;
-
+export class ConvTranspose1d extends Convolution<ConvTranspose1dLayerOptions> {
   /**
    * Creates the layer.
    *
@@ -215,31 +141,17 @@ export class ConvTranspose1d extends Module {
     kernelSize: number,
     options: ConvTranspose1dLayerOptions = {},
   ) {
-    super();
-    checkConvLayer("ConvTranspose1d", inChannels, outChannels, kernelSize, options, KNOWN);
-    this.describe(inChannels, outChannels, kernelSize, options);
-    this.#options = options;
-    const [weight, bias] = transposedParameters(inChannels, outChannels, [kernelSize], options);
-    this.weight = this.registerParameter("weight", weight);
-    this.bias = bias && this.registerParameter("bias", bias);
+    super(inChannels, outChannels, kernelSize, options, { dims: 1, transposed: true });
   }
 
   /**
-   * Upsamples.
+   * Applies `convTranspose1d` with the layer's weights.
    *
    * @param input `[N, inChannels, L]`.
    * @returns `[N, outChannels, L′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    const { stride, padding, outputPadding, dilation, groups } = this.#options;
-    return convTranspose1d(input, this.weight, {
-      stride,
-      padding,
-      outputPadding,
-      dilation,
-      groups,
-      bias: this.bias,
-    });
+  protected convolve(input: Tensor): Tensor {
+    const { rng: _rng, dtype: _dtype, bias: _bias, ...options } = this.options;
+    return convTranspose1d(input, this.weight, { ...options, bias: this.bias });
   }
 }

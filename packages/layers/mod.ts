@@ -36,6 +36,7 @@ export * from "./reshape.ts";
 export * from "./activation.ts";
 export * from "./residual.ts";
 export * from "./concat.ts";
+export * from "./convolution.ts";
 export * from "./conv1d.ts";
 export * from "./conv2d.ts";
 export * from "./conv_transpose.ts";

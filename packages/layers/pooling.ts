@@ -21,6 +21,55 @@ const MAX = [...WINDOW, "tie", "rng"];
 const AVG = [...WINDOW, "countIncludePad", "divisorOverride"];
 
 /**
+ * The base of the window pooling layers: it refuses unknown options when the layer is made,
+ * records the arguments that rebuild it, and pools with its op.
+ *
+ * @typeParam K The kernel's type (a number, or a pair for 2-d pooling).
+ * @typeParam O The layer's options.
+ */
+export abstract class Pooling<K, O extends object> extends Module {
+  /** The window size. */
+  protected readonly kernel: K;
+  /** The options the layer was made with. */
+  protected readonly options: O;
+
+  /**
+   * Checks the options and keeps them.
+   *
+   * @param kernel The window size.
+   * @param options The options.
+   * @param known The option keys the layer takes.
+   * @throws {TypeError} For an unknown option.
+   */
+  constructor(kernel: K, options: O, known: readonly string[]) {
+    super();
+    checkOptions(new.target.name, options, known);
+    this.describe(kernel, options);
+    this.kernel = kernel;
+    this.options = options;
+  }
+
+  /**
+   * The pooling op.
+   *
+   * @param input The input.
+   * @returns The pooled input.
+   */
+  protected abstract pool(input: Tensor): Tensor;
+
+  /**
+   * Pools.
+   *
+   * @param input `[N, C, H, W]` (2-d layers) or `[N, C, L]` (1-d layers).
+   * @returns The pooled input.
+   */
+  forward(input: Tensor): Tensor {
+    checkInput(this.typeName, input);
+    return this.pool(input);
+  }
+}
+
+/**
  * Max pooling (course notes Algorithms 7 and 11) with the tie rule of note 4: `"first"`
  * (default, as PyTorch), `"split"` or `"random"` (seeded); PyTorch's `ceilMode`.
  *
@@ -34,10 +83,7 @@ const AVG = [...WINDOW, "countIncludePad", "divisorOverride"];
  * assert.deepEqual(new MaxPool2d(2, { ceilMode: true }).forward(zeros([1, 8, 7, 7])).shape, [1, 8, 4, 4]);
  * ```
  */
-export class MaxPool2d extends Module {
-  readonly #kernel: Pair;
-  readonly #options: MaxPool2dOptions;
-
+export class MaxPool2d extends Pooling<Pair, MaxPool2dOptions> {
   /**
    * Creates the layer.
    *
@@ -46,22 +92,17 @@ export class MaxPool2d extends Module {
    * @throws {TypeError} For an unknown option.
    */
   constructor(kernel: Pair, options: MaxPool2dOptions = {}) {
-    super();
-    checkOptions("MaxPool2d", options, MAX);
-    this.describe(kernel, options);
-    this.#kernel = kernel;
-    this.#options = options;
+    super(kernel, options, MAX);
   }
 
   /**
-   * Pools.
+   * Applies `maxPool2d`.
    *
    * @param input `[N, C, H, W]`.
    * @returns `[N, C, H′, W′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    return maxPool2d(input, this.#kernel, this.#options);
+  protected pool(input: Tensor): Tensor {
+    return maxPool2d(input, this.kernel, this.options);
   }
 }
 
@@ -78,10 +119,7 @@ export class MaxPool2d extends Module {
  * assert.deepEqual(new AvgPool2d(2).forward(tensor([[[[1, 3], [5, 7]]]])).arraySync(), [[[[4]]]]);
  * ```
  */
-export class AvgPool2d extends Module {
-  readonly #kernel: Pair;
-  readonly #options: AvgPool2dOptions;
-
+export class AvgPool2d extends Pooling<Pair, AvgPool2dOptions> {
   /**
    * Creates the layer.
    *
@@ -90,22 +128,17 @@ export class AvgPool2d extends Module {
    * @throws {TypeError} For an unknown option.
    */
   constructor(kernel: Pair, options: AvgPool2dOptions = {}) {
-    super();
-    checkOptions("AvgPool2d", options, AVG);
-    this.describe(kernel, options);
-    this.#kernel = kernel;
-    this.#options = options;
+    super(kernel, options, AVG);
   }
 
   /**
-   * Pools.
+   * Applies `avgPool2d`.
    *
    * @param input `[N, C, H, W]`.
    * @returns `[N, C, H′, W′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    return avgPool2d(input, this.#kernel, this.#options);
+  protected pool(input: Tensor): Tensor {
+    return avgPool2d(input, this.kernel, this.options);
   }
 }
 
@@ -121,10 +154,8 @@ export class AvgPool2d extends Module {
  * assert.deepEqual(new LpPool2d(1, 2).forward(tensor([[[[1, 3], [5, 7]]]])).arraySync(), [[[[4]]]]);
  * ```
  */
-export class LpPool2d extends Module {
+export class LpPool2d extends Pooling<Pair, LpPool2dOptions> {
   readonly #p: number;
-  readonly #kernel: Pair;
-  readonly #options: LpPool2dOptions;
 
   /**
    * Creates the layer.
@@ -135,23 +166,19 @@ export class LpPool2d extends Module {
    * @throws {TypeError} For an unknown option.
    */
   constructor(p: number, kernel: Pair, options: LpPool2dOptions = {}) {
-    super();
-    checkOptions("LpPool2d", options, [...WINDOW, "form"]);
+    super(kernel, options, [...WINDOW, "form"]);
     this.describe(p, kernel, options);
     this.#p = p;
-    this.#kernel = kernel;
-    this.#options = options;
   }
 
   /**
-   * Pools.
+   * Applies `lpPool2d`.
    *
    * @param input `[N, C, H, W]`.
    * @returns `[N, C, H′, W′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    return lpPool2d(input, this.#p, this.#kernel, this.#options);
+  protected pool(input: Tensor): Tensor {
+    return lpPool2d(input, this.#p, this.kernel, this.options);
   }
 }
 
@@ -168,10 +195,7 @@ export class LpPool2d extends Module {
  * assert.deepEqual(new MaxPool1d(2).forward(tensor([[[1, 4, 2, 3]]])).arraySync(), [[[4, 3]]]);
  * ```
  */
-export class MaxPool1d extends Module {
-  readonly #kernel: number;
-  readonly #options: MaxPool1dOptions;
-
+export class MaxPool1d extends Pooling<number, MaxPool1dOptions> {
   /**
    * Creates the layer.
    *
@@ -180,22 +204,17 @@ export class MaxPool1d extends Module {
    * @throws {TypeError} For an unknown option.
    */
   constructor(kernel: number, options: MaxPool1dOptions = {}) {
-    super();
-    checkOptions("MaxPool1d", options, MAX);
-    this.describe(kernel, options);
-    this.#kernel = kernel;
-    this.#options = options;
+    super(kernel, options, MAX);
   }
 
   /**
-   * Pools.
+   * Applies `maxPool1d`.
    *
    * @param input `[N, C, L]`.
    * @returns `[N, C, L′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    return maxPool1d(input, this.#kernel, this.#options);
+  protected pool(input: Tensor): Tensor {
+    return maxPool1d(input, this.kernel, this.options);
   }
 }
 
@@ -212,10 +231,7 @@ export class MaxPool1d extends Module {
  * assert.deepEqual(new AvgPool1d(2).forward(tensor([[[1, 3, 2, 4]]])).arraySync(), [[[2, 3]]]);
  * ```
  */
-export class AvgPool1d extends Module {
-  readonly #kernel: number;
-  readonly #options: AvgPool1dOptions;
-
+export class AvgPool1d extends Pooling<number, AvgPool1dOptions> {
   /**
    * Creates the layer.
    *
@@ -224,21 +240,16 @@ export class AvgPool1d extends Module {
    * @throws {TypeError} For an unknown option.
    */
   constructor(kernel: number, options: AvgPool1dOptions = {}) {
-    super();
-    checkOptions("AvgPool1d", options, AVG);
-    this.describe(kernel, options);
-    this.#kernel = kernel;
-    this.#options = options;
+    super(kernel, options, AVG);
   }
 
   /**
-   * Pools.
+   * Applies `avgPool1d`.
    *
    * @param input `[N, C, L]`.
    * @returns `[N, C, L′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    return avgPool1d(input, this.#kernel, this.#options);
+  protected pool(input: Tensor): Tensor {
+    return avgPool1d(input, this.kernel, this.options);
   }
 }

@@ -1,4 +1,4 @@
-import { checkInput, Module, Parameter } from "@kiso/layers";
+import { checkInput, Module, type Parameter } from "@kiso/layers";
 import {
   add,
   div,
@@ -17,7 +17,7 @@ import {
 } from "@kiso/tensor";
 import type { DType } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
-import { checkFeatures } from "./_features.ts";
+import { affineParameters, checkFeatures } from "./_features.ts";
 
 /**
  * Σ over every axis but the channels (axis 1), `[C]`: each sample's positions first (a reduction
@@ -95,12 +95,9 @@ export abstract class BatchNorm extends Module {
     this.#momentum = options.momentum ?? 0.1;
     this.#ranks = ranks;
     const affine = options.affine ?? true;
-    this.weight = affine
-      ? this.registerParameter("weight", new Parameter(ones([features], { dtype })))
-      : undefined;
-    this.bias = affine
-      ? this.registerParameter("bias", new Parameter(zeros([features], { dtype })))
-      : undefined;
+    const [weight, bias] = affineParameters([features], dtype, affine);
+    this.weight = weight && this.registerParameter("weight", weight);
+    this.bias = bias && this.registerParameter("bias", bias);
     this.runningMean = this.registerBuffer("running_mean", zeros([features], { dtype }));
     this.runningVar = this.registerBuffer("running_var", ones([features], { dtype }));
     this.numBatchesTracked = this.registerBuffer(

@@ -1,7 +1,7 @@
-import { checkInput, Module, Parameter } from "@kiso/layers";
-import { type DType, groupNorm, ones, ShapeError, type Tensor, zeros } from "@kiso/tensor";
+import { checkInput, Module, type Parameter } from "@kiso/layers";
+import { type DType, groupNorm, ShapeError, type Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
-import { checkFeatures } from "./_features.ts";
+import { affineParameters, checkFeatures } from "./_features.ts";
 
 /** Options of {@linkcode GroupNorm}. */
 export interface GroupNormOptions {
@@ -76,12 +76,9 @@ export class GroupNorm extends Module {
     this.#eps = options.eps ?? 1e-5;
     const dtype = options.dtype ?? "float32";
     const affine = options.affine ?? true;
-    this.weight = affine
-      ? this.registerParameter("weight", new Parameter(ones([numChannels], { dtype })))
-      : undefined;
-    this.bias = affine
-      ? this.registerParameter("bias", new Parameter(zeros([numChannels], { dtype })))
-      : undefined;
+    const [weight, bias] = affineParameters([numChannels], dtype, affine);
+    this.weight = weight && this.registerParameter("weight", weight);
+    this.bias = bias && this.registerParameter("bias", bias);
   }
 
   /**

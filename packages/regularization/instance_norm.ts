@@ -1,4 +1,4 @@
-import { checkInput, Module, Parameter } from "@kiso/layers";
+import { checkInput, Module, type Parameter } from "@kiso/layers";
 import {
   add,
   div,
@@ -17,7 +17,7 @@ import {
   zeros,
 } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
-import { checkFeatures } from "./_features.ts";
+import { affineParameters, checkFeatures } from "./_features.ts";
 
 /** Options of the instance-normalisation layers. */
 export interface InstanceNormOptions {
@@ -93,12 +93,9 @@ export abstract class InstanceNorm extends Module {
     this.#momentum = options.momentum ?? 0.1;
     const dtype = options.dtype ?? "float32";
     const affine = options.affine ?? false;
-    this.weight = affine
-      ? this.registerParameter("weight", new Parameter(ones([numFeatures], { dtype })))
-      : undefined;
-    this.bias = affine
-      ? this.registerParameter("bias", new Parameter(zeros([numFeatures], { dtype })))
-      : undefined;
+    const [weight, bias] = affineParameters([numFeatures], dtype, affine);
+    this.weight = weight && this.registerParameter("weight", weight);
+    this.bias = bias && this.registerParameter("bias", bias);
     if (options.trackRunningStats) {
       this.runningMean = this.registerBuffer("running_mean", zeros([numFeatures], { dtype }));
       this.runningVar = this.registerBuffer("running_var", ones([numFeatures], { dtype }));

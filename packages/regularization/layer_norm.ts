@@ -1,20 +1,18 @@
-import { checkInput, Module, Parameter } from "@kiso/layers";
+import { checkInput, Module, type Parameter } from "@kiso/layers";
 import {
   add,
   div,
   type DType,
   mean,
   mul,
-  ones,
   ShapeError,
   sqrt,
   square,
   sub,
   type Tensor,
-  zeros,
 } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
-import { checkFeatures } from "./_features.ts";
+import { affineParameters, checkFeatures } from "./_features.ts";
 
 /** Options of {@linkcode LayerNorm}. */
 export interface LayerNormOptions {
@@ -46,7 +44,7 @@ export interface LayerNormOptions {
  * @example Usage
  * ```ts
  * import { LayerNorm } from "@kiso/regularization";
- * import { tensor, zeros } from "@kiso/tensor";
+ * import { tensor } from "@kiso/tensor";
  * import assert from "node:assert/strict";
  *
  * const y = new LayerNorm(2, { eps: 0 }).forward(tensor([[1, 3], [10, 20]]));
@@ -81,12 +79,9 @@ export class LayerNorm extends Module {
     this.#eps = options.eps ?? 1e-5;
     const dtype = options.dtype ?? "float32";
     const affine = options.elementwiseAffine ?? true;
-    this.weight = affine
-      ? this.registerParameter("weight", new Parameter(ones(shape, { dtype })))
-      : undefined;
-    this.bias = affine
-      ? this.registerParameter("bias", new Parameter(zeros(shape, { dtype })))
-      : undefined;
+    const [weight, bias] = affineParameters(shape, dtype, affine);
+    this.weight = weight && this.registerParameter("weight", weight);
+    this.bias = bias && this.registerParameter("bias", bias);
   }
 
   /**

@@ -216,8 +216,10 @@ export abstract class Module {
    */
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in state));
-    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    // own keys only: names such as "toString" or "__proto__" that Object.prototype has are
+    // keys like any other, never found through the prototype
+    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(state, k));
+    const unexpectedKeys = Object.keys(state).filter((k) => !Object.hasOwn(own, k));
     if ((options.strict ?? true) && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       throw new TypeError(
         `loadStateDict: keys do not match: missing [${missingKeys.join(", ")}], unexpected [${
@@ -225,7 +227,7 @@ export abstract class Module {
         }]`,
       );
     }
-    const pairs = Object.entries(own).filter(([k]) => k in state).map(([k, target]) =>
+    const pairs = Object.entries(own).filter(([k]) => Object.hasOwn(state, k)).map(([k, target]) =>
       [k, target, state[k]] as const
     );
     for (const [key, target, source] of pairs) {

@@ -1,4 +1,4 @@
-import { add, mul, noGrad, type Tensor } from "@kiso/tensor";
+import { add, keep, mul, noGrad, Tensor } from "@kiso/tensor";
 import { formatShape } from "@kiso/tensor/errors";
 
 /** Per-parameter state: tensors shaped like the parameter, and numbers (step counts). */
@@ -108,7 +108,11 @@ export abstract class Optimizer<H extends BaseHyper> {
     group: ParamGroup<H>,
   ): void;
 
-  /** Updates every parameter that has a gradient, without recording a graph. */
+  /**
+   * Updates every parameter that has a gradient, without recording a graph. It may run inside
+   * a `tidy` scope: new values are assigned and the state is kept, so the scope frees only the
+   * step's intermediates.
+   */
   step(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
@@ -122,6 +126,8 @@ export abstract class Optimizer<H extends BaseHyper> {
             this.state.set(p, state);
           }
           this.update(p, grad, state, group);
+          // the state lives on past a tidy scope around the step
+          for (const v of Object.values(state)) if (v instanceof Tensor) keep(v);
         }
       }
     });

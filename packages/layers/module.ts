@@ -1,6 +1,7 @@
 import { formatShape } from "@kiso/tensor/errors";
 import type { Tensor } from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
+import { jsonArgument } from "./_arguments.ts";
 
 /** What {@linkcode Module.loadStateDict} found missing or unexpected (non-strict loads). */
 export interface LoadResult {
@@ -10,27 +11,18 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
-/** A module's type and constructor arguments (see `Module.architecture`), as JSON. */
+/**
+ * A module's type and constructor arguments (see `Module.architecture`), as JSON. Numbers that
+ * JSON cannot hold are written `{"$number": "NaN"}` (also `"Infinity"`, `"-Infinity"` and
+ * `"-0"`), so that they survive a file.
+ */
 export interface LayerSpec {
   /** The registered layer type, e.g. `Dense`. */
   type: string;
-  /** The constructor's arguments. */
+  /** The constructor's arguments, as JSON. */
   args: unknown[];
   /** A container's children, in order. */
   children?: LayerSpec[];
-}
-
-/** A constructor argument as JSON: generators, tensors and functions become undefined. */
-function jsonArgument(value: unknown): unknown {
-  if (value === null || ["number", "string", "boolean"].includes(typeof value)) return value;
-  if (Array.isArray(value)) return value.map(jsonArgument);
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => [k, jsonArgument(v)] as const)
-      .filter(([, v]) => v !== undefined);
-    return Object.fromEntries(entries);
-  }
-  return undefined;
 }
 
 /**

@@ -229,7 +229,7 @@ Deno.test("optimizers refuse bad hyper-parameters and mismatched state", () => {
   const other = new Adam([tensor([1, 2], { requiresGrad: true })]);
   assert.throws(
     () => other.loadStateDict(opt.stateDict()),
-    /Adam.loadStateDict: parameter 0 m: \[1\] in the state, \[2\] here/,
+    /Adam.loadStateDict: parameter 0 m: \[1\] float32 in the state, \[2\] float32 here/,
   );
   assert.throws(
     () => new Adam([w, w]).loadStateDict(opt.stateDict()),

@@ -1,9 +1,11 @@
 import { loadCheckpoint, saveCheckpoint } from "@kiso/io";
 import type { Module } from "@kiso/layers";
 import type { BaseHyper, Optimizer } from "@kiso/optimizers";
-import { globalRng, type Rng } from "@kiso/tensor";
+import { globalRng, Rng } from "@kiso/tensor";
 import type { Callback, EpochLogs, FitContext, MonitorMode } from "./callback.ts";
 import { Monitor } from "./_monitor.ts";
+import { naming } from "./_errors.ts";
+import { checkedHistory } from "./_resume_checks.ts";
 
 /** Options of {@linkcode ModelCheckpoint}. */
 export interface ModelCheckpointOptions {
@@ -91,15 +93,30 @@ export interface Resumed {
   extra: Record<string, unknown>;
 }
 
+/** Options of {@linkcode resumeFrom}. */
+export interface ResumeOptions {
+  /**
+   * Called with the checkpoint's extra JSON before anything is restored: throw to refuse the
+   * checkpoint (e.g. one trained with options that this run changes).
+   */
+  check?: (extra: Record<string, unknown>) => void;
+}
+
 /**
  * Restores a run from a {@linkcode ModelCheckpoint} file: the model's and optimizer's states and
  * both generators, so that `fit` with the returned `initialEpoch` and `history` continues bit for
- * bit where the run stopped.
+ * bit where the run stopped. Every restored field is checked first, with the rules the
+ * constructors use (the optimizer's hyper-parameters and state, each generator's four 32-bit
+ * words, the history's epochs and numbers, the model's keys, shapes and dtypes); a checkpoint
+ * refused changes nothing.
  *
  * @param path The checkpoint.
  * @param run The model, its optimizer and the generator of the shuffles.
+ * @param options `check`: refuses a checkpoint by its extra JSON before anything is restored.
  * @returns The epoch and history to continue from.
  * @throws {Error} When the file lacks the optimizer or generator states a run needs.
+ * @throws {TypeError} When a restored field has the wrong type or shape, naming the file.
+ * @throws {RangeError} When a restored value is out of range, naming the file.
  *
  * @example Usage
  * ```ts ignore
@@ -112,6 +129,7 @@ export interface Resumed {
 export async function resumeFrom(
   path: string,
   run: { model: Module; optimizer: Optimizer<BaseHyper>; rng: Rng },
+  options: ResumeOptions = {},
 ): Promise<Resumed> {
   const saved = await loadCheckpoint(path);
   if (!saved.optimizer || !Array.isArray(saved.rng?.data) || !Array.isArray(saved.rng?.global)) {
@@ -119,10 +137,27 @@ export async function resumeFrom(
       `resumeFrom: ${path} lacks the optimizer or generator state a run needs to continue`,
     );
   }
-  run.model.loadStateDict(saved.model);
-  run.optimizer.loadStateDict(saved.optimizer);
+  const { history, ...extra } = saved.extra ?? {};
+  options.check?.(extra);
+  const logs = checkedHistory(history, saved.epoch, (what) => {
+    throw new TypeError(`resumeFrom: ${path}: ${what}`);
+  });
+  const before = run.optimizer.stateDict();
+  try {
+    // the generators' states on scratch generators, then the states that check themselves
+    // before changing anything; the optimizer is put back if the model refuses its state
+    for (const state of [saved.rng.data, saved.rng.global]) new Rng(1).setState(state);
+    run.optimizer.loadStateDict(saved.optimizer);
+    try {
+      run.model.loadStateDict(saved.model);
+    } catch (e) {
+      run.optimizer.loadStateDict(before);
+      throw e;
+    }
+  } catch (e) {
+    throw naming(e, "resumeFrom", path);
+  }
   run.rng.setState(saved.rng.data);
   globalRng().setState(saved.rng.global);
-  const { history, ...extra } = saved.extra ?? {};
-  return { initialEpoch: saved.epoch, history: (history as EpochLogs[]) ?? [], extra };
+  return { initialEpoch: saved.epoch, history: logs, extra };
 }

@@ -1,17 +1,10 @@
 import { loadSafetensors, saveSafetensors } from "@kiso/io";
 import { buildLayer, type LayerSpec, type Module, rebuildProblem, stateShapes } from "@kiso/layers";
 import { formatShape } from "@kiso/tensor/errors";
+import { naming } from "./_errors.ts";
 import "@kiso/regularization"; // registers Dropout, BatchNorm1d/2d and LayerNorm with buildLayer
 
 const KEY = "kiso.architecture";
-
-/** An error of the same class, its message naming the function and the file. */
-function naming(e: unknown, op: string, path: string): Error {
-  const message = `${op}: ${path}: ${(e as Error).message.replace(/^buildLayer: /, "")}`;
-  if (e instanceof RangeError) return new RangeError(message, { cause: e });
-  if (e instanceof TypeError) return new TypeError(message, { cause: e });
-  return new Error(message, { cause: e });
-}
 
 /**
  * Saves a model in one safetensors file: the weights under PyTorch's keys and layouts, and the
@@ -101,7 +94,7 @@ export async function loadModel(path: string): Promise<Module> {
   try {
     expected = stateShapes(spec);
   } catch (e) {
-    throw naming(e, "loadModel", path);
+    throw naming(e, "loadModel", path, "buildLayer: ");
   }
   const problems: string[] = [];
   for (const [key, want] of Object.entries(expected)) {
@@ -130,7 +123,7 @@ export async function loadModel(path: string): Promise<Module> {
   try {
     model = buildLayer(spec);
   } catch (e) {
-    throw naming(e, "loadModel", path);
+    throw naming(e, "loadModel", path, "buildLayer: ");
   }
   model.loadStateDict(file.tensors);
   return model;

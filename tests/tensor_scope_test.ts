@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
-import { Dense } from "@kiso/layers";
+import { Dense, Sequential } from "@kiso/layers";
+import { BatchNorm1d } from "@kiso/regularization";
 import { Adam } from "@kiso/optimizers";
 import {
   add,
@@ -86,6 +87,18 @@ Deno.test("tidy() around a training step frees the step's intermediates (on wasm
     // activations as well
     assert.ok(scoped <= 4 * parameterBytes + 4096, `${scoped} bytes per scoped step`);
     assert.ok(unscoped > scoped + 512 * 256 * 4, `${unscoped} bytes per unscoped step`);
+  });
+});
+
+Deno.test("a model built inside tidy keeps its parameters and buffers (on wasm)", async () => {
+  await onWasm(2 ** 28, () => {
+    const rng = new Rng(2);
+    const model = tidy(() => new Sequential(new Dense(4, 3, { rng }), new BatchNorm1d(3)));
+    model.eval();
+    const y = model.forward(uniform([2, 4], { rng }));
+    assert.deepEqual(y.shape, [2, 3]);
+    assert.ok(Array.from(y.dataSync()).every(Number.isFinite));
+    assert.deepEqual(Array.from(model.stateDict()["1.running_var"].dataSync()), [1, 1, 1]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { formatShape } from "@kiso/tensor/errors";
-import type { Tensor } from "@kiso/tensor";
+import { keep, type Tensor } from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
 import { jsonArgument } from "./_arguments.ts";
 
@@ -99,7 +99,7 @@ export abstract class Module {
   }
 
   /**
-   * Registers a buffer: saved in the state dict, not trained.
+   * Registers a buffer: saved in the state dict, not trained, and never freed by a `tidy` scope.
    *
    * @param name The name (no dots).
    * @param buffer The tensor.
@@ -107,6 +107,7 @@ export abstract class Module {
    */
   protected registerBuffer(name: string, buffer: Tensor): Tensor {
     this.#checkName(name);
+    keep(buffer); // a module built inside a tidy scope keeps its state
     this.#buffers.set(name, buffer);
     return buffer;
   }

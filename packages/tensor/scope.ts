@@ -27,7 +27,8 @@ function storagesIn(value: unknown, into: Set<Storage>, visited: Set<object>): v
  *
  * Spared as well, because they live on past the scope: tensors passed to {@linkcode keep},
  * values stored into a tensor with `assign` (what optimizers and batch norm do), gradients set
- * on a tensor's `grad` (what `backward` does) and `Parameter`s. Tensors created before the
+ * on a tensor's `grad` (what `backward` does), and a module's parameters and buffers (so a
+ * model may be built inside a scope). Tensors created before the
  * scope are never freed by it. A tensor kept anywhere else (a field, a `Map`, a closure) must
  * go through `keep`, and a returned tensor's graph is freed: call `backward` inside the scope.
  * When `fn` throws, everything it created is freed and the error passes on.

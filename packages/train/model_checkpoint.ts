@@ -96,8 +96,9 @@ export interface Resumed {
 /** Options of {@linkcode resumeFrom}. */
 export interface ResumeOptions {
   /**
-   * Called with the checkpoint's extra JSON before anything is restored: throw to refuse the
-   * checkpoint (e.g. one trained with options that this run changes).
+   * Called with the checkpoint's extra JSON once the model's state is found to fit, before the
+   * optimizer's is restored: throw to refuse the checkpoint (e.g. one trained with options that
+   * this run changes); the error passes on as it is, and the run is left as it was.
    */
   check?: (extra: Record<string, unknown>) => void;
 }
@@ -112,7 +113,8 @@ export interface ResumeOptions {
  *
  * @param path The checkpoint.
  * @param run The model, its optimizer and the generator of the shuffles.
- * @param options `check`: refuses a checkpoint by its extra JSON before anything is restored.
+ * @param options `check`: refuses a checkpoint by its extra JSON before the optimizer's state is
+ * restored.
  * @returns The epoch and history to continue from.
  * @throws {Error} When the file lacks the optimizer or generator states a run needs.
  * @throws {TypeError} When a restored field has the wrong type or shape, naming the file.
@@ -138,23 +140,31 @@ export async function resumeFrom(
     );
   }
   const { history, ...extra } = saved.extra ?? {};
-  options.check?.(extra);
   const logs = checkedHistory(history, saved.epoch, (what) => {
     throw new TypeError(`resumeFrom: ${path}: ${what}`);
   });
-  const before = run.optimizer.stateDict();
+  // the model's values as they are, to put back if a later part is refused
+  const model = Object.fromEntries(
+    Object.entries(run.model.stateDict()).map(([k, t]) => [k, t.detach()]),
+  );
   try {
-    // the generators' states on scratch generators, then the states that check themselves
-    // before changing anything; the optimizer is put back if the model refuses its state
+    // the generators' states on scratch generators, then the model's, which checks itself
+    // before changing anything
     for (const state of [saved.rng.data, saved.rng.global]) new Rng(1).setState(state);
-    run.optimizer.loadStateDict(saved.optimizer);
-    try {
-      run.model.loadStateDict(saved.model);
-    } catch (e) {
-      run.optimizer.loadStateDict(before);
-      throw e;
-    }
+    run.model.loadStateDict(saved.model);
   } catch (e) {
+    throw naming(e, "resumeFrom", path);
+  }
+  try {
+    options.check?.(extra);
+  } catch (e) {
+    run.model.loadStateDict(model);
+    throw e;
+  }
+  try {
+    run.optimizer.loadStateDict(saved.optimizer);
+  } catch (e) {
+    run.model.loadStateDict(model);
     throw naming(e, "resumeFrom", path);
   }
   run.rng.setState(saved.rng.data);

@@ -1,7 +1,8 @@
 import { loadCheckpoint, saveCheckpoint } from "@kiso/io";
 import type { Module } from "@kiso/layers";
-import type { BaseHyper, Optimizer } from "@kiso/optimizers";
+import type { BaseHyper, Optimizer, Scheduler, SchedulerState } from "@kiso/optimizers";
 import { globalRng, type Rng } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Callback, EpochLogs, FitContext, MonitorMode } from "./callback.ts";
 import { Monitor } from "./_monitor.ts";
 
@@ -55,6 +56,7 @@ export class ModelCheckpoint implements Callback {
    * @param options Best-only, what to monitor, extra state.
    */
   constructor(path: string, options: ModelCheckpointOptions = {}) {
+    checkOptions("ModelCheckpoint", options, ["saveBestOnly", "monitor", "mode", "extra"]);
     this.path = path;
     this.#options = options;
     this.#monitor = options.saveBestOnly
@@ -76,7 +78,11 @@ export class ModelCheckpoint implements Callback {
       optimizer: ctx.optimizer.stateDict(),
       rng: { data: ctx.rng.getState(), global: globalRng().getState() },
       epoch: logs.epoch,
-      extra: { history: ctx.history, ...this.#options.extra?.() },
+      extra: {
+        history: ctx.history,
+        ...(ctx.scheduler === undefined ? {} : { scheduler: ctx.scheduler.stateDict() }),
+        ...this.#options.extra?.(),
+      },
     });
   }
 }
@@ -92,14 +98,16 @@ export interface Resumed {
 }
 
 /**
- * Restores a run from a {@linkcode ModelCheckpoint} file: the model's and optimizer's states and
- * both generators, so that `fit` with the returned `initialEpoch` and `history` continues bit for
- * bit where the run stopped.
+ * Restores a run from a {@linkcode ModelCheckpoint} file: the model's and optimizer's states,
+ * the per-step scheduler's position, and both generators, so that `fit` with the returned
+ * `initialEpoch` and `history` continues bit for bit where the run stopped.
  *
  * @param path The checkpoint.
- * @param run The model, its optimizer and the generator of the shuffles.
+ * @param run The model, its optimizer, the generator of the shuffles, and `fit`'s scheduler if
+ * the run has one.
  * @returns The epoch and history to continue from.
- * @throws {Error} When the file lacks the optimizer or generator states a run needs.
+ * @throws {Error} When the file lacks the optimizer or generator states a run needs, or has a
+ * scheduler's state and the run none (or the other way round).
  *
  * @example Usage
  * ```ts ignore
@@ -111,7 +119,7 @@ export interface Resumed {
  */
 export async function resumeFrom(
   path: string,
-  run: { model: Module; optimizer: Optimizer<BaseHyper>; rng: Rng },
+  run: { model: Module; optimizer: Optimizer<BaseHyper>; rng: Rng; scheduler?: Scheduler },
 ): Promise<Resumed> {
   const saved = await loadCheckpoint(path);
   if (!saved.optimizer || !Array.isArray(saved.rng?.data) || !Array.isArray(saved.rng?.global)) {
@@ -119,10 +127,18 @@ export async function resumeFrom(
       `resumeFrom: ${path} lacks the optimizer or generator state a run needs to continue`,
     );
   }
+  const { history, scheduler, ...extra } = saved.extra ?? {};
+  if ((scheduler === undefined) !== (run.scheduler === undefined)) {
+    throw new Error(
+      scheduler === undefined
+        ? `resumeFrom: ${path} was written by a run without a scheduler: resume without one`
+        : `resumeFrom: ${path} was written by a run with a scheduler: pass it as scheduler so that it continues where it stopped`,
+    );
+  }
   run.model.loadStateDict(saved.model);
   run.optimizer.loadStateDict(saved.optimizer);
+  run.scheduler?.loadStateDict(scheduler as SchedulerState);
   run.rng.setState(saved.rng.data);
   globalRng().setState(saved.rng.global);
-  const { history, ...extra } = saved.extra ?? {};
   return { initialEpoch: saved.epoch, history: (history as EpochLogs[]) ?? [], extra };
 }

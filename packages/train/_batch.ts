@@ -98,7 +98,32 @@ export function readBatch(
   }));
 }
 
-/** Folds a read batch into the metrics. */
-export function foldBatch(result: BatchResult, metrics: readonly MetricAccumulator[]): void {
-  metrics.forEach((m, k) => m.update(result.values!, result.computed[k], result.size));
+/** The mean loss and the metrics over the batches read so far. */
+export class Totals {
+  readonly #metrics: readonly MetricAccumulator[];
+  #loss = 0;
+  #seen = 0;
+
+  constructor(metrics: readonly MetricAccumulator[]) {
+    this.#metrics = metrics;
+  }
+
+  /** Folds in a read batch: its loss weighted by its size, and its metrics. */
+  add(result: BatchResult): void {
+    this.#loss += result.loss * result.size;
+    this.#seen += result.size;
+    this.#metrics.forEach((m, k) => m.update(result.values!, result.computed[k], result.size));
+  }
+
+  /** The mean loss per sample (NaN before any). */
+  get loss(): number {
+    return this.#seen === 0 ? NaN : this.#loss / this.#seen;
+  }
+
+  /** `{ loss, <metric>… }`, or the metrics alone. */
+  logs(withLoss = true): Record<string, number> {
+    const logs: Record<string, number> = withLoss ? { loss: this.loss } : {};
+    for (const m of this.#metrics) logs[m.name] = m.result();
+    return logs;
+  }
 }

@@ -6,8 +6,8 @@ import {
   checkBatch,
   checkBatchSize,
   checkSamples,
-  foldBatch,
   readBatch,
+  Totals,
 } from "./_batch.ts";
 import { accumulators, type MetricLike } from "./metrics.ts";
 
@@ -159,15 +159,8 @@ export async function evaluate(
       return readBatch(loss?.(output, y), output, y, metrics);
     }));
   }
-  let total = 0;
-  let seen = 0;
-  for (const read of reads) {
-    const result = await read;
-    total += result.loss * result.size;
-    seen += result.size;
-    foldBatch(result, metrics);
-  }
-  const result: Record<string, number> = loss ? { loss: seen === 0 ? NaN : total / seen } : {};
-  for (const m of metrics) result[m.name] = m.result();
+  const totals = new Totals(metrics);
+  for (const read of reads) totals.add(await read);
+  const result = totals.logs(loss !== undefined);
   return result;
 }

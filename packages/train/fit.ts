@@ -24,8 +24,8 @@ import {
   checkBatch,
   checkBatchSize,
   checkSamples,
-  foldBatch,
   readBatch,
+  Totals,
 } from "./_batch.ts";
 import type { Callback, EpochLogs, FitContext } from "./callback.ts";
 import { type BatchSource, evaluate } from "./evaluate.ts";
@@ -397,8 +397,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
     const started = performance.now();
     const lr = options.optimizer.paramGroups[0]?.lr ?? 0;
     const metrics = accumulators(options.metrics ?? []);
-    let total = 0;
-    let seen = 0;
+    const totals = new Totals(metrics);
     let batch = 0;
     let accumulated = 0;
     let pending: { batch: number; read: Promise<BatchResult> } | undefined;
@@ -411,14 +410,10 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
           epoch,
         );
       }
-      total += result.loss * result.size;
-      seen += result.size;
-      foldBatch(result, metrics);
+      totals.add(result);
       const done = pending.batch;
       pending = undefined;
-      const running: Record<string, number> = { loss: total / seen };
-      for (const m of metrics) running[m.name] = m.result();
-      await each((c) => c.onBatchEnd?.(done, running, ctx));
+      await each((c) => c.onBatchEnd?.(done, totals.logs(), ctx));
     };
     for await (const item of source) {
       batch++;
@@ -446,8 +441,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
       );
     }
     ctx.steps = batch;
-    const logs: EpochLogs = { epoch, loss: seen === 0 ? NaN : total / seen, lr, seconds: 0 };
-    for (const m of metrics) logs[m.name] = m.result();
+    const logs: EpochLogs = { epoch, loss: totals.loss, lr, seconds: 0, ...totals.logs(false) };
     if (validation) {
       const v = await evaluate(model, validation, {
         loss: options.loss,

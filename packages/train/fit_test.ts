@@ -20,6 +20,7 @@ import {
   EarlyStopping,
   evaluate,
   fit,
+  type FitOptions,
   ModelCheckpoint,
   ProgressBar,
   ReduceLROnPlateau,
@@ -263,50 +264,22 @@ Deno.test("fit() takes a DataLoader, an array of batches or an async iterable in
 });
 
 Deno.test("fit() accumulateSteps averages the gradients of that many batches before one step", async () => {
+  /** Trains in order (no shuffling), counting the optimizer steps. */
+  const train = async (p: Problem, options: Partial<FitOptions>): Promise<number> => {
+    const count = counter();
+    const base = { x: p.x, y: p.y, loss: mse, optimizer: p.optimizer, shuffle: false };
+    await fit(p.model, { ...base, scheduler: count, epochs: 1, verbose: false, ...options });
+    return count.steps;
+  };
   // two batches of 8 accumulated equal one batch of 16 (mean losses, equal batch sizes)
   const big = problem(7);
-  await fit(big.model, {
-    x: big.x,
-    y: big.y,
-    loss: mse,
-    optimizer: big.optimizer,
-    batchSize: 16,
-    shuffle: false,
-    epochs: 2,
-    verbose: false,
-  });
+  await train(big, { batchSize: 16, epochs: 2 });
   const small = problem(7);
-  const count = counter();
-  await fit(small.model, {
-    x: small.x,
-    y: small.y,
-    loss: mse,
-    optimizer: small.optimizer,
-    batchSize: 8,
-    shuffle: false,
-    accumulateSteps: 2,
-    scheduler: count,
-    epochs: 2,
-    verbose: false,
-  });
+  assert.equal(await train(small, { batchSize: 8, accumulateSteps: 2, epochs: 2 }), 6);
   assertAllClose(weights(small.model), weights(big.model), { rtol: 1e-12, atol: 1e-14 });
-  assert.equal(count.steps, 6);
   // an epoch's last group is shorter: 6 batches in groups of 4 and 2, each averaged over its own
   const uneven = problem(8);
-  const steps = counter();
-  await fit(uneven.model, {
-    x: uneven.x,
-    y: uneven.y,
-    loss: mse,
-    optimizer: uneven.optimizer,
-    batchSize: 8,
-    shuffle: false,
-    accumulateSteps: 4,
-    scheduler: steps,
-    epochs: 1,
-    verbose: false,
-  });
-  assert.equal(steps.steps, 2);
+  assert.equal(await train(uneven, { batchSize: 8, accumulateSteps: 4 }), 2);
   const byHand = problem(8);
   for (const [start, end] of [[0, 32], [32, 48]]) {
     byHand.optimizer.zeroGrad();
@@ -370,31 +343,24 @@ Deno.test("fit() gradientClipNorm and gradientClipValue clip the gradients befor
     { rtol: 1e-12 },
   );
   const p = problem(9, 8);
-  await assert.rejects(
-    () =>
-      fit(p.model, {
-        x: p.x,
-        y: p.y,
-        loss: mse,
-        optimizer: p.optimizer,
-        epochs: 1,
-        gradientClipNorm: 1,
-        gradientClipValue: 1,
-      }),
-    /fit: give gradientClipNorm or gradientClipValue, not both/,
-  );
-  await assert.rejects(
-    () =>
-      fit(p.model, {
-        x: p.x,
-        y: p.y,
-        loss: mse,
-        optimizer: p.optimizer,
-        epochs: 1,
-        gradientClipNorm: -1,
-      }),
-    /fit: gradientClipNorm must be a positive number: current value is -1/,
-  );
+  for (
+    const [clipping, message] of [
+      [
+        { gradientClipNorm: 1, gradientClipValue: 1 },
+        /give gradientClipNorm or gradientClipValue, not both/,
+      ],
+      [
+        { gradientClipNorm: -1 },
+        /fit: gradientClipNorm must be a positive number: current value is -1/,
+      ],
+    ] as const
+  ) {
+    await assert.rejects(
+      () =>
+        fit(p.model, { x: p.x, y: p.y, loss: mse, optimizer: p.optimizer, epochs: 1, ...clipping }),
+      message,
+    );
+  }
 });
 
 Deno.test("fit() steps its scheduler after every optimizer step: each batch sees the next rate", async () => {

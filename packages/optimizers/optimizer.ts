@@ -1,5 +1,5 @@
 import { add, keep, mul, noGrad, Tensor } from "@kiso/tensor";
-import { formatShape } from "@kiso/tensor/errors";
+import { checkOptions, formatShape } from "@kiso/tensor/errors";
 
 /** Per-parameter state: tensors shaped like the parameter, and numbers (step counts). */
 export type ParamState = Record<string, Tensor | number>;
@@ -48,15 +48,22 @@ export abstract class Optimizer<H extends BaseHyper> {
    *
    * @param name The optimizer's name, for errors.
    * @param params Parameters, or groups of parameters with overrides.
-   * @param defaults The hyper-parameters of groups that do not override them.
+   * @param defaults Every hyper-parameter with its default value.
+   * @param options The caller's hyper-parameters, over the defaults.
+   * @throws {TypeError} When the options or a group hold a key that is not a hyper-parameter.
    */
-  constructor(name: string, params: ParamsInput<H>, defaults: H) {
+  constructor(name: string, params: ParamsInput<H>, defaults: H, options: Partial<H> = {}) {
     this.#name = name;
+    const known = Object.keys(defaults);
+    checkOptions(name, options, known);
     const groups = params.length > 0 && !("params" in params[0])
       ? [{ params: params as readonly Tensor[] }]
       : params as readonly (Partial<H> & { params: readonly Tensor[] })[];
+    groups.forEach((g, i) =>
+      checkOptions(`${name}: parameter group ${i}`, g, ["params", ...known])
+    );
     this.paramGroups = groups.map((g) =>
-      ({ ...defaults, ...g, params: [...g.params] }) as ParamGroup<H>
+      ({ ...defaults, ...options, ...g, params: [...g.params] }) as ParamGroup<H>
     );
     for (const group of this.paramGroups) this.validate(group);
   }

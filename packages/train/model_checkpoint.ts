@@ -1,7 +1,8 @@
 import { loadCheckpoint, saveCheckpoint } from "@kiso/io";
 import type { Module } from "@kiso/layers";
-import type { BaseHyper, Optimizer } from "@kiso/optimizers";
+import type { BaseHyper, Optimizer, Scheduler, SchedulerState } from "@kiso/optimizers";
 import { globalRng, Rng } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Callback, EpochLogs, FitContext, MonitorMode } from "./callback.ts";
 import { Monitor } from "./_monitor.ts";
 import { naming } from "./_errors.ts";
@@ -57,6 +58,7 @@ export class ModelCheckpoint implements Callback {
    * @param options Best-only, what to monitor, extra state.
    */
   constructor(path: string, options: ModelCheckpointOptions = {}) {
+    checkOptions("ModelCheckpoint", options, ["saveBestOnly", "monitor", "mode", "extra"]);
     this.path = path;
     this.#options = options;
     this.#monitor = options.saveBestOnly
@@ -78,7 +80,11 @@ export class ModelCheckpoint implements Callback {
       optimizer: ctx.optimizer.stateDict(),
       rng: { data: ctx.rng.getState(), global: globalRng().getState() },
       epoch: logs.epoch,
-      extra: { history: ctx.history, ...this.#options.extra?.() },
+      extra: {
+        history: ctx.history,
+        ...(ctx.scheduler === undefined ? {} : { scheduler: ctx.scheduler.stateDict() }),
+        ...this.#options.extra?.(),
+      },
     });
   }
 }
@@ -104,19 +110,21 @@ export interface ResumeOptions {
 }
 
 /**
- * Restores a run from a {@linkcode ModelCheckpoint} file: the model's and optimizer's states and
- * both generators, so that `fit` with the returned `initialEpoch` and `history` continues bit for
- * bit where the run stopped. Every restored field is checked first, with the rules the
- * constructors use (the optimizer's hyper-parameters and state, each generator's four 32-bit
- * words, the history's epochs and numbers, the model's keys, shapes and dtypes); a checkpoint
- * refused changes nothing.
+ * Restores a run from a {@linkcode ModelCheckpoint} file: the model's and optimizer's states,
+ * the per-step scheduler's position, and both generators, so that `fit` with the returned
+ * `initialEpoch` and `history` continues bit for bit where the run stopped. Every restored field
+ * is checked first, with the rules the constructors use (the optimizer's hyper-parameters and
+ * state, each generator's four 32-bit words, the history's epochs and numbers, the model's keys,
+ * shapes and dtypes); a checkpoint refused changes nothing.
  *
  * @param path The checkpoint.
- * @param run The model, its optimizer and the generator of the shuffles.
+ * @param run The model, its optimizer, the generator of the shuffles, and `fit`'s scheduler if
+ * the run has one.
  * @param options `check`: refuses a checkpoint by its extra JSON before the optimizer's state is
  * restored.
  * @returns The epoch and history to continue from.
- * @throws {Error} When the file lacks the optimizer or generator states a run needs.
+ * @throws {Error} When the file lacks the optimizer or generator states a run needs, or has a
+ * scheduler's state and the run none (or the other way round).
  * @throws {TypeError} When a restored field has the wrong type or shape, naming the file.
  * @throws {RangeError} When a restored value is out of range, naming the file.
  *
@@ -130,7 +138,7 @@ export interface ResumeOptions {
  */
 export async function resumeFrom(
   path: string,
-  run: { model: Module; optimizer: Optimizer<BaseHyper>; rng: Rng },
+  run: { model: Module; optimizer: Optimizer<BaseHyper>; rng: Rng; scheduler?: Scheduler },
   options: ResumeOptions = {},
 ): Promise<Resumed> {
   const saved = await loadCheckpoint(path);
@@ -139,7 +147,14 @@ export async function resumeFrom(
       `resumeFrom: ${path} lacks the optimizer or generator state a run needs to continue`,
     );
   }
-  const { history, ...extra } = saved.extra ?? {};
+  const { history, scheduler, ...extra } = saved.extra ?? {};
+  if ((scheduler === undefined) !== (run.scheduler === undefined)) {
+    throw new Error(
+      scheduler === undefined
+        ? `resumeFrom: ${path} was written by a run without a scheduler: resume without one`
+        : `resumeFrom: ${path} was written by a run with a scheduler: pass it as scheduler so that it continues where it stopped`,
+    );
+  }
   const logs = checkedHistory(history, saved.epoch, (what) => {
     throw new TypeError(`resumeFrom: ${path}: ${what}`);
   });
@@ -163,6 +178,7 @@ export async function resumeFrom(
   }
   try {
     run.optimizer.loadStateDict(saved.optimizer);
+    run.scheduler?.loadStateDict(scheduler as SchedulerState);
   } catch (e) {
     run.model.loadStateDict(model);
     throw naming(e, "resumeFrom", path);

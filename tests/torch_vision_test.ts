@@ -4,7 +4,7 @@
  * parameter gradients to 1e-10 relative; every functional op likewise; and every configuration
  * PyTorch refuses, kiso refuses with its own message.
  */
-import { buildLayer, type Module } from "@kiso/layers";
+import { buildLayer, Conv2d, ConvTranspose2d, type Module } from "@kiso/layers";
 import "@kiso/regularization";
 import * as k from "@kiso/tensor";
 import { assertAllClose } from "@kiso/testing";
@@ -112,11 +112,11 @@ Deno.test("every configuration PyTorch refuses is refused with a message naming 
   const w = (shape: number[]): k.Tensor => k.zeros(shape, { dtype: "float64" });
   const kiso: Record<string, [() => unknown, RegExp]> = {
     "conv2d groups do not divide the input channels": [
-      () => buildLayer({ type: "Conv2d", args: [3, 6, 3, { groups: 2 }] }),
+      () => new Conv2d(3, 6, 3, { groups: 2 }),
       /^Conv2d: inChannels 3 is not divisible by groups 2$/,
     ],
     "conv2d groups do not divide the output channels": [
-      () => buildLayer({ type: "Conv2d", args: [4, 6, 3, { groups: 4 }] }),
+      () => new Conv2d(4, 6, 3, { groups: 4 }),
       /^Conv2d: outChannels 6 is not divisible by groups 4$/,
     ],
     "conv2d kernel larger than the padded input": [
@@ -132,7 +132,7 @@ Deno.test("every configuration PyTorch refuses is refused with a message naming 
       /^convTranspose2d: outputPadding must be smaller than the stride or the dilation: current value is \[2,2\] with stride \[2,2\] and dilation \[1,1\]$/,
     ],
     "convTranspose2d groups do not divide the input channels": [
-      () => buildLayer({ type: "ConvTranspose2d", args: [3, 4, 3, { groups: 2 }] }),
+      () => new ConvTranspose2d(3, 4, 3, { groups: 2 }),
       /^ConvTranspose2d: inChannels 3 is not divisible by groups 2$/,
     ],
     "pad reflect as wide as the input": [

@@ -1,7 +1,7 @@
 import { formatShape } from "@kiso/tensor/errors";
-import type { Tensor } from "@kiso/tensor";
+import { keep, type Tensor } from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
-import { LAYER_ARGUMENT } from "./_spec.ts";
+import { jsonArgument, LAYER_ARGUMENT } from "./_arguments.ts";
 
 /** What {@linkcode Module.loadStateDict} found missing or unexpected (non-strict loads). */
 export interface LoadResult {
@@ -11,11 +11,15 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
-/** A module's type and constructor arguments (see `Module.architecture`), as JSON. */
+/**
+ * A module's type and constructor arguments (see `Module.architecture`), as JSON. Numbers that
+ * JSON cannot hold are written `{"$number": "NaN"}` (also `"Infinity"`, `"-Infinity"` and
+ * `"-0"`), so that they survive a file.
+ */
 export interface LayerSpec {
   /** The registered layer type, e.g. `Dense`. */
   type: string;
-  /** The constructor's arguments. */
+  /** The constructor's arguments, as JSON. */
   args: unknown[];
   /** A container's children, in order. */
   children?: LayerSpec[];
@@ -24,25 +28,12 @@ export interface LayerSpec {
 /** Thrown inside `describe` when a module argument cannot describe itself. */
 const UNDESCRIBED = Symbol("undescribed");
 
-/**
- * A constructor argument as JSON: modules become `{ $layer: spec }`; generators, tensors and
- * functions become undefined.
- */
-function jsonArgument(value: unknown): unknown {
-  if (value === null || ["number", "string", "boolean"].includes(typeof value)) return value;
-  if (value instanceof Module) {
-    const spec = value.architecture();
-    if (spec === undefined) throw UNDESCRIBED;
-    return { [LAYER_ARGUMENT]: spec };
-  }
-  if (Array.isArray(value)) return value.map(jsonArgument);
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => [k, jsonArgument(v)] as const)
-      .filter(([, v]) => v !== undefined);
-    return Object.fromEntries(entries);
-  }
-  return undefined;
+/** A module argument as `{ $layer: spec }` (other objects: undefined). */
+function moduleSpec(value: object): unknown {
+  if (!(value instanceof Module)) return undefined;
+  const spec = value.architecture();
+  if (spec === undefined) throw UNDESCRIBED;
+  return { [LAYER_ARGUMENT]: spec };
 }
 
 /**
@@ -87,7 +78,7 @@ export abstract class Module {
    */
   protected describe(...args: unknown[]): void {
     try {
-      this.#spec = { type: this.typeName, args: args.map(jsonArgument) };
+      this.#spec = { type: this.typeName, args: args.map((a) => jsonArgument(a, moduleSpec)) };
     } catch (e) {
       if (e !== UNDESCRIBED) throw e;
       this.#spec = undefined;
@@ -126,7 +117,7 @@ export abstract class Module {
   }
 
   /**
-   * Registers a buffer: saved in the state dict, not trained.
+   * Registers a buffer: saved in the state dict, not trained, and never freed by a `tidy` scope.
    *
    * @param name The name (no dots).
    * @param buffer The tensor.
@@ -134,6 +125,7 @@ export abstract class Module {
    */
   protected registerBuffer(name: string, buffer: Tensor): Tensor {
     this.#checkName(name);
+    keep(buffer); // a module built inside a tidy scope keeps its state
     this.#buffers.set(name, buffer);
     return buffer;
   }
@@ -235,8 +227,10 @@ export abstract class Module {
    */
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in state));
-    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    // own keys only: names such as "toString" or "__proto__" that Object.prototype has are
+    // keys like any other, never found through the prototype
+    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(state, k));
+    const unexpectedKeys = Object.keys(state).filter((k) => !Object.hasOwn(own, k));
     if ((options.strict ?? true) && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       throw new TypeError(
         `loadStateDict: keys do not match: missing [${missingKeys.join(", ")}], unexpected [${
@@ -244,7 +238,7 @@ export abstract class Module {
         }]`,
       );
     }
-    const pairs = Object.entries(own).filter(([k]) => k in state).map(([k, target]) =>
+    const pairs = Object.entries(own).filter(([k]) => Object.hasOwn(state, k)).map(([k, target]) =>
       [k, target, state[k]] as const
     );
     for (const [key, target, source] of pairs) {

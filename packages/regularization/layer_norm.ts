@@ -44,7 +44,7 @@ export interface LayerNormOptions {
  * @example Usage
  * ```ts
  * import { LayerNorm } from "@kiso/regularization";
- * import { tensor } from "@kiso/tensor";
+ * import { tensor, zeros } from "@kiso/tensor";
  * import assert from "node:assert/strict";
  *
  * const y = new LayerNorm(2, { eps: 0 }).forward(tensor([[1, 3], [10, 20]]));

@@ -11,7 +11,7 @@ import { Rng, tensor, uniform } from "@kiso/tensor";
 import { fit, ModelCheckpoint, predict, resumeFrom } from "@kiso/train";
 import assert from "node:assert/strict";
 
-function problem(seed: number) {
+function problem(seed: number): { rng: Rng; model: Sequential; optimizer: Adam } {
   const rng = new Rng(seed);
   const model = new Sequential(
     new Conv2d(1, 3, 3, { padding: 1, rng }),

@@ -45,7 +45,8 @@ function resample(
   const plane = x.shape[2] * x.shape[3];
   const at = new Int32Array(height * width);
   const index = new Int32Array(batch * channels * height * width);
-  for (let n = 0, o = 0; n < batch; n++) {
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
     for (let i = 0; i < height; i++) {
       for (let j = 0; j < width; j++) at[i * width + j] = source(n, i, j);
     }

@@ -16,6 +16,18 @@ import { Module } from "./module.ts";
  * output size and pools into it.
  *
  * @typeParam S The output size's type (a number, or a pair for 2-d pooling).
+ *
+ * @example Usage
+ * ```ts
+ * import { AdaptiveMaxPool2d, AdaptivePool } from "@kiso/layers";
+ * import { zeros } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const pool = new AdaptiveMaxPool2d([2, 2]);
+ * assert.ok(pool instanceof AdaptivePool);
+ * assert.deepEqual(pool.architecture(), { type: "AdaptiveMaxPool2d", args: [[2, 2]] });
+ * assert.deepEqual(pool.forward(zeros([1, 3, 5, 7])).shape, [1, 3, 2, 2]);
+ * ```
  */
 export abstract class AdaptivePool<S extends Pair> extends Module {
   readonly #outputSize: S;

@@ -32,6 +32,16 @@ const KNOWN = ["stride", "padding", "dilation", "groups", "bias", "rng", "dtype"
  * `[in, out/groups, …k]` for a transposed one — and records the arguments that rebuild it.
  *
  * @typeParam O The layer's options.
+ *
+ * @example Usage
+ * ```ts
+ * import { Conv1d, Convolution, ConvTranspose2d } from "@kiso/layers";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new Conv1d(4, 6, 3, { groups: 2 }) instanceof Convolution);
+ * assert.deepEqual(new ConvTranspose2d(4, 6, 3, { groups: 2 }).weight.shape, [4, 3, 3, 3]);
+ * assert.throws(() => new Conv1d(3, 6, 3, { groups: 2 }), /Conv1d: inChannels 3 is not divisible by groups 2/);
+ * ```
  */
 export abstract class Convolution<O extends ConvolutionOptions> extends Module {
   /** The filters. */

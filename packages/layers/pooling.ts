@@ -26,6 +26,15 @@ const AVG = [...WINDOW, "countIncludePad", "divisorOverride"];
  *
  * @typeParam K The kernel's type (a number, or a pair for 2-d pooling).
  * @typeParam O The layer's options.
+ *
+ * @example Usage
+ * ```ts
+ * import { MaxPool1d, Pooling } from "@kiso/layers";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new MaxPool1d(2) instanceof Pooling);
+ * assert.throws(() => new MaxPool1d(2, { dilation: 2 } as never), /MaxPool1d: unknown option "dilation"/);
+ * ```
  */
 export abstract class Pooling<K, O extends object> extends Module {
   /** The window size. */

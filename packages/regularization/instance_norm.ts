@@ -60,6 +60,16 @@ export interface InstanceNormOptions {
  * and β per channel: group normalisation with one group per channel. With `trackRunningStats`,
  * training also averages the instances' means and unbiased variances into `running_mean` and
  * `running_var`, which evaluation uses instead.
+ *
+ * @example Usage
+ * ```ts
+ * import { InstanceNorm, InstanceNorm2d } from "@kiso/regularization";
+ * import assert from "node:assert/strict";
+ *
+ * const norm = new InstanceNorm2d(3);
+ * assert.ok(norm instanceof InstanceNorm);
+ * assert.equal(norm.numParameters(), 0); // not affine by default, as PyTorch
+ * ```
  */
 export abstract class InstanceNorm extends Module {
   /** γ `[C]`, or undefined when not affine. */

@@ -15,7 +15,17 @@ export type Padding = Pair | "valid" | "same";
  */
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 
-/** The padding modes, for option checks. */
+/**
+ * The padding modes, for option checks.
+ *
+ * @example Usage
+ * ```ts
+ * import { PADDING_MODES } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(PADDING_MODES.includes("reflect"));
+ * ```
+ */
 export const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
 
 /** Reads a pair option, checking it is made of integers ≥ `min`. */

@@ -267,7 +267,9 @@ Deno.test("the progress bar draws the running loss and metrics on a terminal, on
       epochs: 2,
       batchSize: 16,
       metrics: ["mae"],
-      callbacks: [new ProgressBar({ print: (l) => lines.push(l), terminal: true, samples: 64 })],
+      callbacks: [
+        new ProgressBar({ print: (l) => lines.push(l), terminal: true, samples: 64, columns: 200 }),
+      ],
     });
   } finally {
     Deno.stdout.writeSync = write;

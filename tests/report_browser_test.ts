@@ -5,8 +5,32 @@
 import assert from "node:assert/strict";
 import { DEMOS } from "../apps/trainer/demos/mod.ts";
 import { runDemo } from "../apps/trainer/main.ts";
-import { comparisonHtml } from "../apps/trainer/compare.ts";
-import { chromium, consoleMessages } from "../scripts/check_reports.ts";
+import { comparisonHtml, defaultOutput } from "../apps/trainer/compare.ts";
+import {
+  chromium,
+  consoleMessages,
+  type PageLayout,
+  pageLayout,
+} from "../scripts/check_reports.ts";
+
+/** No horizontal scrollbar, and every caption sits under its own image. */
+function assertLaidOut(layout: PageLayout, page: string): void {
+  assert.ok(
+    layout.scrollWidth <= layout.clientWidth,
+    `${page} is ${layout.scrollWidth} px wide in a ${layout.clientWidth} px window`,
+  );
+  for (const { image, caption, text } of layout.cells) {
+    if (caption === undefined) continue;
+    const centre = (caption.left + caption.right) / 2;
+    assert.ok(
+      centre >= image.left && centre <= image.right && caption.top >= image.bottom - 0.5 &&
+        caption.top - image.bottom < 20,
+      `${page}: caption "${text}" at ${JSON.stringify(caption)} is not under its image at ${
+        JSON.stringify(image)
+      }`,
+    );
+  }
+}
 
 const ignore = chromium() === undefined;
 
@@ -45,11 +69,28 @@ Deno.test({
         const html = await Deno.readTextFile(`${out}/report.html`);
         assert.match(html, /<h2>Settings<\/h2>/);
         assert.deepEqual(await consoleMessages(`${out}/report.html`), []);
-        if (demo.name.startsWith("mnist")) runs.push(out);
+        const layout = await pageLayout(`${out}/report.html`);
+        assertLaidOut(layout, demo.name);
+        if (demo.name.startsWith("mnist")) {
+          const captions = layout.cells.filter((c) => c.caption !== undefined);
+          assert.ok(captions.length > 0, "the misclassified digits are shown with their labels");
+          assert.ok(captions.every((c) => /^\d→\d$/.test(c.text!)));
+          runs.push(out);
+        }
       });
     }
     const page = await Deno.makeTempFile({ suffix: ".html" });
-    await Deno.writeTextFile(page, await comparisonHtml(runs));
+    const html = await comparisonHtml(runs);
+    await Deno.writeTextFile(page, html);
     assert.deepEqual(await consoleMessages(page), []);
+    assertLaidOut(await pageLayout(page), "comparison.html");
+    // the test metric of every run, in words, and the title of a comparison
+    assert.match(html, /<title>kiso — 3 runs compared<\/title>/);
+    assert.match(html, /<th>test accuracy<\/th>(<td>0\.\d+<\/td>){3}/);
+    // one run: named, not "comparison of 1 runs" / "(single model)"
+    const single = await comparisonHtml([runs[0]]);
+    assert.match(single, new RegExp(`<title>kiso — ${runs[0]}</title>`));
+    assert.doesNotMatch(single, /single model|1 runs/);
+    assert.equal(defaultOutput(["runs/a", "runs/b/"]), "runs/comparison.html");
   },
 });

@@ -57,9 +57,9 @@ function width(text: string): number {
 }
 
 /**
- * One bar line within `max` columns. The tail (counts, times, loss and metrics, the run's time
- * left) is cut whole from its end, never inside a number: first the bar shrinks from 20 cells
- * to 8, then tail items go, last to first, then the bar, then the step count; a head that still
+ * One bar line within `max` columns. The tail (step count, loss and metrics, times, the run's
+ * time left) is cut whole from its end, never inside a number: first the bar shrinks from 20 cells
+ * to 6, then tail items go, last to first, then the bar, then the step count; a head that still
  * does not fit (a very narrow terminal) is cut with `…`.
  */
 function fitLine(parts: { head: string; done: number; tail: string[] }, max: number): string {
@@ -70,7 +70,7 @@ function fitLine(parts: { head: string; done: number; tail: string[] }, max: num
   for (let n = parts.tail.length; n >= 1; n--) {
     const rest = [parts.head, ...parts.tail.slice(0, n)];
     const cells = Math.min(20, max - width(rest.join(" ")) - 1);
-    if (cells >= 8) return [parts.head, bar(cells), ...parts.tail.slice(0, n)].join(" ");
+    if (cells >= 6) return [parts.head, bar(cells), ...parts.tail.slice(0, n)].join(" ");
   }
   const line = `${parts.head} ${parts.tail[0] ?? ""}`.trimEnd();
   if (width(line) <= max) return line;
@@ -88,11 +88,12 @@ export function formatLogs(logs: EpochLogs): string {
 }
 
 /**
- * Progress of a {@linkcode fit}: on a terminal a bar redrawn after every batch (elapsed time,
- * steps/s, the running loss and metrics, the run's remaining time), cleared when the epoch's
+ * Progress of a {@linkcode fit}: on a terminal a bar redrawn after every batch (the running
+ * loss and metrics, elapsed time, steps/s, the epoch's and the run's remaining time), cleared when the epoch's
  * line is printed; elsewhere (logs, CI) one line per epoch. The bar is one line that never
  * reaches the terminal's last column, so it never wraps: on a narrow terminal its tail is cut
- * item by item (the run's time left first), never inside a number.
+ * item by item (the run's time left first), never inside a number. An epoch's line wider than
+ * the terminal is broken between its items.
  *
  * @example Usage
  * ```ts
@@ -150,9 +151,9 @@ export class ProgressBar implements Callback {
       head: `${this.#options.prefix ?? ""}epoch ${epoch}/${ctx.epochs}`,
       done: batch / Math.max(ctx.steps, 1),
       tail: [
-        `${batch}/${ctx.steps}`,
-        `[${clock(elapsed)}<${clock(left)}, ${rate.toFixed(1)} steps/s]`,
+        `${String(batch).padStart(String(ctx.steps).length)}/${ctx.steps}`, // a steady width
         ...Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`),
+        `[${clock(elapsed)}<${clock(left)}, ${rate.toFixed(rate < 10 ? 1 : 0)} steps/s]`,
         `· run ${clock(runLeft)} left`,
       ],
     }, (this.#options.columns ?? terminalColumns()) - 1);
@@ -171,6 +172,17 @@ export class ProgressBar implements Callback {
     const line = `${this.#options.prefix ?? ""}epoch ${logs.epoch}/${ctx.epochs}  ${
       formatLogs(logs)
     }  ${logs.seconds.toFixed(1)}s${rate}`;
-    (this.#options.print ?? console.log)(line);
+    const print = this.#options.print ?? console.log;
+    if (!this.#tty) return print(line);
+    // on a terminal, a line too wide is broken between its items (never inside a number)
+    const max = (this.#options.columns ?? terminalColumns()) - 1;
+    const rows = [""];
+    for (const item of line.split("  ")) {
+      const row = rows[rows.length - 1];
+      if (row === "" || width(row) + 2 + width(item) <= max) {
+        rows[rows.length - 1] += row === "" ? item : `  ${item}`;
+      } else rows.push(`  ${item}`);
+    }
+    for (const row of rows) print(row);
   }
 }

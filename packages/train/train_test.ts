@@ -281,6 +281,6 @@ Deno.test("the progress bar draws the running loss and metrics on a terminal, on
   assert.ok(bar.startsWith("\r\u001b[2K"), "the line is cleared before each redraw");
   assert.match(
     bar.slice(5),
-    /^epoch \d\/2 █+ 4\/4 \[\d\d:\d\d<\d\d:\d\d, [\d.]+ steps\/s\] loss [\d.]+ mae [\d.]+ · run \d\d:\d\d left$/,
+    /^epoch \d\/2 █+ 4\/4 loss [\d.]+ mae [\d.]+ \[\d\d:\d\d<\d\d:\d\d, [\d.]+ steps\/s\] · run \d\d:\d\d left$/,
   );
 });

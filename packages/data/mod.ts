@@ -23,4 +23,5 @@ export * from "./split.ts";
 export * from "./scalers.ts";
 export * from "./label_encoder.ts";
 export * from "./csv.ts";
+export * from "./load_csv.ts";
 export * from "./noise.ts";

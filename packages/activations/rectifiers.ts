@@ -1,4 +1,5 @@
 import { greater, mul, reshape, ShapeError, type Tensor, where } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
  * The generalised rectifier g(z) = max(0, z) + α·min(0, z) (Goodfellow et al. §6.3.1): z where z > 0,
@@ -39,6 +40,7 @@ export function generalizedRelu(x: Tensor, alpha: number | Tensor): Tensor {
  * ```
  */
 export function leakyRelu(x: Tensor, options: { alpha?: number } = {}): Tensor {
+  checkOptions("leakyRelu", options, ["alpha"]);
   return generalizedRelu(x, options.alpha ?? 0.01);
 }
 

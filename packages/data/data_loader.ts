@@ -1,4 +1,5 @@
 import { globalRng, permutationIndices, type Rng, type Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Dataset } from "./dataset.ts";
 
 /** Options of {@linkcode DataLoader}. */
@@ -58,6 +59,7 @@ export class DataLoader implements Iterable<Tensor[]> {
    * @throws {RangeError} When the batch size is not a positive integer.
    */
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    checkOptions("DataLoader", options, ["batchSize", "shuffle", "dropLast", "rng"]);
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(

@@ -8,6 +8,7 @@ import {
   type Tensor,
   uniform,
 } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { checkRange } from "@kiso/tensor/errors";
 
 /**
@@ -30,6 +31,7 @@ import { checkRange } from "@kiso/tensor/errors";
  * ```
  */
 export function maskNoise(x: Tensor, options: { fraction?: number; rng?: Rng } = {}): Tensor {
+  checkOptions("maskNoise", options, ["fraction", "rng"]);
   const fraction = options.fraction ?? 0.3;
   checkRange("maskNoise", "fraction", fraction, 0, 1);
   return mul(
@@ -55,6 +57,7 @@ export function maskNoise(x: Tensor, options: { fraction?: number; rng?: Rng } =
  * ```
  */
 export function multiplicativeNoise(x: Tensor, options: { std?: number; rng?: Rng } = {}): Tensor {
+  checkOptions("multiplicativeNoise", options, ["std", "rng"]);
   const eps = normal(x.shape, {
     std: options.std ?? 0.1,
     dtype: x.dtype,
@@ -80,6 +83,7 @@ export function multiplicativeNoise(x: Tensor, options: { std?: number; rng?: Rn
  * ```
  */
 export function additiveNoise(x: Tensor, options: { std?: number; rng?: Rng } = {}): Tensor {
+  checkOptions("additiveNoise", options, ["std", "rng"]);
   return add(
     x,
     normal(x.shape, { std: options.std ?? 0.1, dtype: x.dtype, rng: options.rng ?? globalRng() }),

@@ -1,4 +1,5 @@
 import { normal, type RandomOptions, type Shape, type Tensor, uniform } from "@kiso/tensor";
+import { randomOptions } from "./_options.ts";
 
 /**
  * Uniform weights U[low, high], by default the seeds' U[−1, 1] (intro notes §11).
@@ -19,7 +20,8 @@ export function randomUniform(
   shape: Shape,
   options: RandomOptions & { low?: number; high?: number } = {},
 ): Tensor {
-  return uniform(shape, { ...options, low: options.low ?? -1, high: options.high ?? 1 });
+  const random = randomOptions("randomUniform", options, ["low", "high"]);
+  return uniform(shape, { ...random, low: options.low ?? -1, high: options.high ?? 1 });
 }
 
 /**
@@ -41,5 +43,6 @@ export function randomNormal(
   shape: Shape,
   options: RandomOptions & { mean?: number; std?: number } = {},
 ): Tensor {
-  return normal(shape, options);
+  const random = randomOptions("randomNormal", options, ["mean", "std"]);
+  return normal(shape, { ...random, mean: options.mean, std: options.std });
 }

@@ -1,5 +1,6 @@
 import { checkInput } from "./check_input.ts";
-import { linear, type Shape, type Tensor } from "@kiso/tensor";
+import { linear, type Shape, ShapeError, type Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { type LayerOptions, torchUniform } from "./_init.ts";
@@ -46,6 +47,7 @@ export class Dense extends Module {
    */
   constructor(inFeatures: number, outFeatures: number, options: DenseOptions = {}) {
     super();
+    checkOptions("Dense", options, ["bias", "weightInit", "rng", "dtype"]);
     this.describe(inFeatures, outFeatures, options);
     const init = options.weightInit ?? ((shape: Shape) => torchUniform(shape, inFeatures, options));
     this.weight = this.registerParameter("weight", new Parameter(init([outFeatures, inFeatures])));
@@ -60,9 +62,22 @@ export class Dense extends Module {
    *
    * @param input `[…, in]`.
    * @returns `[…, out]`.
+   * @throws {ShapeError} When the input's last size is not the layer's input size.
    */
   forward(input: Tensor): Tensor {
     checkInput(this.typeName, input);
+    const [out, features] = this.weight.shape;
+    if (input.rank === 0 || input.shape[input.rank - 1] !== features) {
+      throw new ShapeError(
+        this.typeName,
+        [input.shape],
+        `the input must be [${
+          input.rank > 1 ? "…, " : ""
+        }${features}] for ${this.typeName}(${features}, ${out}): ${
+          input.rank === 0 ? "got a scalar" : `its last size is ${input.shape[input.rank - 1]}`
+        }`,
+      );
+    }
     return linear(input, this.weight, this.bias);
   }
 }

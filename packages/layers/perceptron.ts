@@ -1,4 +1,5 @@
-import { full, mul, noGrad, step, sub, sum, type Tensor, tensor } from "@kiso/tensor";
+import { full, mul, noGrad, ShapeError, step, sub, sum, type Tensor, tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
  * Rosenblatt's simple perceptron (course notes §3.1.1): ŷ = 1{w₀ + w₁x₁ + … + w_d x_d > 0}, and
@@ -31,6 +32,7 @@ export class Perceptron {
     inputs: number,
     options: { initial?: readonly number[]; dtype?: "float32" | "float64" } = {},
   ) {
+    checkOptions("Perceptron", options, ["initial", "dtype"]);
     if (options.initial !== undefined && options.initial.length !== inputs + 1) {
       throw new RangeError(
         `Perceptron: initial needs ${inputs + 1} weights (w₀ first): got ${options.initial.length}`,
@@ -42,6 +44,14 @@ export class Perceptron {
   }
 
   #augmented(x: Tensor): Tensor {
+    const inputs = this.weight.size - 1;
+    if (x.size !== inputs) {
+      throw new ShapeError(
+        "Perceptron",
+        [x.shape],
+        `one sample has ${inputs} inputs: got ${x.size}`,
+      );
+    }
     return tensor([1, ...x.dataSync()], { dtype: this.weight.dtype });
   }
 

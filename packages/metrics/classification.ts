@@ -1,5 +1,6 @@
+import { checkOptions } from "@kiso/tensor/errors";
 import { type AverageOptions, confusionOf } from "./confusion_matrix.ts";
-import type { Values } from "./_values.ts";
+import { AVERAGE_OPTIONS, type Values } from "./_values.ts";
 
 /** Options of the classification metrics. */
 export interface ClassificationOptions extends AverageOptions {
@@ -47,7 +48,9 @@ export function precision(
   yPred: Values,
   options: ClassificationOptions = {},
 ): number {
-  return confusionOf(yTrue, yPred, options.numClasses).precision(options);
+  const { numClasses, ...average } = options;
+  checkOptions("precision", options, [...AVERAGE_OPTIONS, "numClasses"]);
+  return confusionOf(yTrue, yPred, numClasses).precision(average);
 }
 
 /**
@@ -67,7 +70,9 @@ export function precision(
  * ```
  */
 export function recall(yTrue: Values, yPred: Values, options: ClassificationOptions = {}): number {
-  return confusionOf(yTrue, yPred, options.numClasses).recall(options);
+  const { numClasses, ...average } = options;
+  checkOptions("recall", options, [...AVERAGE_OPTIONS, "numClasses"]);
+  return confusionOf(yTrue, yPred, numClasses).recall(average);
 }
 
 /**
@@ -88,5 +93,7 @@ export function recall(yTrue: Values, yPred: Values, options: ClassificationOpti
  * ```
  */
 export function f1Score(yTrue: Values, yPred: Values, options: ClassificationOptions = {}): number {
-  return confusionOf(yTrue, yPred, options.numClasses).f1(options);
+  const { numClasses, ...average } = options;
+  checkOptions("f1Score", options, [...AVERAGE_OPTIONS, "numClasses"]);
+  return confusionOf(yTrue, yPred, numClasses).f1(average);
 }

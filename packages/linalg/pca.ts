@@ -1,5 +1,5 @@
 import type { Tensor } from "@kiso/tensor";
-import { jacobiEigen } from "./_jacobi_eigen.ts";
+import { symmetricEigen } from "./_symmetric_eigen.ts";
 import { type Matrix, matrixOf, multiply, toTensor, transposed } from "./_matrix.ts";
 
 /** A fitted principal component analysis. */
@@ -53,7 +53,7 @@ export function pca(x: Tensor, options: { components?: number } = {}): Pca {
   const centred: Matrix = { rows: n, cols: d, data: X.data.map((v, k) => v - mu[k % d]) };
   const cov = multiply(transposed(centred), centred);
   cov.data = cov.data.map((v) => v / Math.max(n - 1, 1));
-  const { values, vectors } = jacobiEigen(cov);
+  const { values, vectors } = symmetricEigen(cov);
   const total = values.reduce((a, b) => a + Math.max(b, 0), 0);
   const top = Array.from({ length: q }, (_, i) => d - 1 - i);
   const variance = Float64Array.from(top, (i) => Math.max(values[i], 0));

@@ -2,6 +2,7 @@
  * The trainer end to end: small versions of every demo learn, a resumed run equals an
  * uninterrupted one bit for bit, and bad input fails clearly without losing work.
  */
+import "../packages/backend-webgpu/_test_env.ts"; // before WebGPU starts: quiets Mesa
 import assert from "node:assert/strict";
 import { DEMOS } from "../apps/trainer/demos/mod.ts";
 import type { RunOptions } from "../apps/trainer/lib/options.ts";

@@ -58,7 +58,7 @@ export interface Box {
   bottom: number;
 }
 
-/** What {@linkcode pageLayout} measures. */
+/** What {@linkcode checkPage} measures. */
 export interface PageLayout {
   /** The page's width and the window's: a wider page has a horizontal scrollbar. */
   scrollWidth: number;
@@ -68,14 +68,18 @@ export interface PageLayout {
 }
 
 /**
- * Lays `page` out in headless Chromium (a window `width` pixels wide) and measures it: the page's
- * width against the window's and where each grid image and its caption are. The measuring script
- * runs in a copy of the page; the report itself has none.
+ * Loads `page` in headless Chromium (offline, a window `width` pixels wide) once, and returns its
+ * console messages (as {@linkcode consoleMessages}) and its layout: the page's width against the
+ * window's and where each grid image and its caption are. The measuring script runs in a copy of
+ * the page and logs nothing; the report itself has no script.
  *
  * @param page The HTML file.
  * @param width The window's width.
  */
-export async function pageLayout(page: string, width = 1280): Promise<PageLayout> {
+export async function checkPage(
+  page: string,
+  width = 1280,
+): Promise<{ messages: string[]; layout: PageLayout }> {
   const binary = chromium();
   if (binary === undefined) {
     throw new Error("check_reports: no Chromium found (apt-get install chromium)");
@@ -100,6 +104,8 @@ document.body.append(out);
       "--no-sandbox",
       "--disable-gpu",
       "--hide-scrollbars",
+      "--enable-logging=stderr",
+      "--v=0",
       "--proxy-server=127.0.0.1:9",
       `--window-size=${width},1000`,
       "--dump-dom",
@@ -112,12 +118,11 @@ document.body.append(out);
   const dom = new TextDecoder().decode(output.stdout);
   const json = /<pre id="kiso-layout">(.*?)<\/pre>/s.exec(dom)?.[1];
   if (json === undefined) throw new Error(`check_reports: ${page} was not laid out`);
-  return JSON.parse(
-    json.replaceAll("&quot;", '"').replaceAll("&amp;", "&").replaceAll("&lt;", "<").replaceAll(
-      "&gt;",
-      ">",
-    ),
-  );
+  const messages = new TextDecoder().decode(output.stderr).split("\n")
+    .filter((line) => line.includes(":CONSOLE"));
+  const unescaped = json.replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+  return { messages, layout: JSON.parse(unescaped) };
 }
 
 if (import.meta.main) {

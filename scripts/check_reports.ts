@@ -97,7 +97,10 @@ document.body.append(out);
 </script>`;
   const copy = await Deno.makeTempFile({ suffix: ".html" });
   const html = await Deno.readTextFile(page);
-  await Deno.writeTextFile(copy, html.replace("</body>", `${measure}</body>`));
+  await Deno.writeTextFile(
+    copy,
+    html.includes("</body>") ? html.replace("</body>", `${measure}</body>`) : html + measure,
+  );
   const output = await new Deno.Command(binary, {
     args: [
       "--headless=new",

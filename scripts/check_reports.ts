@@ -84,7 +84,7 @@ export async function checkPage(
   if (binary === undefined) {
     throw new Error("check_reports: no Chromium found (apt-get install chromium)");
   }
-  const measure = `<script>
+  const measure = `<script>document.addEventListener("DOMContentLoaded", () => {
 const box = (e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
 const cells = [...document.querySelectorAll("figure.cell")].map((f) => {
   const c = f.querySelector("figcaption");
@@ -94,7 +94,7 @@ const out = document.createElement("pre");
 out.id = "kiso-layout";
 out.textContent = JSON.stringify({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, cells });
 document.body.append(out);
-</script>`;
+});</script>`;
   const copy = await Deno.makeTempFile({ suffix: ".html" });
   const html = await Deno.readTextFile(page);
   await Deno.writeTextFile(

@@ -441,6 +441,10 @@ Deno.test("a new run in a folder that holds one keeps the old run aside and says
   const kept = [...Deno.readDirSync(parent)].map((e) => e.name).filter((n) => n.startsWith("run-"));
   assert.equal(kept.length, 1);
   assert.match(again.stdout, new RegExp(`the run that was in ${out} is kept in ${out}-`));
+  assert.match(
+    again.stdout,
+    new RegExp(`\\(1 run kept aside so far: rm -r ${out}-20\\* removes them\\)`),
+  );
   assert.ok(Deno.statSync(`${parent}/${kept[0]}/summary.json`).isFile);
   await Deno.remove(parent, { recursive: true });
 });

@@ -1,5 +1,5 @@
-import { checkInput } from "./check_input.ts";
-import { linear, type Shape, ShapeError, type Tensor } from "@kiso/tensor";
+import { checkFeatures, checkInput } from "./check_input.ts";
+import { linear, type Shape, type Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -67,17 +67,7 @@ export class Dense extends Module {
   forward(input: Tensor): Tensor {
     checkInput(this.typeName, input);
     const [out, features] = this.weight.shape;
-    if (input.rank === 0 || input.shape[input.rank - 1] !== features) {
-      throw new ShapeError(
-        this.typeName,
-        [input.shape],
-        `the input must be [${
-          input.rank > 1 ? "…, " : ""
-        }${features}] for ${this.typeName}(${features}, ${out}): ${
-          input.rank === 0 ? "got a scalar" : `its last size is ${input.shape[input.rank - 1]}`
-        }`,
-      );
-    }
+    checkFeatures(`${this.typeName}(${features}, ${out})`, input, features);
     return linear(input, this.weight, this.bias);
   }
 }

@@ -5,15 +5,15 @@ import { Dense } from "./mod.ts";
 Deno.test("Dense.forward() blames an input of the wrong size, naming Dense, not linear's weight", () => {
   assert.throws(() => new Dense(4, 8).forward(randn([10, 3])), {
     name: "ShapeError",
-    message: "Dense: [10,3]: the input must be […, 4] for Dense(4, 8): its last size is 3",
+    message: "Dense(4, 8): [10,3]: the input must be […, 4]: its last size is 3",
   });
   assert.throws(
     () => new Dense(4, 8).forward(randn([3])),
-    /^ShapeError: Dense: \[3\]: the input must be \[4\] for Dense\(4, 8\): its last size is 3$/,
+    /^ShapeError: Dense\(4, 8\): \[3\]: the input must be \[4\]: its last size is 3$/,
   );
   assert.throws(
     () => new Dense(1, 2).forward(tensor(5)),
-    /Dense: \[\]: the input must be \[1\] for Dense\(1, 2\): got a scalar/,
+    /Dense\(1, 2\): \[\]: the input must be \[1\]: got a scalar/,
   );
   assert.deepEqual(new Dense(4, 8).forward(randn([2, 5, 4])).shape, [2, 5, 8]);
 });

@@ -1,6 +1,7 @@
 import { loadSafetensors, saveSafetensors } from "@kiso/io";
 import { buildLayer, type LayerSpec, type Module } from "@kiso/layers";
 import "@kiso/regularization"; // registers Dropout, BatchNorm1d/2d and LayerNorm with buildLayer
+import { classNamesMetadata, restoreClassNames } from "./class_names.ts";
 
 const KEY = "kiso.architecture";
 
@@ -16,7 +17,8 @@ function undescribed(model: Module, path = "the model"): string | undefined {
 
 /**
  * Saves a model in one safetensors file: the weights under PyTorch's keys and layouts, and the
- * architecture as JSON in the metadata, so that {@linkcode loadModel} rebuilds it without code.
+ * architecture as JSON in the metadata (with the class names of `setClassNames`, if any), so
+ * that {@linkcode loadModel} rebuilds it without code.
  * A `Sequential` of built-in layers (nested ones too) needs nothing more; a custom layer calls
  * `describe(...)` in its constructor and is registered with `registerLayer`. The write is atomic.
  *
@@ -45,7 +47,11 @@ export async function saveModel(path: string, model: Module): Promise<void> {
         "saveSafetensors(path, model.stateDict())",
     );
   }
-  await saveSafetensors(path, model.stateDict(), { format: "pt", [KEY]: JSON.stringify(spec) });
+  await saveSafetensors(path, model.stateDict(), {
+    format: "pt",
+    [KEY]: JSON.stringify(spec),
+    ...classNamesMetadata(model), // the names of setClassNames
+  });
 }
 
 /**
@@ -79,5 +85,6 @@ export async function loadModel(path: string): Promise<Module> {
   }
   const model = buildLayer(JSON.parse(raw) as LayerSpec);
   model.loadStateDict(file.tensors);
+  restoreClassNames(model, file.metadata, path);
   return model;
 }

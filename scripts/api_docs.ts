@@ -6,7 +6,7 @@
  *
  * Usage: deno task docs [--out DIR] [package …]   (default: every package, into api-docs/)
  */
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -135,9 +135,10 @@ export async function apiDocs(out: string, names: readonly string[] = []): Promi
   const wanted = names.length === 0
     ? all
     : all.filter((p) => names.includes(p.name) || names.includes(p.name.replace("@kiso/", "")));
-  await Deno.mkdir(out, { recursive: true });
-  for (const pkg of wanted) await packageSite(pkg, out);
-  await Deno.writeTextFile(join(out, "index.html"), indexHtml(wanted));
+  const folder = resolve(out); // deno doc runs in each package's folder
+  await Deno.mkdir(folder, { recursive: true });
+  for (const pkg of wanted) await packageSite(pkg, folder);
+  await Deno.writeTextFile(join(folder, "index.html"), indexHtml(wanted));
   return wanted;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `deno task train [demo] [options]`: runs a demo of the material and writes a run folder with
+ * `deno task train [demo] [options]`: runs a demo and writes a run folder with
  * metrics.csv, summary.json, model.safetensors, checkpoints and report.html.
  */
 import { parseArgs } from "node:util";

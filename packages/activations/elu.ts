@@ -2,7 +2,7 @@ import { expm1, greater, mul, type Tensor, where } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
 
 /**
- * Exponential linear unit (intro notes eq.16): x for x > 0, α(eˣ − 1) otherwise. eˣ − 1 is
+ * Exponential linear unit: x for x > 0, α(eˣ − 1) otherwise. eˣ − 1 is
  * computed on min(x, 0), so large inputs never overflow; the gradient at 0 is α
  * (the x ≤ 0 branch).
  *

@@ -14,7 +14,7 @@ import { checkOptions } from "@kiso/tensor/errors";
 import { normalizeAxis } from "@kiso/tensor/shape";
 
 /**
- * Softmax along an axis, yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} (intro notes §4, course report), computed after
+ * Softmax along an axis, yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} , computed after
  * subtracting the maximum so it never overflows. Fused backward:
  * ∂L/∂x = y ⊙ (g − Σ g ⊙ y).
  *

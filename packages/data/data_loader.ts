@@ -11,7 +11,7 @@ export interface DataLoaderOptions {
    */
   batchSize?: number;
   /**
-   * Draw a new random order every epoch (course notes Algorithm 1).
+   * Draw a new random order every epoch, as stochastic gradient descent does.
    *
    * @default {false}
    */
@@ -28,7 +28,7 @@ export interface DataLoaderOptions {
 
 /**
  * Batches of a dataset, in order or shuffled anew each epoch with a seeded generator (the
- * per-epoch permutation of course notes Algorithm 1). Iterate it once per epoch.
+ * per-epoch permutation of stochastic gradient descent). Iterate it once per epoch.
  *
  * @example Usage
  * ```ts

@@ -12,8 +12,8 @@ import { checkOptions } from "@kiso/tensor/errors";
 import { checkRange } from "@kiso/tensor/errors";
 
 /**
- * Masking noise for denoising autoencoders (course notes §3.3.3): each input is set to 0 with
- * probability `fraction` (30% in the seed).
+ * Masking noise for denoising autoencoders: each input is set to 0 with
+ * probability `fraction` (30% is a common choice).
  *
  * @param x The clean inputs.
  * @param options `fraction` (default 0.3) and `rng`.
@@ -41,7 +41,7 @@ export function maskNoise(x: Tensor, options: { fraction?: number; rng?: Rng } =
 }
 
 /**
- * Multiplicative Gaussian noise x + εx with ε ~ N(0, σ²) (course notes §3.3.3).
+ * Multiplicative Gaussian noise x + εx with ε ~ N(0, σ²).
  *
  * @param x The clean inputs.
  * @param options `std` σ (default 0.1) and `rng`.
@@ -67,7 +67,7 @@ export function multiplicativeNoise(x: Tensor, options: { std?: number; rng?: Rn
 }
 
 /**
- * Additive Gaussian noise x + ε with ε ~ N(0, σ²) (course notes §3.3.3).
+ * Additive Gaussian noise x + ε with ε ~ N(0, σ²).
  *
  * @param x The clean inputs.
  * @param options `std` σ (default 0.1) and `rng`.

@@ -2,7 +2,7 @@ import { normal, type RandomOptions, type Shape, type Tensor, uniform } from "@k
 import { randomOptions } from "./_options.ts";
 
 /**
- * Uniform weights U[low, high], by default the seeds' U[−1, 1] (intro notes §11).
+ * Uniform weights U[low, high], by default U[−1, 1].
  *
  * @param shape The shape.
  * @param options `low` (default −1), `high` (default 1), `rng`, `dtype`, `requiresGrad`.
@@ -25,7 +25,7 @@ export function randomUniform(
 }
 
 /**
- * Normal weights N(mean, std²), by default the seeds' "Gauss" N(0, 1) (intro notes §11).
+ * Normal weights N(mean, std²), by default the standard normal N(0, 1).
  *
  * @param shape The shape.
  * @param options `mean` (default 0), `std` (default 1), `rng`, `dtype`, `requiresGrad`.

@@ -46,7 +46,7 @@ function uniformWith(shape: Shape, std: number, options: RandomOptions): Tensor 
 
 /**
  * Xavier/Glorot normal: N(0, gain²·2/(fanIn + fanOut)) (Glorot & Bengio 2010). Note that
- * intro notes §11 writes "Xavier N(0, 1/√n)" with n the fan-in, which is the LeCun
+ * "Xavier N(0, 1/√n)" with n the fan-in, as some texts write it, is the LeCun
  * initialisation ({@linkcode lecunNormal}).
  *
  * @param shape The weight's shape.
@@ -96,8 +96,8 @@ export function xavierUniform(shape: Shape, options: ScaledOptions = {}): Tensor
 }
 
 /**
- * He/Kaiming normal: N(0, gain²/fan) with gain √2, i.e. the seeds' He N(0, √(2/n))
- * (intro notes §11, for ReLU networks).
+ * He/Kaiming normal: N(0, gain²/fan) with gain √2, i.e. N(0, √(2/n)) with n the
+ * fan-in (for ReLU networks).
  *
  * @param shape The weight's shape.
  * @param options `gain` (default √2), `mode` (default `fanIn`), `rng`, `dtype`, `requiresGrad`.
@@ -147,7 +147,7 @@ export function heUniform(shape: Shape, options: HeOptions = {}): Tensor {
 }
 
 /**
- * LeCun normal: N(0, gain²/fanIn), the "Xavier N(0, 1/√n)" that intro notes §11 writes.
+ * LeCun normal: N(0, gain²/fanIn), the "Xavier N(0, 1/√n)" that some texts write.
  *
  * @param shape The weight's shape.
  * @param options `gain`, `rng`, `dtype`, `requiresGrad`.

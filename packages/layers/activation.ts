@@ -134,7 +134,7 @@ export class Softplus extends Activation {
 }
 
 /**
- * Parametric ReLU with learned slopes (intro notes eq.15): one shared slope, or one per channel
+ * Parametric ReLU with learned slopes, x for x > 0 and a·x otherwise: one shared slope, or one per channel
  * (axis 1), initialised to 0.25 as PyTorch.
  *
  * @example Usage

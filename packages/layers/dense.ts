@@ -18,7 +18,7 @@ export interface DenseOptions extends LayerOptions {
 }
 
 /**
- * A fully connected layer y = x·Wᵀ + b (course notes Algorithm 8; course report u = Wx + b), with
+ * A fully connected layer y = x·Wᵀ + b (u = Wx + b for one sample), with
  * PyTorch's names and layout: `weight` `[out, in]`, `bias` `[out]`.
  *
  * @example Usage

@@ -2,8 +2,8 @@ import { full, mul, noGrad, ShapeError, step, sub, sum, type Tensor, tensor } fr
 import { checkOptions } from "@kiso/tensor/errors";
 
 /**
- * Rosenblatt's simple perceptron (course notes §3.1.1): ŷ = 1{w₀ + w₁x₁ + … + w_d x_d > 0}, and
- * the learning rule of eq.(7), w ← w − η(1{wᵀx > 0} − y)·x with x = (1, x₁, …, x_d), applied
+ * Rosenblatt's simple perceptron: ŷ = 1{w₀ + w₁x₁ + … + w_d x_d > 0}, and
+ * Rosenblatt's learning rule, w ← w − η(1{wᵀx > 0} − y)·x with x = (1, x₁, …, x_d), applied
  * one sample at a time. It has no gradient; it learns by its own rule.
  *
  * @example Usage
@@ -66,7 +66,7 @@ export class Perceptron {
   }
 
   /**
-   * Applies eq.(7) for one sample; nothing changes when the prediction is right.
+   * Applies the learning rule to one sample; nothing changes when the prediction is right.
    *
    * @param x The inputs `[d]`.
    * @param y The label, 0 or 1.

@@ -1,8 +1,8 @@
 /**
- * Linear algebra in float64 for the classical parts of the material: `solve` and `inverse`
+ * Linear algebra in float64 for classical machine learning: `solve` and `inverse`
  * (LU with partial pivoting), `eigh` (Householder tridiagonalisation and implicit QL), `svd` (one-sided Jacobi), `pinv`,
  * `leastSquares` by the normal equations (XᵀX)†Xᵀy, and `pca` with the contribution ratio
- * (course notes §3.1.2, §3.3.1). These are not differentiable.
+ * These are not differentiable.
  *
  * @example Usage
  * ```ts

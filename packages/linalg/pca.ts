@@ -10,7 +10,7 @@ export interface Pca {
   explainedVariance: Tensor;
   /** Each λᵢ / (λ₁ + … + λ_d). */
   explainedVarianceRatio: Tensor;
-  /** The contribution ratio of course notes §3.3.1, (λ₁ + … + λ_q)/(λ₁ + … + λ_d). */
+  /** The contribution ratio, the share of the variance the q components hold: (λ₁ + … + λ_q)/(λ₁ + … + λ_d). */
   contributionRatio: number;
   /** The training mean `[d]`. */
   mean: Tensor;
@@ -22,9 +22,9 @@ export interface Pca {
 
 /**
  * Principal component analysis by the eigen-decomposition of the covariance matrix
- * (course notes §3.3.1): the q eigenvectors with the largest eigenvalues are the principal axes,
+ * : the q eigenvectors with the largest eigenvalues are the principal axes,
  * and (λ₁ + … + λ_q)/(λ₁ + … + λ_d) is the contribution ratio. PCA is the linear autoencoder
- * with tied weights (§3.3.2).
+ * with tied weights.
  *
  * @param x Data `[N, d]`.
  * @param options `components` q (default d).

@@ -15,8 +15,8 @@ import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
  * Softmax followed by cross-entropy, fused: per sample E = −Σₖ tₖ ln softmax(u)ₖ
- * = (Σₖ tₖ)·log Σⱼ e^{uⱼ} − Σₖ tₖ uₖ, computed stably. Its gradient is the one the material derives by hand (course notes Algorithm 2,
- * course report `delta2 = y − d`): with `mean` over N samples, ∂E/∂u = (softmax(u) − t) / N
+ * = (Σₖ tₖ)·log Σⱼ e^{uⱼ} − Σₖ tₖ uₖ, computed stably. Its gradient is the output error of back-propagation, δ = y − t
+ * (softmax output minus target): with `mean` over N samples, ∂E/∂u = (softmax(u) − t) / N
  * (for soft targets, softmax(u)·Σt − t). Classes are the last axis.
  *
  * @param logits Scores u `[…, C]`.

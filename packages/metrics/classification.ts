@@ -28,7 +28,7 @@ export function accuracy(yTrue: Values, yPred: Values): number {
 }
 
 /**
- * Precision TP / (TP + FP) (intro notes §6), binary or averaged over classes.
+ * Precision TP / (TP + FP), binary or averaged over classes.
  *
  * @param yTrue True class labels.
  * @param yPred Predicted class labels.
@@ -54,7 +54,7 @@ export function precision(
 }
 
 /**
- * Recall TP / (TP + FN) (intro notes §6), binary or averaged over classes.
+ * Recall TP / (TP + FN), binary or averaged over classes.
  *
  * @param yTrue True class labels.
  * @param yPred Predicted class labels.
@@ -76,7 +76,7 @@ export function recall(yTrue: Values, yPred: Values, options: ClassificationOpti
 }
 
 /**
- * The F-measure F1 = 2·precision·recall / (precision + recall) (intro notes §6), computed as
+ * The F-measure F1 = 2·precision·recall / (precision + recall), computed as
  * 2TP / (2TP + FP + FN), binary or averaged over classes.
  *
  * @param yTrue True class labels.

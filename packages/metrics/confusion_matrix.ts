@@ -31,7 +31,7 @@ export interface AverageOptions {
 
 /**
  * A confusion matrix that accumulates over batches: `counts[i][j]` is the number of samples of
- * true class i predicted as class j (intro notes §6). Accuracy, precision, recall and F1 are
+ * true class i predicted as class j. Accuracy, precision, recall and F1 are
  * read from it, so streaming over batches gives exactly the metrics of the whole set.
  *
  * @example Usage

@@ -3,7 +3,7 @@ import { div, greaterEqual, mul, type Rng, type Tensor, uniform } from "@kiso/te
 import { checkOptions, checkRange } from "@kiso/tensor/errors";
 
 /**
- * Inverted dropout (intro notes §12): in training each element is zeroed with probability p and
+ * Inverted dropout: in training each element is zeroed with probability p and
  * the survivors are scaled by 1/(1 − p), so the expectation is unchanged; in evaluation it is
  * the identity. Masks come from `rng` (the global generator by default), so runs repeat.
  *

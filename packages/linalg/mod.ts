@@ -1,8 +1,9 @@
 /**
- * Linear algebra in float64 for classical machine learning: `solve` and `inverse`
- * (LU with partial pivoting), `eigh` (Householder tridiagonalisation and implicit QL), `svd` (one-sided Jacobi), `pinv`,
- * `leastSquares` by the normal equations (XᵀX)†Xᵀy, and `pca` with the contribution ratio
- * These are not differentiable.
+ * Linear algebra in float64 for classical machine learning: `solve` and `inverse` (LU with
+ * partial pivoting), `eigh` (Householder tridiagonalisation and implicit QL), `svd` (one-sided
+ * Jacobi), `pinv`, `leastSquares` by the normal equations (XᵀX)†Xᵀy, and `pca` with the
+ * contribution ratio (the share of the variance the first components hold). These are not
+ * differentiable.
  *
  * @example Usage
  * ```ts

@@ -21,8 +21,8 @@ export interface Pca {
 }
 
 /**
- * Principal component analysis by the eigen-decomposition of the covariance matrix
- * : the q eigenvectors with the largest eigenvalues are the principal axes,
+ * Principal component analysis by the eigen-decomposition of the covariance matrix: the q
+ * eigenvectors with the largest eigenvalues are the principal axes,
  * and (λ₁ + … + λ_q)/(λ₁ + … + λ_d) is the contribution ratio. PCA is the linear autoencoder
  * with tied weights.
  *

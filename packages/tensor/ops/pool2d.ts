@@ -40,9 +40,9 @@ function poolLayout(op: string, x: Tensor, kernel: Pair, options: Pool2dOptions)
 }
 
 /**
- * Max pooling over kH×kW windows of NCHW images (each window's maximum). The
- * backward sends each window's gradient to its maximum; ties follow `tie`
- * : `"first"` (the first maximum in row-major order, as PyTorch),
+ * Max pooling over kH×kW windows of NCHW images (each window's maximum). The backward sends
+ * each window's gradient to its maximum; ties follow `tie`: `"first"` (the first maximum in
+ * row-major order, as PyTorch),
  * `"split"` (1/τ to each of the τ tied maxima) or `"random"` (one of them, drawn from `rng`).
  *
  * @param x Images `[N, C, H, W]`.

@@ -44,6 +44,23 @@ class Terminal {
   }
 }
 
+/** Runs `fn` with `Deno.stdout.writeSync` sending what is written to `sink` instead. */
+async function capturingStdout<T>(
+  sink: (text: string) => void,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  const write = Deno.stdout.writeSync;
+  Deno.stdout.writeSync = (bytes: Uint8Array): number => {
+    sink(new TextDecoder().decode(bytes));
+    return bytes.length;
+  };
+  try {
+    return await fn();
+  } finally {
+    Deno.stdout.writeSync = write;
+  }
+}
+
 /**
  * Trains a small model for `epochs` with a ProgressBar drawing onto a simulated terminal of
  * `columns` columns (`Deno.consoleSize` and `Deno.stdout.writeSync` replaced for the run; a
@@ -58,14 +75,7 @@ async function trainOn(
   const terminal = new Terminal(columns ?? 80);
   const draws: string[] = [];
   const printed: string[] = [];
-  const write = Deno.stdout.writeSync;
   const size = Deno.consoleSize;
-  Deno.stdout.writeSync = (bytes: Uint8Array): number => {
-    const text = new TextDecoder().decode(bytes);
-    draws.push(text);
-    terminal.write(text);
-    return bytes.length;
-  };
   Deno.consoleSize = (): { columns: number; rows: number } => {
     if (columns === undefined) throw new Deno.errors.NotConnected("not a terminal");
     return { columns, rows: 24 };
@@ -74,30 +84,33 @@ async function trainOn(
   const x = uniform([96, 3], { rng });
   const y = sum(mul(x, tensor([1, -2, 0.5])), { axis: 1, keepDims: true });
   const model = new Sequential(new Dense(3, 8, { rng }), new ReLU(), new Dense(8, 1, { rng }));
+  const bar = new ProgressBar({
+    prefix,
+    terminal: true,
+    samples: 96,
+    print: (line) => {
+      printed.push(line);
+      terminal.write(`${line}\n`);
+    },
+  });
+  const sink = (text: string): void => {
+    draws.push(text);
+    terminal.write(text);
+  };
   try {
-    await fit(model, {
-      x,
-      y,
-      loss: mse,
-      optimizer: new SGD(model.parameters(), { lr: 0.05 }),
-      rng,
-      epochs,
-      batchSize: 8,
-      metrics: ["mae", "r2"],
-      callbacks: [
-        new ProgressBar({
-          prefix,
-          terminal: true,
-          samples: 96,
-          print: (line) => {
-            printed.push(line);
-            terminal.write(`${line}\n`);
-          },
-        }),
-      ],
-    });
+    await capturingStdout(sink, () =>
+      fit(model, {
+        x,
+        y,
+        loss: mse,
+        optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+        rng,
+        epochs,
+        batchSize: 8,
+        metrics: ["mae", "r2"],
+        callbacks: [bar],
+      }));
   } finally {
-    Deno.stdout.writeSync = write;
     Deno.consoleSize = size;
   }
   return { terminal, draws, printed };
@@ -158,14 +171,9 @@ Deno.test("ProgressBar keeps to 79 columns where the terminal's width cannot be 
   for (const bar of bars) assert.ok([...bar].length <= 79, bar);
 });
 
-Deno.test("ProgressBar's columns option overrides the terminal's width and very narrow lines end in …", () => {
+Deno.test("ProgressBar's columns option overrides the terminal's width and very narrow lines end in …", async () => {
   const drawn: string[] = [];
-  const write = Deno.stdout.writeSync;
-  Deno.stdout.writeSync = (bytes: Uint8Array): number => {
-    drawn.push(new TextDecoder().decode(bytes));
-    return bytes.length;
-  };
-  try {
+  await capturingStdout((text) => drawn.push(text), () => {
     const ctx = { epochs: 10, steps: 100, history: [] } as never;
     const wide = new ProgressBar({ terminal: true, columns: 200, print: () => {} });
     wide.onTrainBegin();
@@ -174,9 +182,7 @@ Deno.test("ProgressBar's columns option overrides the terminal's width and very 
     for (const columns of [19, 12, 9]) {
       new ProgressBar({ terminal: true, columns, print: () => {} }).onBatchEnd(50, {}, ctx);
     }
-  } finally {
-    Deno.stdout.writeSync = write;
-  }
+  });
   assert.ok(drawn[0].startsWith("\r\x1b[2K"));
   assert.match(
     drawn[0].slice(5),

@@ -9,7 +9,8 @@ const NAMES = new WeakMap<Module, readonly string[]>();
  * Names the classes a classifier's outputs stand for, in output order (e.g. a `LabelEncoder`'s
  * `classes` of `@kiso/data`), so that {@linkcode saveModel} writes them into the model file and
  * {@linkcode loadModel} gives them back with the model ({@linkcode classNames}). With a
- * `Normalization` layer first, a reloaded model then goes from raw rows to class names.
+ * `Normalization` layer first, a reloaded model then goes from raw rows to class names:
+ * `predictClasses(model, rows, { classes: classNames(model) })`.
  *
  * @param model The classifier.
  * @param names One name per output, in order.

@@ -122,7 +122,14 @@ export class ProgressBar implements Callback {
    * @param options How often, with what prefix and where to print.
    */
   constructor(options: ProgressBarOptions = {}) {
-    checkOptions("ProgressBar", options, ["every", "prefix", "samples", "print", "terminal"]);
+    checkOptions("ProgressBar", options, [
+      "every",
+      "prefix",
+      "samples",
+      "print",
+      "terminal",
+      "columns",
+    ]);
     this.#options = options;
     this.#tty = options.terminal ?? (options.print === undefined && Deno.stdout.isTerminal());
   }

@@ -26,6 +26,6 @@ export class Parameter extends Tensor {
     if (values.dtype === "int32") {
       throw new TypeError("Parameter: values must be float32 or float64: got int32");
     }
-    super(values.backend, values.storage, values.shape, true);
+    super(values, true);
   }
 }

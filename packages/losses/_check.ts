@@ -35,7 +35,7 @@ export function classTargets(op: string, scores: Tensor, target: Tensor): Tensor
     );
   }
   // backends that read synchronously check the labels here; the others clamp them in gather
-  const labels = target.backend.readSync?.(target.storage);
+  const labels = target.backend.readSync === undefined ? undefined : target.dataSync();
   const bad = labels?.findIndex((label) => label < 0 || label >= classes) ?? -1;
   if (bad >= 0) {
     throw new RangeError(

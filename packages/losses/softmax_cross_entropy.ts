@@ -1,13 +1,13 @@
 import {
   div,
-  exp,
   logSumExp,
   mul,
   noGrad,
   recordFusedOp,
+  softmaxCrossEntropyRows,
   sub,
   sum,
-  Tensor,
+  type Tensor,
   unsqueeze,
 } from "@kiso/tensor";
 import { classTargets } from "./_check.ts";
@@ -54,20 +54,8 @@ export function softmaxCrossEntropy(
   const composed = (logits: Tensor): Tensor =>
     lossOf(logits, logSumExp(logits, { axis: -1, keepDims: true }));
   const [loss, probabilities] = noGrad(() => {
-    const backend = logits.backend;
-    if (backend.softmaxCrossEntropy !== undefined && logits.rank >= 1) {
-      // one fused kernel; it rounds as the composed ops below do, so both give the same bits
-      const classes = logits.shape[logits.rank - 1];
-      const rows = classes === 0 ? 0 : logits.size / classes;
-      const [perRow, p] = backend.softmaxCrossEntropy(logits.storage, t.storage, { rows, classes });
-      const perSample = new Tensor(backend, perRow, logits.shape.slice(0, -1));
-      return [
-        reduceLoss(perSample, reduction),
-        new Tensor(backend, p, logits.shape.slice()),
-      ] as const;
-    }
-    const lse = logSumExp(logits, { axis: -1, keepDims: true });
-    return [lossOf(logits, lse), exp(sub(logits, lse))] as const;
+    const [perSample, p] = softmaxCrossEntropyRows(logits, t);
+    return [reduceLoss(perSample, reduction), p] as const;
   });
   return recordFusedOp(loss, [logits], "softmaxCrossEntropy", (g) => {
     const samples = logits.size / logits.shape[logits.rank - 1];

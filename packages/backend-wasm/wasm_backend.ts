@@ -16,14 +16,16 @@ import {
   createCpuBackend,
   padInto,
 } from "@kiso/tensor/cpu";
-import type { DataArray, DType } from "@kiso/tensor";
+import { type DataArray, type DType, dtypeOfArray } from "@kiso/tensor";
 import { collapseDims, forEachRow } from "@kiso/tensor/iterate";
 import { sizeOf, stridesOf } from "@kiso/tensor/shape";
 import { RELAXED_WASM, SIMD128_WASM } from "./_kernels_wasm.ts";
 import { Heap } from "./_heap.ts";
 import { type Call, ThreadPool } from "./_threads.ts";
 import { type Blas, openBlas } from "./_blas.ts";
-import { Storages, type WasmStorage } from "./_storage.ts";
+import { BlockPool, type BlockStorage, Storages } from "@kiso/tensor/memory";
+
+type WasmStorage = BlockStorage<number>;
 
 /** Options of {@linkcode createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -205,16 +207,20 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     __heap_base: WebAssembly.Global;
   };
   const heap = new Heap(memory, ex.__heap_base.value as number, maxMemory);
+  const pool = new BlockPool({ source: heap, granule: 64, linearUpTo: 4096 });
+  const storages = new Storages({ name: "wasm", pool, maxMemory });
+  const reserve = (bytes: number, what: string): number =>
+    storages.acquire(bytes, () => what).handle;
   const scratchBytes = (ex.gemm_scratch_elements() as number) * 8;
-  const scratch = Array.from({ length: threads }, () => heap.alloc(scratchBytes, "gemm scratch"));
+  const scratch = Array.from({ length: threads }, () => reserve(scratchBytes, "gemm scratch"));
   const stacks = Array.from(
     { length: threads - 1 },
-    () => heap.alloc(WORKER_STACK, "stack") + WORKER_STACK,
+    () => reserve(WORKER_STACK, "stack") + WORKER_STACK,
   );
-  const windowParams = heap.alloc(64, "window parameters");
-  const copyParams = heap.alloc(64, "copy parameters");
-  const adamParams = heap.alloc(64, "Adam constants");
-  const pool = threads > 1
+  const windowParams = reserve(64, "window parameters");
+  const copyParams = reserve(64, "copy parameters");
+  const adamParams = reserve(64, "Adam constants");
+  const workers = threads > 1
     ? await ThreadPool.start(threads, module, memory, KERNELS, stacks)
     : undefined;
   const blasOption = options.blas ?? "auto";
@@ -225,11 +231,19 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     throw new TypeError(`createWasmBackend: BLAS library "${blasOption}" did not load: ${blas}`);
   }
 
-  const storages = new Storages(heap);
   const alloc = (dtype: DType, size: number): WasmStorage => storages.alloc(dtype, size);
-  const own = (x: Storage): WasmStorage => storages.own(x);
-  const view = (x: WasmStorage): DataArray => storages.view(x);
-  const upload = (data: DataArray): WasmStorage => storages.upload(data);
+  const own = (x: Storage, op = "kernel"): WasmStorage => storages.own(x, op);
+  const view = (x: WasmStorage): DataArray => {
+    const { buffer } = memory;
+    if (x.dtype === "float64") return new Float64Array(buffer, x.handle, x.size);
+    if (x.dtype === "int32") return new Int32Array(buffer, x.handle, x.size);
+    return new Float32Array(buffer, x.handle, x.size);
+  };
+  const upload = (data: DataArray): WasmStorage => {
+    const s = alloc(dtypeOfArray(data), data.length);
+    view(s).set(data);
+    return s;
+  };
   /** Runs a cpu kernel on views of the memory and copies its result in. */
   const viaCpu = (result: Storage): WasmStorage => upload((result as CpuStorage).data);
   const onCpu = (x: Storage): CpuStorage => new CpuStorage(view(own(x)));
@@ -259,9 +273,9 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     );
   };
   const parallel = (calls: readonly Call[]): void => {
-    if (pool === undefined || calls.length === 1) {
+    if (workers === undefined || calls.length === 1) {
       for (const c of calls) call(c[0], c[1]);
-    } else pool.run(calls, (c) => call(c[0], c[1]));
+    } else workers.run(calls, (c) => call(c[0], c[1]));
   };
   /** Splits [0, total) into at most `threads` ranges of whole multiples of `grain`. */
   const split = (total: number, grain: number, parts: number): [number, number][] => {
@@ -307,9 +321,9 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           m,
           n,
           k,
-          A.ptr + t * aBatchStride * e,
-          B.ptr + t * bBatchStride * e,
-          out.ptr + t * m * n * e,
+          A.handle + t * aBatchStride * e,
+          B.handle + t * bBatchStride * e,
+          out.handle + t * m * n * e,
         );
       }
       return out;
@@ -335,13 +349,13 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         m,
         n,
         k,
-        A.ptr,
+        A.handle,
         aBatchStride,
         +transA,
-        B.ptr,
+        B.handle,
         bBatchStride,
         +transB,
-        out.ptr,
+        out.handle,
         scratch[t],
       ],
     ];
@@ -372,14 +386,14 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     parallel(
       split(X.size, 4, parts).map((
         [s, t],
-      ) => [name, [code, X.ptr + s * e, out.ptr + s * e, t - s]]),
+      ) => [name, [code, X.handle + s * e, out.handle + s * e, t - s]]),
     );
     return out;
   };
 
   const binary = (op: BinaryOp, a: Storage, b: Storage, layout: BinaryLayout): Storage => {
-    const A = own(a);
-    const B = own(b);
+    const A = own(a, op);
+    const B = own(b, op);
     const code = binaryCode.get(op)!;
     if (!isFloat(A) || !ex.binary_supported(code)) {
       return viaCpu(cpu.binary(op, onCpu(a), onCpu(b), layout));
@@ -401,7 +415,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       parallel(
         split(size, 4, threads).map(([s, t]) => [
           `binary_row_${suffix(A)}`,
-          [code, out.ptr + s * e, t - s, A.ptr + s * as * e, as, B.ptr + s * bs * e, bs],
+          [code, out.handle + s * e, t - s, A.handle + s * as * e, as, B.handle + s * bs * e, bs],
         ]),
       );
       return out;
@@ -410,7 +424,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       shape,
       strides,
       [0, 0, 0],
-      (off) => row(code, out.ptr + off[0] * e, n, A.ptr + off[1] * e, as, B.ptr + off[2] * e, bs),
+      (off) =>
+        row(code, out.handle + off[0] * e, n, A.handle + off[1] * e, as, B.handle + off[2] * e, bs),
     );
     return out;
   };
@@ -419,17 +434,17 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     const X = own(x);
     if (!isFloat(X)) return viaCpu(cpu.reduce(op, onCpu(x), layout));
     const out = alloc(X.dtype, layout.outer * layout.inner);
-    const acc = heap.alloc(layout.inner * 8, "reduction accumulators");
+    const acc = storages.acquire(layout.inner * 8, () => "reduction accumulators");
     call(`reduce_${suffix(X)}`, [
       ["sum", "max", "min"].indexOf(op),
-      X.ptr,
-      out.ptr,
+      X.handle,
+      out.handle,
       layout.outer,
       layout.size,
       layout.inner,
-      acc,
+      acc.handle,
     ]);
-    heap.free(acc, layout.inner * 8);
+    pool.release(acc.handle, acc.bytes);
     return out;
   };
 
@@ -447,7 +462,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     parallel(
       split(L.batch, 1, parts).map((
         [n0, n1],
-      ) => [`patches_${suffix(x)}`, [windowParams, x.ptr, cols.ptr, +toCols, n0, n1]]),
+      ) => [`patches_${suffix(x)}`, [windowParams, x.handle, cols.handle, +toCols, n0, n1]]),
     );
   };
   /** Pooling modes of window.c: 0 max, 1 average, 2 max backward, 3 average backward. */
@@ -464,7 +479,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     parallel(
       split(planes, 1, parts).map((
         [p0, p1],
-      ) => [`pool_${suffix(x)}`, [windowParams, mode, x.ptr, g.ptr, out.ptr, p0, p1]]),
+      ) => [`pool_${suffix(x)}`, [windowParams, mode, x.handle, g.handle, out.handle, p0, p1]]),
     );
     return out;
   };
@@ -472,8 +487,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const backend: Backend = {
     name: "wasm",
     upload,
-    read: (x) => Promise.resolve(view(own(x)).slice()),
-    readSync: (x) => view(own(x)).slice(),
+    read: (x) => Promise.resolve(view(own(x, "read")).slice()),
+    readSync: (x) => view(own(x, "read")).slice(),
     releasePending: () => storages.releasePending,
     lstmCell(gates, c, L): [Storage, Storage] {
       const G = own(gates);
@@ -487,7 +502,15 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       parallel(
         split(L.batch, 1, parts).map((
           [b0, b1],
-        ) => ["lstm_cell_float", [G.ptr, own(c).ptr, hc.ptr, saved.ptr, L.hidden, b0, b1]]),
+        ) => ["lstm_cell_float", [
+          G.handle,
+          own(c).handle,
+          hc.handle,
+          saved.handle,
+          L.hidden,
+          b0,
+          b1,
+        ]]),
       );
       return [hc, saved];
     },
@@ -499,7 +522,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       }
       const loss = alloc("float32", L.rows);
       const p = alloc("float32", L.rows * L.classes);
-      const args = [U.ptr, own(targets).ptr, loss.ptr, p.ptr, L.classes];
+      const args = [U.handle, own(targets).handle, loss.handle, p.handle, L.classes];
       const parts = partsFor(U.size);
       parallel(
         split(L.rows, 1, parts).map((
@@ -520,7 +543,16 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         alloc("float32", P.size),
       ];
       new Float32Array(memory.buffer, adamParams, 8).set(adamStepValues(k));
-      const args = [P.ptr, own(g).ptr, own(m).ptr, own(v).ptr, p2.ptr, m2.ptr, v2.ptr, adamParams];
+      const args = [
+        P.handle,
+        own(g).handle,
+        own(m).handle,
+        own(v).handle,
+        p2.handle,
+        m2.handle,
+        v2.handle,
+        adamParams,
+      ];
       const parts = partsFor(P.size);
       parallel(split(P.size, 4, parts).map(([i0, i1]) => ["adam_step_float", [...args, i0, i1]]));
       return [p2, m2, v2];
@@ -538,11 +570,11 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         split(L.batch, 1, parts).map((
           [b0, b1],
         ) => ["lstm_cell_backward_float", [
-          S.ptr,
-          own(c).ptr,
-          own(grad).ptr,
-          dz.ptr,
-          dc.ptr,
+          S.handle,
+          own(c).handle,
+          own(grad).handle,
+          dz.handle,
+          dc.handle,
           L.hidden,
           b0,
           b1,
@@ -550,7 +582,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       );
       return [dz, dc];
     },
-    dispose: (x) => storages.dispose(x),
+    dispose: (x) => storages.dispose(x, "dispose"),
     fill(dtype, size, value): Storage {
       const s = alloc(dtype, size);
       view(s).fill(value);
@@ -582,8 +614,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         ...strides[1],
       ]);
       call(e === 8 ? "copy_strided_64" : "copy_strided_32", [
-        out.ptr,
-        X.ptr + layout.offset * e,
+        out.handle,
+        X.handle + layout.offset * e,
         shape.length,
         copyParams,
         copyParams + 32,
@@ -648,7 +680,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     threads,
     blas: typeof blas === "string" ? { missing: blas } : { path: blas.path },
     get bytesInUse(): number {
-      return heap.inUse;
+      return pool.liveBytes;
     },
     get bytesReserved(): number {
       return heap.capacity;

@@ -18,7 +18,7 @@ import type {
   WindowLayout,
 } from "@kiso/tensor";
 import { adamStepValues, dtypeOfArray } from "@kiso/tensor";
-import { CollectionPressure } from "@kiso/tensor/gc";
+import { BlockPool, type BlockStorage, Storages } from "@kiso/tensor/memory";
 import { collapseDims } from "@kiso/tensor/iterate";
 import { sizeOf, stridesOf } from "@kiso/tensor/shape";
 import { Gpu } from "./_gpu.ts";
@@ -94,19 +94,6 @@ export interface WebGpuMemory {
 const FLOAT64_ERROR = "webgpu: float64 tensors cannot live on the GPU (WGSL has no 64-bit " +
   "floats): use float32, or the cpu or wasm backend (createWasmBackend) for float64";
 
-/** A tensor's values in a GPU buffer (float32 or int32, 4 bytes each). */
-class GpuStorage implements Storage {
-  readonly dtype: DType;
-  readonly size: number;
-  readonly block: { buffer: GPUBuffer; bytes: number; freed: boolean };
-
-  constructor(dtype: DType, size: number, block: GpuStorage["block"]) {
-    this.dtype = dtype;
-    this.size = size;
-    this.block = block;
-  }
-}
-
 const WORD = 4;
 /** Windows per dispatch of the sequential `random` tie rule of max pooling. */
 const RANDOM_TIE_CHUNK = 2048;
@@ -146,86 +133,74 @@ export interface WebGpuBackend extends Backend {
   memory(): WebGpuMemory;
 }
 
+/** A tensor's values in a GPU buffer (float32 or int32, 4 bytes each). */
+type GpuStorage = BlockStorage<GPUBuffer>;
+
 /** Every kernel as a WGSL compute shader on one device. */
 class GpuBackend implements WebGpuBackend {
   readonly name = "webgpu";
   readonly info: WebGpuBackendInfo;
   readonly #gpu: Gpu;
-  #live = 0;
-  readonly #pressure = new CollectionPressure();
-  readonly #finalizers = new FinalizationRegistry<GpuStorage["block"]>((block) =>
-    this.#free(block, true)
-  );
+  readonly #storages: Storages<GPUBuffer>;
 
   constructor(gpu: Gpu, info: WebGpuBackendInfo) {
     this.#gpu = gpu;
     this.info = info;
+    const pool = new BlockPool({
+      source: gpu,
+      granule: 256,
+      linearUpTo: 1024,
+      limit: info.maxMemory,
+    });
+    this.#storages = new Storages({ name: "webgpu", pool, maxMemory: info.maxMemory });
   }
 
   releasePending(): boolean {
-    return this.#pressure.pending;
+    return this.#storages.releasePending;
   }
 
   /** Bytes of GPU buffers: held by live tensors, and in all (the pool included). */
   memory(): WebGpuMemory {
-    return { liveBytes: this.#live, allocatedBytes: this.#gpu.allocated };
+    const { pool } = this.#storages;
+    return { liveBytes: pool.liveBytes, allocatedBytes: pool.allocatedBytes };
   }
 
   #alloc(dtype: DType, size: number): GpuStorage {
     checkDtype(dtype);
     this.#gpu.check("alloc");
-    this.#pressure.beforeAlloc(this.#live);
-    const { buffer, bytes } = this.#gpu.acquire(
-      size * WORD,
-      () => `a ${dtype} tensor of ${size} elements`,
-    );
-    this.#live += bytes;
-    const s = new GpuStorage(dtype, size, { buffer, bytes, freed: false });
-    this.#finalizers.register(s, s.block, s);
-    return s;
-  }
-
-  #free(block: GpuStorage["block"], finalized = false): void {
-    if (block.freed) return;
-    block.freed = true;
-    this.#live -= block.bytes;
-    this.#gpu.release(block.buffer, block.bytes);
-    this.#pressure.afterFree(this.#live, finalized);
+    const bytes = this.#storages.pool.classOf(Math.max(size, 1) * WORD);
+    if (bytes > this.info.maxBufferBytes) {
+      throw new RangeError(
+        `webgpu: out of memory allocating a ${dtype} tensor of ${size} elements (${bytes} ` +
+          `bytes): the largest buffer this GPU allows is ${this.info.maxBufferBytes} bytes`,
+      );
+    }
+    return this.#storages.alloc(dtype, size);
   }
 
   #own(x: Storage, op: string): GpuStorage {
-    if (!(x instanceof GpuStorage)) {
-      throw new TypeError(
-        `webgpu: ${op}: storage belongs to another backend: move the tensor first`,
-      );
-    }
-    if (x.block.freed) {
-      throw new TypeError(`webgpu: ${op}: a tensor was used after dispose(): its values are gone`);
-    }
-    return x;
+    return this.#storages.own(x, op);
   }
 
   #buf(x: Storage, op: string): GPUBuffer {
-    return this.#own(x, op).block.buffer;
+    return this.#own(x, op).handle;
   }
 
   upload(data: DataArray): Storage {
     const dtype = dtypeOfArray(data);
     const s = this.#alloc(dtype, data.length);
-    this.#gpu.write(s.block.buffer, data);
+    this.#gpu.write(s.handle, data);
     return s;
   }
 
   async read(x: Storage): Promise<DataArray> {
     const s = this.#own(x, "read");
-    const bytes = await this.#gpu.read(s.block.buffer, s.size * WORD);
+    const bytes = await this.#gpu.read(s.handle, s.size * WORD);
     return s.dtype === "int32" ? new Int32Array(bytes) : new Float32Array(bytes);
   }
 
   dispose(x: Storage): void {
-    const s = this.#own(x, "dispose");
-    this.#finalizers.unregister(s);
-    this.#free(s.block);
+    this.#storages.dispose(x, "dispose");
   }
 
   #flat(
@@ -574,5 +549,5 @@ export async function createWebGpuBackend(
     maxBufferBytes: device.limits.maxStorageBufferBindingSize,
     maxMemory,
   };
-  return new GpuBackend(new Gpu(device, maxMemory), info);
+  return new GpuBackend(new Gpu(device), info);
 }

@@ -9,8 +9,7 @@ const PAGE = 65536;
 
 /** The top of a shared `WebAssembly.Memory`, handing out blocks as byte offsets. */
 export class Heap implements BlockSource<number> {
-  /** The memory every thread shares. */
-  readonly memory: WebAssembly.Memory;
+  #memory: WebAssembly.Memory | undefined;
   #top: number;
   readonly #maxBytes: number;
 
@@ -20,24 +19,31 @@ export class Heap implements BlockSource<number> {
    * @param maxBytes The most the memory may grow to.
    */
   constructor(memory: WebAssembly.Memory, base: number, maxBytes: number) {
-    this.memory = memory;
+    this.#memory = memory;
     this.#top = Math.ceil(base / 64) * 64;
     this.#maxBytes = maxBytes;
   }
 
-  /** The memory's size in bytes now. */
+  /** The memory's size in bytes now (0 once released). */
   get capacity(): number {
-    return this.memory.buffer.byteLength;
+    return this.#memory?.buffer.byteLength ?? 0;
+  }
+
+  /** Drops the memory (the backend was closed), so that the collector can take it. */
+  release(): void {
+    this.#memory = undefined;
   }
 
   /** A new 64-byte aligned block of `bytes` (a multiple of 64), or undefined past the limit. */
   create(bytes: number): number | undefined {
+    const memory = this.#memory;
+    if (memory === undefined) return undefined;
     const ptr = this.#top;
     const end = ptr + bytes;
     if (end > this.capacity) {
       if (end > this.#maxBytes) return undefined;
       const grow = Math.max(Math.ceil((end - this.capacity) / PAGE), this.capacity / PAGE / 4);
-      this.memory.grow(Math.min(grow, (this.#maxBytes - this.capacity) / PAGE));
+      memory.grow(Math.min(grow, (this.#maxBytes - this.capacity) / PAGE));
     }
     this.#top = end;
     return ptr;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
+import { createWasmBackend } from "@kiso/backend-wasm";
 import { add, ones, setBackend, tensor, zeros } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 
@@ -34,8 +34,8 @@ Deno.test("createWasmBackend() with a BLAS library that does not load says which
     message:
       /BLAS library "\/nonexistent\/libopenblas.so" did not load: \/nonexistent\/libopenblas.so: /,
   });
-  const info = wasmBackendInfo(await createWasmBackend({ threads: 1, blas: "off" }));
-  assert.deepEqual(info?.blas, { missing: "turned off" });
+  const { info } = await createWasmBackend({ threads: 1, blas: "off" });
+  assert.deepEqual(info.blas, { missing: "turned off" });
 });
 
 Deno.test("createWasmBackend() falls back to cpu with a one-line notice without WebAssembly SIMD", async () => {

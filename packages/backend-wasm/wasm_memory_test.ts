@@ -59,3 +59,62 @@ Deno.test("createWasmBackend() a loop that never yields runs out of memory with 
     add(x, 1); // the next turn frees them: the backend works again
   });
 });
+
+Deno.test("createWasmBackend() info and memory() tell the set-up and the bytes in use", async () => {
+  const backend = await createWasmBackend({ threads: 2, blas: "off", simd: "simd128" });
+  try {
+    assert.deepEqual(
+      { ...backend.info },
+      {
+        description: "SIMD128, 2 threads",
+        simd: "simd128",
+        threads: 2,
+        blas: { missing: "turned off" },
+        maxMemory: 2 ** 32,
+      },
+    );
+    const before = backend.memory().liveBytes;
+    const t = backend.upload(new Float64Array(1000));
+    assert.equal(backend.memory().liveBytes, before + 8192); // 8000 bytes, in an 8 KiB class
+    backend.dispose(t);
+    assert.equal(backend.memory().liveBytes, before);
+    assert.ok(backend.memory().allocatedBytes >= before);
+  } finally {
+    await backend.close();
+  }
+});
+
+Deno.test("createWasmBackend() close() frees the backend: every later use names it", async () => {
+  const backend = await createWasmBackend({ threads: 2, blas: "off" });
+  const previous = getBackend();
+  setBackend(backend);
+  const t = zeros([3]);
+  setBackend(previous);
+  await backend.close();
+  const closed = /^wasm: \w+: the backend was closed: its tensors are gone; create a new backend$/;
+  assert.throws(() => t.dataSync(), { name: "TypeError", message: closed });
+  assert.throws(() => add(t, t), { name: "TypeError", message: closed });
+  assert.throws(() => backend.fill("float32", 2, 0), { name: "TypeError", message: closed });
+  await assert.rejects(() => t.data(), { name: "TypeError", message: closed });
+  t.dispose(); // the memory is gone already: nothing to do
+  assert.deepEqual(backend.memory(), { liveBytes: 0, allocatedBytes: 0 });
+});
+
+Deno.test({
+  name: "createWasmBackend() creating and closing many backends leaves no threads behind",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const threads = (): number => [...Deno.readDirSync("/proc/self/task")].length;
+    await (await createWasmBackend({ threads: 3, blas: "off" })).close(); // the runtime's own, once
+    const before = threads();
+    for (let i = 0; i < 12; i++) {
+      await (await createWasmBackend({ threads: 3, blas: "off" })).close();
+    }
+    // without close() each backend would keep its 2 workers: 24 more threads (a thread may take a
+    // moment to go after its worker's exit event)
+    for (let wait = 0; wait < 50 && threads() > before; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(threads() <= before + 2, `${threads()} threads, ${before} before`);
+  },
+});

@@ -2,6 +2,8 @@ import type {
   AdamStepLayout,
   AxisLayout,
   Backend,
+  BackendInfo,
+  BackendMemory,
   BinaryLayout,
   BinaryOp,
   DataArray,
@@ -74,21 +76,13 @@ export interface WebGpuBackendOptions {
 }
 
 /** What {@linkcode createWebGpuBackend} found: the adapter and the limits it uses. */
-export interface WebGpuBackendInfo {
+export interface WebGpuBackendInfo extends BackendInfo {
   /** The adapter's description, e.g. `NVIDIA H200` or `llvmpipe (LLVM 15.0.6, 256 bits)`. */
-  adapter: string;
+  readonly adapter: string;
   /** The largest buffer one tensor may have, in bytes. */
-  maxBufferBytes: number;
+  readonly maxBufferBytes: number;
   /** The memory budget, in bytes. */
-  maxMemory: number;
-}
-
-/** GPU memory in use, from the backend's `memory()`. */
-export interface WebGpuMemory {
-  /** Bytes of the buffers of tensors not yet disposed or collected. */
-  liveBytes: number;
-  /** Bytes of every buffer the backend holds, pooled ones included. */
-  allocatedBytes: number;
+  readonly maxMemory: number;
 }
 
 const FLOAT64_ERROR = "webgpu: float64 tensors cannot live on the GPU (WGSL has no 64-bit " +
@@ -125,12 +119,17 @@ function checkDtype(dtype: DType): void {
   if (dtype === "float64") throw new TypeError(FLOAT64_ERROR);
 }
 
-/** The backend {@linkcode createWebGpuBackend} makes: a `Backend` that also tells its adapter and memory. */
+/** The backend {@linkcode createWebGpuBackend} makes: a `Backend` that tells its adapter and memory and can be closed. */
 export interface WebGpuBackend extends Backend {
   /** The adapter and limits in use. */
   readonly info: WebGpuBackendInfo;
-  /** GPU memory in use now. */
-  memory(): WebGpuMemory;
+  /** GPU memory: bytes of the buffers of live tensors, and of every buffer held (the pool's too). */
+  memory(): BackendMemory;
+  /**
+   * Destroys every buffer and the device; every later use of the backend or its tensors is an
+   * error naming it (`dispose()` is then a no-op).
+   */
+  close(): Promise<void>;
 }
 
 /** A tensor's values in a GPU buffer (float32 or int32, 4 bytes each). */
@@ -159,13 +158,24 @@ class GpuBackend implements WebGpuBackend {
     return this.#storages.releasePending;
   }
 
-  /** Bytes of GPU buffers: held by live tensors, and in all (the pool included). */
-  memory(): WebGpuMemory {
-    const { pool } = this.#storages;
-    return { liveBytes: pool.liveBytes, allocatedBytes: pool.allocatedBytes };
+  memory(): BackendMemory {
+    const { pool, closed } = this.#storages;
+    return closed
+      ? { liveBytes: 0, allocatedBytes: 0 }
+      : { liveBytes: pool.liveBytes, allocatedBytes: pool.allocatedBytes };
+  }
+
+  close(): Promise<void> {
+    if (!this.#storages.closed) {
+      this.#storages.close();
+      this.#storages.pool.trim();
+      this.#gpu.device.destroy();
+    }
+    return Promise.resolve();
   }
 
   #alloc(dtype: DType, size: number): GpuStorage {
+    this.#storages.check("alloc");
     checkDtype(dtype);
     this.#gpu.check("alloc");
     const bytes = this.#storages.pool.classOf(Math.max(size, 1) * WORD);
@@ -544,8 +554,10 @@ export async function createWebGpuBackend(
     },
   });
   const maxMemory = options.maxMemory ?? 4 * 2 ** 30;
+  const name = adapter.info.description || adapter.info.device || adapter.info.vendor || "unknown";
   const info = {
-    adapter: adapter.info.description || adapter.info.device || adapter.info.vendor || "unknown",
+    description: name,
+    adapter: name,
     maxBufferBytes: device.limits.maxStorageBufferBindingSize,
     maxMemory,
   };

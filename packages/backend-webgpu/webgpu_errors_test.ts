@@ -78,3 +78,20 @@ Deno.test("createWebGpuBackend() without an adapter says so and names mesa-vulka
     gpu.requestAdapter = request;
   }
 });
+
+Deno.test("createWebGpuBackend() close() frees the device: every later use names the backend", async () => {
+  const backend = await createWebGpuBackend();
+  setBackend(backend);
+  const t = tensor([1, 2]);
+  setBackend(createCpuBackend());
+  assert.equal(backend.info.description, backend.info.adapter);
+  assert.ok(backend.memory().liveBytes >= 8);
+  await backend.close();
+  const closed =
+    /^webgpu: \w+: the backend was closed: its tensors are gone; create a new backend$/;
+  await assert.rejects(() => t.data(), { name: "TypeError", message: closed });
+  assert.throws(() => add(t, t), { name: "TypeError", message: closed });
+  assert.throws(() => backend.fill("float32", 2, 0), { name: "TypeError", message: closed });
+  t.dispose();
+  assert.deepEqual(backend.memory(), { liveBytes: 0, allocatedBytes: 0 });
+});

@@ -318,7 +318,7 @@ export class Storages<H> {
    * @throws {RangeError} When the memory is full even after a collection.
    */
   acquire(bytes: number, what: () => string): { handle: H; bytes: number } {
-    this.#check("alloc");
+    this.check("alloc");
     const got = this.pool.acquire(bytes);
     if (got !== undefined) return got;
     this.#collect();
@@ -343,7 +343,7 @@ export class Storages<H> {
    * @throws {TypeError} For another backend's storage, a disposed one, or a closed backend.
    */
   own(x: Storage, op: string): BlockStorage<H> {
-    this.#check(op);
+    this.check(op);
     if (!(x instanceof BlockStorage) || x.block.owner !== this) {
       throw new TypeError(
         `${this.name}: ${op}: the storage belongs to another backend: move the tensor to ` +
@@ -379,7 +379,13 @@ export class Storages<H> {
     this.#live.clear();
   }
 
-  #check(op: string): void {
+  /**
+   * Throws when the backend was closed.
+   *
+   * @param op The caller, for the message.
+   * @throws {TypeError} After {@linkcode Storages.close}.
+   */
+  check(op: string): void {
     if (this.#closed) {
       throw new TypeError(
         `${this.name}: ${op}: the backend was closed: its tensors are gone; create a new backend`,

@@ -42,7 +42,8 @@ export interface WasmBackendOptions {
    */
   simd?: "auto" | "relaxed" | "simd128";
   /**
-   * The most memory tensors may take, in bytes (at most 4 GiB).
+   * The most bytes the memory may grow to: at most 4 GiB, and at least what the kernels' data,
+   * stacks and scratch take (about 2.3 MiB per thread) plus 4 MiB, rounded up to a MiB.
    *
    * @default {4294967296}
    */
@@ -87,7 +88,14 @@ const WORKER_EXPORTS = [
 ];
 
 const WORKER_STACK = 1 << 16;
+const PAGE = 65536;
+const MiB = 2 ** 20;
+/** The memory's size at start (64 pages). */
+const INITIAL_MEMORY = 4 * MiB;
+/** The most a 32-bit memory holds. */
 const MAX_MEMORY = 2 ** 32;
+/** The least room for tensors that `maxMemory` must leave beyond the kernels' own needs. */
+const TENSOR_ROOM = 4 * MiB;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -150,7 +158,8 @@ function cpuStandIn(): WasmBackend {
  *
  * @param options Threads, BLAS, SIMD flavour and memory limit.
  * @returns The backend, for `setBackend`.
- * @throws {RangeError} For a thread count or `maxMemory` out of range.
+ * @throws {RangeError} For a thread count or a `maxMemory` out of range (the message gives the
+ * range).
  * @throws {TypeError} For an unknown option, or BLAS or relaxed SIMD asked for and missing.
  *
  * @example Usage
@@ -186,20 +195,41 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       `createWasmBackend: threads must be a positive integer or "auto": current value is ${requested}`,
     );
   }
-  const maxMemory = Math.min(options.maxMemory ?? MAX_MEMORY, MAX_MEMORY);
+  const maxMemory = options.maxMemory ?? MAX_MEMORY;
+  if (typeof maxMemory !== "number") {
+    throw new TypeError(
+      `createWasmBackend: maxMemory must be a number of bytes: got ${typeof maxMemory}`,
+    );
+  }
   const { simd, bytes } = kernels;
   const module = await WebAssembly.compile(bytes);
-  const memory = new WebAssembly.Memory({ initial: 64, maximum: maxMemory / 65536, shared: true });
+  const valid = maxMemory >= INITIAL_MEMORY && maxMemory <= MAX_MEMORY;
+  const memory = new WebAssembly.Memory({
+    initial: INITIAL_MEMORY / PAGE,
+    maximum: Math.floor((valid ? maxMemory : INITIAL_MEMORY) / PAGE),
+    shared: true,
+  });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const ex = instance.exports as Record<string, CallableFunction> & {
     __heap_base: WebAssembly.Global;
   };
+  const scratchBytes = (ex.gemm_scratch_elements() as number) * 8;
+  // the module's data, the gemm scratch and stacks of every thread, and room for tensors
+  const fixed = (ex.__heap_base.value as number) + threads * scratchBytes +
+    (threads - 1) * WORKER_STACK;
+  const least = Math.max(INITIAL_MEMORY, Math.ceil((fixed + TENSOR_ROOM) / MiB) * MiB);
+  if (!(maxMemory >= least && maxMemory <= MAX_MEMORY)) {
+    throw new RangeError(
+      `createWasmBackend: maxMemory must be a number of bytes in [${least}, ${MAX_MEMORY}] ` +
+        `(${least / MiB} MiB, what ${threads} thread${threads === 1 ? "" : "s"} need with ` +
+        `room for tensors, to 4 GiB): current value is ${maxMemory}`,
+    );
+  }
   const heap = new Heap(memory, ex.__heap_base.value as number, maxMemory);
   const pool = new BlockPool({ source: heap, granule: 64, linearUpTo: 4096 });
   const storages = new Storages({ name: "wasm", pool, maxMemory });
   const reserve = (bytes: number, what: string): number =>
     storages.acquire(bytes, () => what).handle;
-  const scratchBytes = (ex.gemm_scratch_elements() as number) * 8;
   const scratch = Array.from({ length: threads }, () => reserve(scratchBytes, "gemm scratch"));
   const stacks = Array.from(
     { length: threads - 1 },

@@ -77,3 +77,40 @@ Deno.test("createWasmBackend() rejects a thread count that is not a positive int
     message: /threads must be a positive integer or "auto": current value is 0/,
   });
 });
+
+Deno.test("createWasmBackend() rejects a maxMemory out of range, naming it, the range and the value", async () => {
+  let least = 0;
+  for (const maxMemory of [0, -1, NaN, 2 ** 20, 2 ** 33]) {
+    await assert.rejects(() => createWasmBackend({ threads: 2, blas: "off", maxMemory }), (e) => {
+      const message = (e as RangeError).message;
+      const match = message.match(
+        /^createWasmBackend: maxMemory must be a number of bytes in \[(\d+), 4294967296\] \((\d+) MiB, what 2 threads need with room for tensors, to 4 GiB\): current value is (.*)$/,
+      );
+      assert.ok(e instanceof RangeError && match !== null, message);
+      assert.equal(match[3], String(maxMemory));
+      least = Number(match[1]);
+      assert.equal(least, Number(match[2]) * 2 ** 20);
+      return true;
+    });
+  }
+  // the least it names works: the kernels' data, two threads' scratch and stacks, and 4 MiB
+  assert.ok(least > 4 * 2 ** 20 && least < 16 * 2 ** 20, `${least}`);
+  const smallest = await createWasmBackend({ threads: 2, blas: "off", maxMemory: least });
+  assert.equal(smallest.info.maxMemory, least);
+  assert.equal(smallest.upload(new Float32Array(2 ** 18 - 64)).size, 2 ** 18 - 64); // ~1 MiB
+  await smallest.close();
+  await assert.rejects(
+    () => createWasmBackend({ maxMemory: "64 MiB" as unknown as number }),
+    {
+      name: "TypeError",
+      message: "createWasmBackend: maxMemory must be a number of bytes: got string",
+    },
+  );
+});
+
+Deno.test("createWasmBackend() refuses an unknown option by name", async () => {
+  await assert.rejects(
+    () => createWasmBackend({ thread: 2 } as never),
+    { name: "TypeError", message: /createWasmBackend: unknown option "thread": known options are/ },
+  );
+});

@@ -4,6 +4,7 @@ import { full, relu, sigmoid, softplus, tanh, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import type { LayerOptions } from "./_init.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * Any activation function as a layer (Keras `Activation`).
@@ -71,6 +72,7 @@ export class ReLU extends Activation {
     this.describe();
   }
 }
+registerLayer("ReLU", ReLU);
 
 /**
  * The logistic sigmoid as a layer.
@@ -91,6 +93,7 @@ export class Sigmoid extends Activation {
     this.describe();
   }
 }
+registerLayer("Sigmoid", Sigmoid);
 
 /**
  * tanh as a layer.
@@ -111,6 +114,7 @@ export class Tanh extends Activation {
     this.describe();
   }
 }
+registerLayer("Tanh", Tanh);
 
 /**
  * softplus as a layer.
@@ -131,6 +135,7 @@ export class Softplus extends Activation {
     this.describe();
   }
 }
+registerLayer("Softplus", Softplus);
 
 /**
  * Parametric ReLU with learned slopes (intro notes eq.15): one shared slope, or one per channel
@@ -177,6 +182,7 @@ export class PReLU extends Module {
     return prelu(input, this.weight);
   }
 }
+registerLayer("PReLU", PReLU);
 
 /**
  * Maxout over groups of `pieces` features (Goodfellow et al. eq.6.37) as a layer.
@@ -216,3 +222,4 @@ export class Maxout extends Module {
     return maxout(input, { pieces: this.pieces });
   }
 }
+registerLayer("Maxout", Maxout);

@@ -3,6 +3,7 @@ import { linear, type Shape, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { type LayerOptions, torchUniform } from "./_init.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Dense}. */
 export interface DenseOptions extends LayerOptions {
@@ -66,3 +67,4 @@ export class Dense extends Module {
     return linear(input, this.weight, this.bias);
   }
 }
+registerLayer("Dense", Dense);

@@ -1,6 +1,5 @@
 import { loadSafetensors, saveSafetensors } from "@kiso/io";
 import { buildLayer, type LayerSpec, type Module } from "@kiso/layers";
-import "@kiso/regularization"; // registers Dropout, BatchNorm1d/2d and LayerNorm with buildLayer
 
 const KEY = "kiso.architecture";
 

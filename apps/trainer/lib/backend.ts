@@ -2,6 +2,7 @@ import { createWasmBackend } from "@kiso/backend-wasm";
 import { createWebGpuBackend } from "@kiso/backend-webgpu";
 import { type Backend, getBackend, setBackend, type Tensor, tensor } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
+import { choose } from "./options.ts";
 
 /** The one cpu backend of the process: `--backend cpu`, and the host side of other runs. */
 const CPU = createCpuBackend();
@@ -24,12 +25,8 @@ const made = new Map<string, Promise<Backend>>();
  * libopenblas.so.0)`, `webgpu (NVIDIA H200)` or `cpu`.
  */
 export async function useBackend(name: string): Promise<string> {
-  if (!Object.hasOwn(BACKENDS, name)) {
-    throw new TypeError(
-      `unknown backend "${name}": choose one of ${Object.keys(BACKENDS).join(", ")}`,
-    );
-  }
-  if (!made.has(name)) made.set(name, BACKENDS[name]());
+  const create = choose("backend", name, BACKENDS);
+  if (!made.has(name)) made.set(name, create());
   const backend = await made.get(name)!;
   setBackend(backend);
   return backend.info === undefined

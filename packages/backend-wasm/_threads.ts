@@ -6,6 +6,7 @@
  * flags and never keep the process alive.
  */
 import { Worker } from "node:worker_threads";
+import { BackendError } from "@kiso/tensor/errors";
 
 /** A kernel call: the export's name and its integer arguments. */
 export type Call = readonly [name: string, args: readonly number[]];
@@ -151,6 +152,8 @@ export class ThreadPool {
       if (Atomics.load(c, base) === FAILED) failed = calls[w][0];
       Atomics.store(c, base, IDLE);
     }
-    if (failed !== "") throw new Error(`wasm: kernel ${failed} failed on a worker thread`);
+    if (failed !== "") {
+      throw new BackendError("wasm", failed, "the kernel failed on a worker thread");
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { BackendError } from "@kiso/tensor/errors";
 import type { BlockSource } from "@kiso/tensor/memory";
 
 /** Bytes of one parameter block: the storage-buffer offset alignment WebGPU guarantees. */
@@ -48,12 +49,12 @@ export class Gpu implements BlockSource<GPUBuffer> {
   /** Throws when the device is gone or reported an error (which WebGPU does asynchronously). */
   check(op: string): void {
     if (this.#lost !== null) {
-      throw new Error(`webgpu: ${op}: the GPU device was lost (${this.#lost})`);
+      throw new BackendError("webgpu", op, `the GPU device was lost (${this.#lost})`);
     }
     if (this.#error !== null) {
       const message = this.#error;
       this.#error = null;
-      throw new Error(`webgpu: ${op}: the GPU reported an error: ${message}`);
+      throw new BackendError("webgpu", op, `the GPU reported an error: ${message}`);
     }
   }
 

@@ -515,7 +515,7 @@ class GpuBackend implements WebGpuBackend {
  *
  * @param options Memory budget and adapter preference.
  * @returns The backend, for `setBackend`.
- * @throws {Error} When the runtime has no WebGPU or no adapter (on a Linux machine without a
+ * @throws {TypeError} When the runtime has no WebGPU or no adapter (on a Linux machine without a
  * GPU, Mesa's software Vulkan driver provides one: `apt-get install mesa-vulkan-drivers`).
  *
  * @example Usage
@@ -533,13 +533,15 @@ export async function createWebGpuBackend(
 ): Promise<WebGpuBackend> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (gpu === undefined) {
-    throw new Error("createWebGpuBackend: this runtime has no WebGPU (navigator.gpu is missing)");
+    throw new TypeError(
+      "createWebGpuBackend: this runtime has no WebGPU (navigator.gpu is missing)",
+    );
   }
   const adapter = await gpu.requestAdapter({
     powerPreference: options.powerPreference ?? "high-performance",
   });
   if (adapter === null) {
-    throw new Error(
+    throw new TypeError(
       "createWebGpuBackend: no WebGPU adapter: this machine has no GPU that Deno can use " +
         "(on Linux without a GPU, install Mesa's software Vulkan driver: " +
         "apt-get install mesa-vulkan-drivers)",

@@ -72,6 +72,7 @@ Deno.test("createWebGpuBackend() without an adapter says so and names mesa-vulka
   gpu.requestAdapter = () => Promise.resolve(null);
   try {
     await assert.rejects(() => createWebGpuBackend(), {
+      name: "TypeError",
       message: /createWebGpuBackend: no WebGPU adapter: .* apt-get install mesa-vulkan-drivers/,
     });
   } finally {

@@ -99,7 +99,7 @@ export interface Resumed {
  * @param path The checkpoint.
  * @param run The model, its optimizer and the generator of the shuffles.
  * @returns The epoch and history to continue from.
- * @throws {Error} When the file lacks the optimizer or generator states a run needs.
+ * @throws {TypeError} When the file lacks the optimizer or generator states a run needs.
  *
  * @example Usage
  * ```ts ignore
@@ -115,7 +115,7 @@ export async function resumeFrom(
 ): Promise<Resumed> {
   const saved = await loadCheckpoint(path);
   if (!saved.optimizer || !Array.isArray(saved.rng?.data) || !Array.isArray(saved.rng?.global)) {
-    throw new Error(
+    throw new TypeError(
       `resumeFrom: ${path} lacks the optimizer or generator state a run needs to continue`,
     );
   }

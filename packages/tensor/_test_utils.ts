@@ -1,6 +1,9 @@
 // Reference loops for tensor's own tests: plain index arithmetic, independent of the kernels.
 import { broadcastShapes, sizeOf, stridesOf } from "./shape.ts";
 import type { Tensor } from "./tensor.ts";
+import type { Backend } from "./backend.ts";
+import { createCpuBackend } from "./cpu/mod.ts";
+import { getBackend, setBackend } from "./registry.ts";
 
 /** The multi-index of a flat row-major position. */
 export function unravel(flat: number, shape: readonly number[]): number[] {
@@ -82,5 +85,21 @@ export function assertClose(
     if (!(Math.abs(a[i] - e[i]) <= atol + rtol * Math.abs(e[i]))) {
       throw new Error(`element ${i}: ${a[i]} is not close to ${e[i]} (rtol ${rtol}, atol ${atol})`);
     }
+  }
+}
+
+/**
+ * Runs `fn` with a cpu backend current that lacks the optional kernels `kernels`, so that ops
+ * take their composed path; restores the previous backend.
+ */
+export function withoutKernels<T>(kernels: readonly (keyof Backend)[], fn: () => T): T {
+  const previous = getBackend();
+  const backend: Partial<Backend> = { ...createCpuBackend() };
+  for (const k of kernels) delete backend[k];
+  setBackend(backend as Backend);
+  try {
+    return fn();
+  } finally {
+    setBackend(previous);
   }
 }

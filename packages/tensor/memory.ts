@@ -184,7 +184,20 @@ export interface Block<H> {
   readonly ref: WeakRef<BlockStorage<H>>;
 }
 
-/** A tensor's values in a block of a {@linkcode Storages} pool. */
+/**
+ * A tensor's values in a block of a {@linkcode Storages} pool.
+ *
+ * @example Usage
+ * ```ts
+ * import { BlockPool, Storages } from "@kiso/tensor/memory";
+ * import assert from "node:assert/strict";
+ *
+ * let top = 0;
+ * const pool = new BlockPool({ source: { create: (b) => (top += b) - b }, granule: 64, linearUpTo: 4096 });
+ * const s = new Storages({ name: "toy", pool, maxMemory: 1 << 20 }).alloc("int32", 3);
+ * assert.deepEqual([s.dtype, s.size, s.handle], ["int32", 3, 0]);
+ * ```
+ */
 export class BlockStorage<H> implements Storage {
   /** The element type. */
   readonly dtype: DType;

@@ -91,7 +91,7 @@ export class Runtime {
 
   /** A block of `bytes` for the backend's own use (scratch, parameters); its byte offset. */
   reserve(bytes: number, what: string): number {
-    return this.storages.acquire(bytes, () => what).handle;
+    return this.storages.acquire(bytes, what).handle;
   }
 
   /** A typed array over the storage's block (no copy). */

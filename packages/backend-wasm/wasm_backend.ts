@@ -228,8 +228,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const heap = new Heap(memory, ex.__heap_base.value as number, maxMemory);
   const pool = new BlockPool({ source: heap, granule: 64, linearUpTo: 4096 });
   const storages = new Storages({ name: "wasm", pool, maxMemory });
-  const reserve = (bytes: number, what: string): number =>
-    storages.acquire(bytes, () => what).handle;
+  const reserve = (bytes: number, what: string): number => storages.acquire(bytes, what).handle;
   const scratch = Array.from({ length: threads }, () => reserve(scratchBytes, "gemm scratch"));
   const stacks = Array.from(
     { length: threads - 1 },

@@ -310,11 +310,19 @@ export class Storages<H> {
    * @throws {RangeError} When the memory is full even after a collection.
    */
   alloc(dtype: DType, size: number): BlockStorage<H> {
+    this.check("alloc");
     const bytes = Math.max(size, 1) * (dtype === "float64" ? 8 : 4);
     this.#pressure.beforeAlloc(this.pool.liveBytes, this.#sweep);
-    const got = this.acquire(bytes, () => `a ${dtype} tensor of ${size} elements`);
+    const got = this.pool.acquire(bytes) ??
+      this.#collectAndAcquire(bytes, `a ${dtype} tensor of ${size} elements`);
     const s = new BlockStorage<H>(dtype, size);
-    const block = { ...got, freed: false, owner: this, ref: new WeakRef(s) };
+    const block: Block<H> = {
+      handle: got.handle,
+      bytes: got.bytes,
+      freed: false,
+      owner: this,
+      ref: new WeakRef(s),
+    };
     s.block = block;
     this.#live.add(block);
     this.#finalizers.register(s, block, s);
@@ -330,15 +338,19 @@ export class Storages<H> {
    * @returns The block and its size class.
    * @throws {RangeError} When the memory is full even after a collection.
    */
-  acquire(bytes: number, what: () => string): { handle: H; bytes: number } {
+  acquire(bytes: number, what: string): { handle: H; bytes: number } {
     this.check("alloc");
+    return this.pool.acquire(bytes) ?? this.#collectAndAcquire(bytes, what);
+  }
+
+  /** Collects, frees the blocks of the storages found dead, and tries again; else out of memory. */
+  #collectAndAcquire(bytes: number, what: string): { handle: H; bytes: number } {
+    collectGarbage();
+    this.#sweep();
     const got = this.pool.acquire(bytes);
     if (got !== undefined) return got;
-    this.#collect();
-    const retried = this.pool.acquire(bytes);
-    if (retried !== undefined) return retried;
     throw new RangeError(
-      `${this.name}: out of memory allocating ${what()} (${bytes} bytes): ${
+      `${this.name}: out of memory allocating ${what} (${bytes} bytes): ${
         mib(this.pool.liveBytes)
       } in use of ${mib(this.maxMemory)} (maxMemory): tensors that nothing references are ` +
         "freed only when the event loop turns, so a loop that never yields keeps every one: " +
@@ -404,12 +416,6 @@ export class Storages<H> {
         `${this.name}: ${op}: the backend was closed: its tensors are gone; create a new backend`,
       );
     }
-  }
-
-  /** Asks for a collection and frees the blocks of the storages it found dead. */
-  #collect(): void {
-    collectGarbage();
-    this.#sweep();
   }
 
   /** Frees the blocks of storages that a collection found dead (before their finalizers run). */

@@ -20,7 +20,7 @@ export function reduceKernels(rt: Runtime): Pick<Backend, "reduce" | "argReduce"
       const X = rt.own(x, op);
       if (!isFloat(X)) return rt.viaCpu("reduce", op, x, layout);
       const out = rt.alloc(X.dtype, layout.outer * layout.inner);
-      const acc = rt.storages.acquire(layout.inner * 8, () => "reduction accumulators");
+      const acc = rt.storages.acquire(layout.inner * 8, "reduction accumulators");
       rt.call(`reduce_${suffix(X)}`, [
         REDUCE_OPS.indexOf(op),
         X.handle,

@@ -16,12 +16,19 @@ export interface AdamHyper extends BaseHyper {
   beta2: number;
   /** ε added to √v̂. */
   eps: number;
+  /**
+   * AMSGrad (Reddi et al. 2018, PyTorch's `amsgrad`): divide by the largest v so far, so a
+   * shrinking v never lengthens the step.
+   */
+  amsgrad: boolean;
 }
 
 /**
  * Adam with bias correction (course notes Algorithm 17): m_t = β₁m_{t−1} + (1 − β₁)g,
  * v_t = β₂v_{t−1} + (1 − β₂)g ⊙ g, m̂ = m_t/(1 − β₁ᵗ), v̂ = v_t/(1 − β₂ᵗ),
- * w ← w − α m̂/(√v̂ + ε). Defaults α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e−8.
+ * w ← w − α m̂/(√v̂ + ε). Defaults α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e−8. With `amsgrad`,
+ * v̂ = v_max/(1 − β₂ᵗ) where v_max = max(v_max, v_t) is kept in the state (`vMax`), as
+ * PyTorch's `amsgrad` does.
  *
  * @example Usage
  * ```ts
@@ -41,25 +48,28 @@ export class Adam extends Optimizer<AdamHyper> {
    * Creates the optimizer.
    *
    * @param params Parameters or groups.
-   * @param options `lr` α (0.001), `beta1` (0.9), `beta2` (0.999), `eps` (1e−8), `weightDecay` (0, added to g).
+   * @param options `lr` α (0.001), `beta1` (0.9), `beta2` (0.999), `eps` (1e−8), `weightDecay` (0, added to g), `amsgrad` (false).
    * @param name The optimizer's name in errors.
    */
   constructor(params: ParamsInput<AdamHyper>, options: Partial<AdamHyper> = {}, name = "Adam") {
-    super(name, params, {
-      lr: 0.001,
-      beta1: 0.9,
-      beta2: 0.999,
-      eps: 1e-8,
-      weightDecay: 0,
-      ...options,
-    });
+    super(
+      name,
+      params,
+      { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false },
+      options,
+    );
   }
 
-  /** Checks β₁, β₂ ∈ [0, 1). */
+  /** Checks β₁, β₂ ∈ [0, 1) and that `amsgrad` is a boolean. */
   protected override validate(group: ParamGroup<AdamHyper>): void {
     super.validate(group);
     this.check("beta1", group.beta1, 0, 1, true);
     this.check("beta2", group.beta2, 0, 1, true);
+    if (typeof group.amsgrad !== "boolean") {
+      throw new TypeError(
+        `${this.constructor.name}: amsgrad must be true or false: got ${group.amsgrad}`,
+      );
+    }
   }
 
   /** One step of Algorithm 17. */
@@ -74,15 +84,19 @@ export class Adam extends Optimizer<AdamHyper> {
     const mPrev = stateTensor(state, "m", param, zerosLike);
     const vPrev = stateTensor(state, "v", param, zerosLike);
     state.step = t;
-    const [p, m, v] = adamStep(param, grad, mPrev, vPrev, {
+    // AMSGrad divides by the largest second moment so far (composed: no fused kernel has it)
+    const vMax = group.amsgrad ? stateTensor(state, "vMax", param, zerosLike) : undefined;
+    const [p, m, v, vMaxNext] = adamStep(param, grad, mPrev, vPrev, {
       beta1,
       beta2,
       eps: group.eps,
       lr: group.lr,
       step: t,
+      vMax,
     });
     state.m = m;
     state.v = v;
+    if (vMaxNext !== undefined) state.vMax = vMaxNext;
     param.assign(p);
   }
 }

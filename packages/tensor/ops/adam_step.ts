@@ -2,7 +2,7 @@ import { noGrad } from "../autograd.ts";
 import { checkOptions, ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkFloat, checkSame, make } from "../_op.ts";
-import { add, div, mul, sub } from "./arithmetic.ts";
+import { add, div, maximum, mul, sub } from "./arithmetic.ts";
 import { sqrt, square } from "./unary.ts";
 
 /** Hyper-parameters of one {@linkcode adamStep}. */
@@ -17,23 +17,31 @@ export interface AdamStepOptions {
   lr: number;
   /** The step number t, from 1 (it sets the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ). */
   step: number;
+  /**
+   * AMSGrad: the largest second moment so far. The step then divides by √(max(vMax, v′)/(1 − β₂ᵗ))
+   * and returns the new maximum as a fourth tensor (through the composed ops: no backend has a
+   * fused AMSGrad kernel).
+   */
+  vMax?: Tensor;
 }
 
-const KEYS = ["beta1", "beta2", "eps", "lr", "step"];
+const KEYS = ["beta1", "beta2", "eps", "lr", "step", "vMax"];
 
 /**
  * One Adam step over a parameter, with bias correction: m′ = β₁m + (1 − β₁)g,
- * v′ = β₂v + (1 − β₂)g², p′ = p − α·(m′/(1 − β₁ᵗ)) / (√(v′/(1 − β₂ᵗ)) + ε). A fused kernel
- * where the backend has one (cpu and wasm do), else composed of element-wise ops; both round
- * after every operation in the parameter's dtype, so they give the same bits. Records no
- * gradient (it is an optimizer's update).
+ * v′ = β₂v + (1 − β₂)g², p′ = p − α·(m′/(1 − β₁ᵗ)) / (√(v′/(1 − β₂ᵗ)) + ε) (with `vMax`,
+ * AMSGrad's max(vMax, v′) in place of v′). A fused kernel where the backend has one (cpu, wasm
+ * and webgpu do) and AMSGrad is off, else composed of element-wise ops; both round after every
+ * operation in the parameter's dtype, so they give the same bits. Records no gradient (it is an
+ * optimizer's update).
  *
  * @param param The parameter p.
  * @param grad Its gradient g (same shape and dtype).
  * @param m The first moment m.
  * @param v The second moment v.
- * @param options `beta1`, `beta2`, `eps`, `lr` and the step number `step` (from 1).
- * @returns The new parameter, first moment and second moment.
+ * @param options `beta1`, `beta2`, `eps`, `lr`, the step number `step` (from 1), and AMSGrad's
+ * `vMax`.
+ * @returns The new parameter, first moment and second moment, and with `vMax` its new value.
  * @throws {TypeError} For int32 tensors, or tensors of different shapes, dtypes or backends.
  *
  * @example Usage
@@ -56,23 +64,26 @@ export function adamStep(
   m: Tensor,
   v: Tensor,
   options: AdamStepOptions,
-): [Tensor, Tensor, Tensor] {
+): [Tensor, Tensor, Tensor, Tensor?] {
   checkOptions("adamStep", options, KEYS);
   checkFloat("adamStep", param);
-  checkSame("adamStep", [param, grad, m, v]);
-  const shapes = [param.shape, grad.shape, m.shape, v.shape];
+  const { beta1, beta2, eps, lr, step, vMax } = options;
+  const tensors = vMax === undefined ? [param, grad, m, v] : [param, grad, m, v, vMax];
+  checkSame("adamStep", tensors);
+  const shapes = tensors.map((t) => t.shape);
   if (shapes.some((s) => s.length !== param.rank || s.some((d, i) => d !== param.shape[i]))) {
     throw new ShapeError("adamStep", shapes, "parameter, gradient and moments must share a shape");
   }
-  const { beta1, beta2, eps, lr, step } = options;
   const backend = param.backend;
-  if (backend.adamStep === undefined) {
+  if (backend.adamStep === undefined || vMax !== undefined) {
     return noGrad(() => {
       const m2 = add(mul(m, beta1), mul(grad, 1 - beta1));
       const v2 = add(mul(v, beta2), mul(square(grad), 1 - beta2));
+      const vMax2 = vMax === undefined ? undefined : maximum(vMax, v2);
       const mHat = div(m2, 1 - beta1 ** step);
-      const vHat = div(v2, 1 - beta2 ** step);
-      return [sub(param, mul(div(mHat, add(sqrt(vHat), eps)), lr)), m2, v2];
+      const vHat = div(vMax2 ?? v2, 1 - beta2 ** step);
+      const p2 = sub(param, mul(div(mHat, add(sqrt(vHat), eps)), lr));
+      return vMax2 === undefined ? [p2, m2, v2] : [p2, m2, v2, vMax2];
     });
   }
   // the constants rounded to the dtype, as the composed ops' scalars round

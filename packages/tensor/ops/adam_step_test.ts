@@ -24,14 +24,34 @@ for (const dtype of ["float32", "float64"] as const) {
   Deno.test(`adamStep() fused kernel equals the composed ops bit for bit (${dtype})`, () => {
     const rng = new Rng(3);
     const [p, g, m, v] = [0, 1, 2, 3].map(() => uniform([5, 7], { dtype, rng }));
-    const fused = adamStep(p, g, m, v, HYPER).map((t) => t.dataSync());
+    const fused = adamStep(p, g, m, v, HYPER).map((t) => t!.dataSync());
     const reference = withoutKernels(
       ["adamStep"],
-      () => adamStep(p, g, m, v, HYPER).map((t) => t.dataSync()),
+      () => adamStep(p, g, m, v, HYPER).map((t) => t!.dataSync()),
     );
     assert.deepEqual(fused, reference);
   });
 }
+
+Deno.test("adamStep() with vMax (AMSGrad) divides by the largest second moment and returns it", () => {
+  const f64 = (values: number[]): Tensor => tensor(values, { dtype: "float64" });
+  const [p, m, v, vMax] = adamStep(f64([1, 1]), f64([0.5, 0.5]), f64([0, 0]), f64([0, 0]), {
+    ...HYPER,
+    step: 1,
+    vMax: f64([0.5, 0]),
+  });
+  const { beta1, beta2, eps, lr } = HYPER;
+  const m1 = 0.5 * (1 - beta1);
+  const v1 = 0.25 * (1 - beta2);
+  assert.deepEqual(m.arraySync(), [m1, m1]);
+  assert.deepEqual(v.arraySync(), [v1, v1]);
+  assert.deepEqual(vMax!.arraySync(), [0.5, v1]);
+  const step = (vHat: number): number =>
+    1 - (m1 / (1 - beta1)) / (Math.sqrt(vHat / (1 - beta2)) + eps) * lr;
+  const got = p.arraySync() as number[];
+  [step(0.5), step(v1)].forEach((x, i) => assert.ok(Math.abs(got[i] - x) < 1e-15));
+  assert.equal(adamStep(f64([1]), f64([1]), f64([0]), f64([0]), HYPER).length, 3);
+});
 
 Deno.test("adamStep() refuses int32 tensors, mismatched shapes and unknown options", () => {
   const x = tensor([1, 2]);

@@ -51,7 +51,7 @@ Deno.test("createWasmBackend() a loop that never yields runs out of memory with 
             "bytes\\): .* in use of 64\\.0 MiB \\(maxMemory\\): tensors that nothing references " +
             "are freed only when the event loop turns, so a loop that never yields keeps every " +
             "one: await yieldToEventLoop\\(\\) once per step, dispose\\(\\) tensors you no longer " +
-            "need \\(or free them with `using` or a scope\\)",
+            "need \\(or free them with `using` or a tidy\\(\\) scope\\)",
         ),
       },
     );

@@ -355,7 +355,7 @@ export class Storages<H> {
       } in use of ${mib(this.maxMemory)} (maxMemory): tensors that nothing references are ` +
         "freed only when the event loop turns, so a loop that never yields keeps every one: " +
         "await yieldToEventLoop() once per step, dispose() tensors you no longer need (or free " +
-        "them with `using` or a scope), or use smaller batches or a larger maxMemory",
+        "them with `using` or a tidy() scope), or use smaller batches or a larger maxMemory",
     );
   }
 

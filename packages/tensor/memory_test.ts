@@ -111,7 +111,7 @@ Deno.test("Storages out of memory in a loop that never yields says why and what 
         "^toy: out of memory allocating a float32 tensor of 256 elements \\(1024 bytes\\): " +
           "8192 bytes in use of 8192 bytes \\(maxMemory\\): tensors that nothing references are freed " +
           "only when the event loop turns, .* await yieldToEventLoop\\(\\) once per step, " +
-          "dispose\\(\\) tensors .* `using` or a scope",
+          "dispose\\(\\) tensors .* `using` or a tidy\\(\\) scope",
       ),
     },
   );

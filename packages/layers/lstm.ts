@@ -2,6 +2,7 @@ import { add, linear, lstmCell, mul, sigmoid, tanh, type Tensor } from "@kiso/te
 import { Parameter } from "./parameter.ts";
 import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
 import { torchUniform } from "./_init.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * Long short-term memory with a forget gate, in PyTorch's gate order
@@ -79,3 +80,4 @@ export class LSTM extends Recurrent {
     return [mul(o, tanh(cNext)), cNext];
   }
 }
+registerLayer("LSTM", LSTM);

@@ -1,5 +1,6 @@
 import { add, linear, relu, tanh, type Tensor } from "@kiso/tensor";
 import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * The simple (Elman) recurrent layer: z_t = f(W_in x_t† + W z_{t−1}),
@@ -49,3 +50,4 @@ export class SimpleRNN extends Recurrent {
     return [this.#activation(add(inputProjection, linear(h, this.weightHh, this.biasHh)))];
   }
 }
+registerLayer("SimpleRNN", SimpleRNN);

@@ -1,4 +1,4 @@
-import { checkInput, Module } from "@kiso/layers";
+import { checkInput, Module, registerLayer } from "@kiso/layers";
 import { div, greaterEqual, mul, type Rng, type Tensor, uniform } from "@kiso/tensor";
 import { checkOptions, checkRange } from "@kiso/tensor/errors";
 
@@ -54,3 +54,4 @@ export class Dropout extends Module {
     return mul(input, div(keep, 1 - this.p));
   }
 }
+registerLayer("Dropout", Dropout);

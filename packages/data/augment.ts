@@ -1,4 +1,15 @@
-import { concat, div, gather, reshape, type Rng, ShapeError, sub, Tensor } from "@kiso/tensor";
+import {
+  concat,
+  div,
+  full,
+  gather,
+  reshape,
+  type Rng,
+  ShapeError,
+  sub,
+  Tensor,
+  tensor,
+} from "@kiso/tensor";
 import { checkOptions, checkRange } from "@kiso/tensor/errors";
 
 /**
@@ -16,24 +27,11 @@ function checkImages(op: string, x: Tensor): void {
   }
 }
 
-/** Host values as a tensor on `x`'s backend (in `x`'s dtype unless they are indices). */
-function onBackendOf(
-  x: Tensor,
-  data: Float32Array | Float64Array | Int32Array,
-  shape: number[],
-): Tensor {
-  return new Tensor(x.backend, x.backend.upload(data), shape);
-}
-
-/** `values` in `x`'s float dtype. */
-function floats(x: Tensor, values: readonly number[]): Float32Array | Float64Array {
-  return x.dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values);
-}
-
 /**
  * Images of `[height, width]` whose pixel (i, j) of sample n is the input's pixel
  * `source(n, i, j)` (a position in the sample's plane, or −1 for `fill`), in every channel: one
- * gather on `x`'s backend, with the positions computed on the host.
+ * gather on the current backend (where the loader makes its batches), with the positions computed
+ * on the host.
  */
 function resample(
   x: Tensor,
@@ -55,8 +53,8 @@ function resample(
       for (let p = 0; p < at.length; p++, o++) index[o] = at[p] < 0 ? x.size : base + at[p];
     }
   }
-  const flat = concat([reshape(x, [x.size]), onBackendOf(x, floats(x, [fill]), [1])]);
-  const picked = gather(flat, onBackendOf(x, index, [index.length]));
+  const flat = concat([reshape(x, [x.size]), full([1], fill, { dtype: x.dtype })]);
+  const picked = gather(flat, tensor(index));
   return reshape(picked, [batch, channels, height, width]);
 }
 
@@ -287,11 +285,8 @@ export function normalize(mean: readonly number[], std: readonly number[]): Augm
     if (x.shape[1] !== mean.length) {
       throw new ShapeError("normalize", [x.shape], `expects ${mean.length} channels`);
     }
-    const perChannel = [1, mean.length, 1, 1];
-    return div(
-      sub(x, onBackendOf(x, floats(x, mean), perChannel)),
-      onBackendOf(x, floats(x, std), perChannel),
-    );
+    const perChannel = { shape: [1, mean.length, 1, 1], dtype: x.dtype };
+    return div(sub(x, tensor([...mean], perChannel)), tensor([...std], perChannel));
   };
 }
 

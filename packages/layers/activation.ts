@@ -4,6 +4,8 @@ import { full, relu, sigmoid, softplus, tanh, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import type { LayerOptions } from "./_init.ts";
+import { checkOptions } from "@kiso/tensor/errors";
+import { registerLayer } from "./registry.ts";
 
 /**
  * Any activation function as a layer (Keras `Activation`).
@@ -71,6 +73,7 @@ export class ReLU extends Activation {
     this.describe();
   }
 }
+registerLayer("ReLU", ReLU);
 
 /**
  * The logistic sigmoid as a layer.
@@ -91,6 +94,7 @@ export class Sigmoid extends Activation {
     this.describe();
   }
 }
+registerLayer("Sigmoid", Sigmoid);
 
 /**
  * tanh as a layer.
@@ -111,6 +115,7 @@ export class Tanh extends Activation {
     this.describe();
   }
 }
+registerLayer("Tanh", Tanh);
 
 /**
  * softplus as a layer.
@@ -131,9 +136,10 @@ export class Softplus extends Activation {
     this.describe();
   }
 }
+registerLayer("Softplus", Softplus);
 
 /**
- * Parametric ReLU with learned slopes (intro notes eq.15): one shared slope, or one per channel
+ * Parametric ReLU with learned slopes, x for x > 0 and a·x otherwise: one shared slope, or one per channel
  * (axis 1), initialised to 0.25 as PyTorch.
  *
  * @example Usage
@@ -159,6 +165,7 @@ export class PReLU extends Module {
    */
   constructor(numParameters = 1, options: Pick<LayerOptions, "dtype"> & { init?: number } = {}) {
     super();
+    checkOptions("PReLU", options, ["init", "dtype"]);
     this.describe(numParameters, options);
     this.weight = this.registerParameter(
       "weight",
@@ -177,6 +184,7 @@ export class PReLU extends Module {
     return prelu(input, this.weight);
   }
 }
+registerLayer("PReLU", PReLU);
 
 /**
  * Maxout over groups of `pieces` features (Goodfellow et al. eq.6.37) as a layer.
@@ -216,3 +224,4 @@ export class Maxout extends Module {
     return maxout(input, { pieces: this.pieces });
   }
 }
+registerLayer("Maxout", Maxout);

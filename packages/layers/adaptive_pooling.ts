@@ -10,6 +10,7 @@ import {
 } from "@kiso/tensor";
 import { checkInput } from "./check_input.ts";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * The base of the adaptive pooling layers, which differ only in the op they call: it records the
@@ -84,6 +85,7 @@ export class AdaptiveAvgPool2d extends AdaptivePool<Pair> {
     return adaptiveAvgPool2d(input, outputSize);
   }
 }
+registerLayer("AdaptiveAvgPool2d", AdaptiveAvgPool2d);
 
 /**
  * Adaptive max pooling to a fixed output size (PyTorch `nn.AdaptiveMaxPool2d`); the gradient goes
@@ -110,6 +112,7 @@ export class AdaptiveMaxPool2d extends AdaptivePool<Pair> {
     return adaptiveMaxPool2d(input, outputSize);
   }
 }
+registerLayer("AdaptiveMaxPool2d", AdaptiveMaxPool2d);
 
 /**
  * Adaptive average pooling of `[N, C, L]` sequences to a fixed length (PyTorch
@@ -136,6 +139,7 @@ export class AdaptiveAvgPool1d extends AdaptivePool<number> {
     return adaptiveAvgPool1d(input, outputSize);
   }
 }
+registerLayer("AdaptiveAvgPool1d", AdaptiveAvgPool1d);
 
 /**
  * Adaptive max pooling of `[N, C, L]` sequences to a fixed length (PyTorch `nn.AdaptiveMaxPool1d`).
@@ -161,6 +165,7 @@ export class AdaptiveMaxPool1d extends AdaptivePool<number> {
     return adaptiveMaxPool1d(input, outputSize);
   }
 }
+registerLayer("AdaptiveMaxPool1d", AdaptiveMaxPool1d);
 
 /**
  * Global average pooling: each channel's mean over its positions, `[N, C, …]` → `[N, C]` (an
@@ -198,3 +203,4 @@ export class GlobalAvgPool extends Module {
     return mean(input, { axis: input.shape.slice(2).map((_, i) => i + 2) });
   }
 }
+registerLayer("GlobalAvgPool", GlobalAvgPool);

@@ -2,6 +2,7 @@ import { concat, type Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
 import { checkInput } from "./check_input.ts";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Concat}. */
 export interface ConcatOptions {
@@ -68,3 +69,4 @@ export class Concat extends Module {
     return concat(this.branches.map((b) => b.forward(input)), { axis: this.#axis });
   }
 }
+registerLayer("Concat", Concat);

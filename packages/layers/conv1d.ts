@@ -1,5 +1,6 @@
 import { conv1d, type PaddingMode, type Tensor } from "@kiso/tensor";
 import { Convolution, type ConvolutionOptions } from "./convolution.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Conv1d}. */
 export interface Conv1dLayerOptions extends ConvolutionOptions {
@@ -79,3 +80,4 @@ export class Conv1d extends Convolution<Conv1dLayerOptions> {
     return conv1d(input, this.weight, { ...options, bias: this.bias });
   }
 }
+registerLayer("Conv1d", Conv1d);

@@ -1,5 +1,6 @@
 import { conv2d, type Padding, type PaddingMode, type Pair, type Tensor } from "@kiso/tensor";
 import { Convolution, type ConvolutionOptions } from "./convolution.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Conv2d}. */
 export interface Conv2dLayerOptions extends ConvolutionOptions {
@@ -30,8 +31,8 @@ export interface Conv2dLayerOptions extends ConvolutionOptions {
 }
 
 /**
- * A 2-D convolution layer over NCHW images (course notes §3.5, Algorithms 6 and 10), with
- * PyTorch's names and layout: `weight` `[outChannels, inChannels / groups, kH, kW]`, `bias`
+ * A 2-D convolution layer over NCHW images (im2col and a matrix product forward, col2im backward),
+ * with PyTorch's names and layout: `weight` `[outChannels, inChannels / groups, kH, kW]`, `bias`
  * `[outChannels]`, both initialised U(±1/√(inChannels/groups·kH·kW)).
  *
  * @example Usage
@@ -82,3 +83,4 @@ export class Conv2d extends Convolution<Conv2dLayerOptions> {
     return conv2d(input, this.weight, { ...options, bias: this.bias });
   }
 }
+registerLayer("Conv2d", Conv2d);

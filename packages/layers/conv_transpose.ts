@@ -1,5 +1,6 @@
 import { convTranspose1d, convTranspose2d, type Pair, type Tensor } from "@kiso/tensor";
 import { Convolution, type ConvolutionOptions } from "./convolution.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode ConvTranspose2d}. */
 export interface ConvTranspose2dLayerOptions extends ConvolutionOptions {
@@ -106,6 +107,7 @@ export class ConvTranspose2d extends Convolution<ConvTranspose2dLayerOptions> {
     return convTranspose2d(input, this.weight, { ...options, bias: this.bias });
   }
 }
+registerLayer("ConvTranspose2d", ConvTranspose2d);
 
 /**
  * A 1-D transposed convolution layer (PyTorch `nn.ConvTranspose1d`): `weight`
@@ -155,3 +157,4 @@ export class ConvTranspose1d extends Convolution<ConvTranspose1dLayerOptions> {
     return convTranspose1d(input, this.weight, { ...options, bias: this.bias });
   }
 }
+registerLayer("ConvTranspose1d", ConvTranspose1d);

@@ -15,6 +15,7 @@ import {
 import { checkOptions } from "@kiso/tensor/errors";
 import { checkInput } from "./check_input.ts";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 const WINDOW = ["stride", "padding", "ceilMode"];
 const MAX = [...WINDOW, "tie", "rng"];
@@ -79,7 +80,7 @@ export abstract class Pooling<K, O extends object> extends Module {
 }
 
 /**
- * Max pooling (course notes Algorithms 7 and 11) with the tie rule of note 4: `"first"`
+ * Max pooling (its backward sends each window's gradient to the maximum) with a tie rule: `"first"`
  * (default, as PyTorch), `"split"` or `"random"` (seeded); PyTorch's `ceilMode`.
  *
  * @example Usage
@@ -114,9 +115,10 @@ export class MaxPool2d extends Pooling<Pair, MaxPool2dOptions> {
     return maxPool2d(input, this.kernel, this.options);
   }
 }
+registerLayer("MaxPool2d", MaxPool2d);
 
 /**
- * Average pooling (course notes Algorithm 7) with PyTorch's `ceilMode`, `countIncludePad` and
+ * Average pooling: the mean of each window, with PyTorch's `ceilMode`, `countIncludePad` and
  * `divisorOverride`.
  *
  * @example Usage
@@ -150,9 +152,10 @@ export class AvgPool2d extends Pooling<Pair, AvgPool2dOptions> {
     return avgPool2d(input, this.kernel, this.options);
   }
 }
+registerLayer("AvgPool2d", AvgPool2d);
 
 /**
- * L_p pooling (course notes §3.5.1), ((1/|P|) Σ zᵖ)^{1/p}; `form: "sum"` is PyTorch's `LPPool2d`.
+ * L_p pooling, ((1/|P|) Σ zᵖ)^{1/p}; `form: "sum"` is PyTorch's `LPPool2d`.
  *
  * @example Usage
  * ```ts
@@ -226,6 +229,7 @@ export class MaxPool1d extends Pooling<number, MaxPool1dOptions> {
     return maxPool1d(input, this.kernel, this.options);
   }
 }
+registerLayer("MaxPool1d", MaxPool1d);
 
 /**
  * Average pooling along the length of `[N, C, L]` sequences (PyTorch `nn.AvgPool1d`), with
@@ -262,3 +266,5 @@ export class AvgPool1d extends Pooling<number, AvgPool1dOptions> {
     return avgPool1d(input, this.kernel, this.options);
   }
 }
+registerLayer("AvgPool1d", AvgPool1d);
+registerLayer("LpPool2d", LpPool2d);

@@ -1,70 +1,18 @@
-import { Maxout, PReLU, ReLU, Sigmoid, Softplus, Tanh } from "./activation.ts";
-import {
-  AdaptiveAvgPool1d,
-  AdaptiveAvgPool2d,
-  AdaptiveMaxPool1d,
-  AdaptiveMaxPool2d,
-  GlobalAvgPool,
-} from "./adaptive_pooling.ts";
-import { Concat } from "./concat.ts";
-import { Conv1d } from "./conv1d.ts";
-import { Conv2d } from "./conv2d.ts";
-import { ConvTranspose1d, ConvTranspose2d } from "./conv_transpose.ts";
-import { Dense } from "./dense.ts";
-import { GRU } from "./gru.ts";
-import { LSTM } from "./lstm.ts";
 import type { LayerSpec, Module } from "./module.ts";
 import { decodeArgument } from "./_arguments.ts";
-import { AvgPool1d, AvgPool2d, LpPool2d, MaxPool1d, MaxPool2d } from "./pooling.ts";
-import { Residual } from "./residual.ts";
-import { PixelShuffle, PixelUnshuffle, Upsample } from "./resize.ts";
-import { Flatten, Reshape } from "./reshape.ts";
-import { SimpleRNN } from "./rnn.ts";
 import { Sequential } from "./sequential.ts";
 
 /** A layer's class, as {@linkcode registerLayer} takes it. */
 // deno-lint-ignore no-explicit-any
 export type LayerClass = new (...args: any[]) => Module;
 
-const LAYERS = new Map<string, LayerClass>(
-  Object.entries({
-    Dense,
-    Conv1d,
-    Conv2d,
-    ConvTranspose1d,
-    ConvTranspose2d,
-    MaxPool1d,
-    MaxPool2d,
-    AvgPool1d,
-    AvgPool2d,
-    LpPool2d,
-    AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d,
-    AdaptiveMaxPool1d,
-    AdaptiveMaxPool2d,
-    GlobalAvgPool,
-    Upsample,
-    PixelShuffle,
-    PixelUnshuffle,
-    Residual,
-    Concat,
-    Flatten,
-    Reshape,
-    ReLU,
-    Sigmoid,
-    Tanh,
-    Softplus,
-    PReLU,
-    Maxout,
-    SimpleRNN,
-    LSTM,
-    GRU,
-  }),
-);
+/** Every layer type by name: each layer registers itself in the file that defines it. */
+const LAYERS = new Map<string, LayerClass>();
 
 /**
  * Makes a layer type rebuildable from a {@linkcode LayerSpec} (what `loadModel` of
- * `@kiso/train` does). Built-in layers are registered; register a custom layer that calls
+ * `@kiso/train` does). Each of kiso's layers registers itself where it is defined (the
+ * `@kiso/regularization` ones once that package is imported); register a custom layer that calls
  * `describe(...)` in its constructor.
  *
  * @param type The name its `typeName` gives.

@@ -1,6 +1,7 @@
 import { checkInput } from "./check_input.ts";
-import { flatten, reshape, type Shape, type Tensor } from "@kiso/tensor";
+import { flatten, reshape, type Shape, ShapeError, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * Flattens every dimension after the batch one (PyTorch `nn.Flatten`), e.g. between the
@@ -33,6 +34,7 @@ export class Flatten extends Module {
     return flatten(input, { startAxis: 1 });
   }
 }
+registerLayer("Flatten", Flatten);
 
 /**
  * Gives each sample a new shape (Keras `Reshape`): the batch dimension is kept.
@@ -69,6 +71,17 @@ export class Reshape extends Module {
    */
   forward(input: Tensor): Tensor {
     checkInput(this.typeName, input);
+    const perSample = input.rank === 0 ? 0 : input.size / Math.max(input.shape[0], 1);
+    const target = this.shape.reduce((a, b) => a * (b === -1 ? 1 : b), 1);
+    const fits = this.shape.includes(-1) ? perSample % target === 0 : perSample === target;
+    if (input.rank === 0 || (input.shape[0] > 0 && !fits)) {
+      throw new ShapeError(
+        this.typeName,
+        [input.shape],
+        `each sample's ${perSample} values cannot take the shape [${this.shape.join(",")}]`,
+      );
+    }
     return reshape(input, [input.shape[0], ...this.shape]);
   }
 }
+registerLayer("Reshape", Reshape);

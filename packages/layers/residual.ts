@@ -2,6 +2,7 @@ import { add, type Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
 import { checkInput } from "./check_input.ts";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Residual}. */
 export interface ResidualOptions {
@@ -77,3 +78,4 @@ export class Residual extends Module {
     return add(this.block.forward(input), skip);
   }
 }
+registerLayer("Residual", Residual);

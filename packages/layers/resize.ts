@@ -8,6 +8,7 @@ import {
 import { checkOptions } from "@kiso/tensor/errors";
 import { checkInput } from "./check_input.ts";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * Resizes `[N, C, L]` or `[N, C, H, W]` inputs (PyTorch `nn.Upsample`): `"nearest"`, `"linear"`
@@ -50,6 +51,7 @@ export class Upsample extends Module {
     return interpolate(input, this.#options);
   }
 }
+registerLayer("Upsample", Upsample);
 
 /**
  * Rearranges `[N, C·r², H, W]` into `[N, C, H·r, W·r]` (PyTorch `nn.PixelShuffle`): the
@@ -89,6 +91,7 @@ export class PixelShuffle extends Module {
     return pixelShuffle(input, this.#factor);
   }
 }
+registerLayer("PixelShuffle", PixelShuffle);
 
 /**
  * The inverse of {@linkcode PixelShuffle} (PyTorch `nn.PixelUnshuffle`): `[N, C, H·r, W·r]` into
@@ -128,3 +131,4 @@ export class PixelUnshuffle extends Module {
     return pixelUnshuffle(input, this.#factor);
   }
 }
+registerLayer("PixelUnshuffle", PixelUnshuffle);

@@ -2,12 +2,12 @@ import {
   add,
   div,
   equal,
-  exp,
   logSumExp,
   mul,
   noGrad,
   recordFusedOp,
   ShapeError,
+  softmaxCrossEntropyRows,
   sub,
   sum,
   Tensor,
@@ -68,9 +68,9 @@ function checkIndexShape(op: string, logits: Tensor, target: Tensor): void {
 
 /**
  * Softmax followed by cross-entropy, fused: per sample E = −Σₖ tₖ ln softmax(u)ₖ
- * = (Σₖ tₖ)·log Σⱼ e^{uⱼ} − Σₖ tₖ uₖ, computed stably. Its gradient is the one the material derives by hand (course notes Algorithm 2,
- * course report `delta2 = y − d`): with `mean` over N samples, ∂E/∂u = (softmax(u) − t) / N
- * (for soft targets, softmax(u)·Σt − t).
+ * = (Σₖ tₖ)·log Σⱼ e^{uⱼ} − Σₖ tₖ uₖ, computed stably. Its gradient is the output error of
+ * back-propagation, δ = y − t (softmax output minus target): with `mean` over N samples,
+ * ∂E/∂u = (softmax(u) − t) / N (for soft targets, softmax(u)·Σt − t).
  *
  * Shapes and options follow PyTorch's `cross_entropy`: logits `[N, C]`, or `[N, C, d₁, …]`
  * with the classes on axis 1 (`[C]` for one sample); targets are int32 class indices shaped
@@ -216,20 +216,8 @@ function fusedSoftmaxCrossEntropy(
   const composed = (logits: Tensor): Tensor =>
     lossOf(logits, logSumExp(logits, { axis: -1, keepDims: true }));
   const [loss, probabilities] = noGrad(() => {
-    const backend = logits.backend;
-    if (backend.softmaxCrossEntropy !== undefined && logits.rank >= 1) {
-      // one fused kernel; it rounds as the composed ops below do, so both give the same bits
-      const classes = logits.shape[logits.rank - 1];
-      const rows = classes === 0 ? 0 : logits.size / classes;
-      const [perRow, p] = backend.softmaxCrossEntropy(logits.storage, t.storage, { rows, classes });
-      const perSample = new Tensor(backend, perRow, logits.shape.slice(0, -1));
-      return [
-        reduceBy(perSample, reduction, divisor),
-        new Tensor(backend, p, logits.shape.slice()),
-      ] as const;
-    }
-    const lse = logSumExp(logits, { axis: -1, keepDims: true });
-    return [lossOf(logits, lse), exp(sub(logits, lse))] as const;
+    const [perSample, p] = softmaxCrossEntropyRows(logits, t);
+    return [reduceBy(perSample, reduction, divisor), p] as const;
   });
   return recordFusedOp(loss, [logits], "softmaxCrossEntropy", (g) => {
     const perSample = reduction === "none"

@@ -1,4 +1,4 @@
-import { checkInput, Module, type Parameter } from "@kiso/layers";
+import { checkInput, Module, type Parameter, registerLayer } from "@kiso/layers";
 import {
   add,
   div,
@@ -57,7 +57,7 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalisation over the channel axis 1 (intro notes §12, eqs.74–77):
+ * Batch normalisation over the channel axis 1:
  * μ_B = mean, σ²_B = biased variance over the batch (and the spatial positions),
  * x̂ = (x − μ_B)/√(σ²_B + ε), y = γx̂ + β with γ = 1, β = 0 at start. Training uses the batch's
  * statistics and updates the running ones (the unbiased variance, as PyTorch); evaluation uses
@@ -201,6 +201,7 @@ export class BatchNorm1d extends BatchNorm {
     this.describe(features, options);
   }
 }
+registerLayer("BatchNorm1d", BatchNorm1d);
 
 /**
  * Batch normalisation of `[N, C, H, W]` images, per channel (PyTorch `BatchNorm2d`).
@@ -228,3 +229,4 @@ export class BatchNorm2d extends BatchNorm {
     this.describe(features, options);
   }
 }
+registerLayer("BatchNorm2d", BatchNorm2d);

@@ -1,4 +1,4 @@
-import { checkInput, Module, type Parameter } from "@kiso/layers";
+import { checkInput, Module, type Parameter, registerLayer } from "@kiso/layers";
 import { type DType, groupNorm, ShapeError, type Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
 import { affineParameters, checkFeatures } from "./_features.ts";
@@ -100,3 +100,4 @@ export class GroupNorm extends Module {
     return groupNorm(input, this.#groups, { weight: this.weight, bias: this.bias, eps: this.#eps });
   }
 }
+registerLayer("GroupNorm", GroupNorm);

@@ -1,4 +1,4 @@
-import { checkInput, Module, type Parameter } from "@kiso/layers";
+import { checkInput, Module, type Parameter, registerLayer } from "@kiso/layers";
 import {
   add,
   div,
@@ -184,6 +184,7 @@ export class InstanceNorm1d extends InstanceNorm {
     this.describe(numFeatures, options);
   }
 }
+registerLayer("InstanceNorm1d", InstanceNorm1d);
 
 /**
  * Instance normalisation of `[N, C, H, W]` images (PyTorch `nn.InstanceNorm2d`), as style
@@ -212,3 +213,4 @@ export class InstanceNorm2d extends InstanceNorm {
     this.describe(numFeatures, options);
   }
 }
+registerLayer("InstanceNorm2d", InstanceNorm2d);

@@ -1,4 +1,4 @@
-import { checkInput, Module, type Parameter } from "@kiso/layers";
+import { checkInput, Module, type Parameter, registerLayer } from "@kiso/layers";
 import {
   add,
   div,
@@ -110,3 +110,4 @@ export class LayerNorm extends Module {
     return this.bias ? add(scaled, this.bias) : scaled;
   }
 }
+registerLayer("LayerNorm", LayerNorm);

@@ -1,9 +1,9 @@
 /**
- * Regularisation (intro notes §12): L1 and L2 penalties (eq.73) on the weights, weight-decay
+ * Regularisation: L1 and L2 penalties on the weights, weight-decay
  * parameter groups that leave biases and normalisation parameters alone, inverted
- * {@linkcode Dropout}, {@linkcode BatchNorm1d}/{@linkcode BatchNorm2d} (eqs.74–77, fused
- * backward, running statistics), {@linkcode LayerNorm} over any number of trailing dimensions,
- * {@linkcode GroupNorm} and {@linkcode InstanceNorm1d}/{@linkcode InstanceNorm2d}.
+ * {@linkcode Dropout}, {@linkcode BatchNorm1d}/{@linkcode BatchNorm2d} (fused backward, running
+ * statistics), {@linkcode LayerNorm} over any number of trailing dimensions, {@linkcode GroupNorm}
+ * and {@linkcode InstanceNorm1d}/{@linkcode InstanceNorm2d}.
  *
  * @example Usage
  * ```ts
@@ -25,4 +25,3 @@ export * from "./batch_norm.ts";
 export * from "./layer_norm.ts";
 export * from "./group_norm.ts";
 export * from "./instance_norm.ts";
-import "./register.ts";

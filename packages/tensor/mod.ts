@@ -68,3 +68,5 @@ export * from "./ops/adaptive_pool.ts";
 export * from "./ops/interpolate.ts";
 export * from "./ops/pixel_shuffle.ts";
 export * from "./ops/group_norm.ts";
+export * from "./ops/softmax_cross_entropy.ts";
+export * from "./ops/adam_step.ts";

@@ -2,6 +2,7 @@ import type { Backend, Storage } from "./backend.ts";
 import type { DataArray, DType } from "./dtype.ts";
 import { backward, type BackwardOptions } from "./autograd.ts";
 import { formatTensor } from "./_format.ts";
+import { DENO_INSPECT, inspectTensor, NODE_INSPECT } from "./_inspect.ts";
 import type { Shape } from "./shape.ts";
 import { sizeOf } from "./shape.ts";
 import { keepStorage, release, track } from "./_scope.ts";
@@ -52,6 +53,13 @@ export class Tensor {
   #grad: Tensor | null = null;
 
   /**
+   * Shares another tensor's values (not copied) as a new leaf, as `Parameter` does.
+   *
+   * @param values The tensor whose values to share.
+   * @param requiresGrad Whether to track gradients.
+   */
+  constructor(values: Tensor, requiresGrad?: boolean);
+  /**
    * Wraps a backend storage. Most code uses the creation functions instead.
    *
    * @param backend The backend that made the storage.
@@ -59,7 +67,19 @@ export class Tensor {
    * @param shape The shape.
    * @param requiresGrad Whether to track gradients.
    */
-  constructor(backend: Backend, storage: Storage, shape: Shape, requiresGrad = false) {
+  constructor(backend: Backend, storage: Storage, shape: Shape, requiresGrad?: boolean);
+  constructor(
+    source: Backend | Tensor,
+    storageOrGrad?: Storage | boolean,
+    shapeOrNothing?: Shape,
+    requiresGradOrNothing?: boolean,
+  ) {
+    const shared = source instanceof Tensor;
+    const backend = shared ? source.backend : source;
+    const storage = shared ? source.#storage : storageOrGrad as Storage;
+    const shape = shared ? source.shape : shapeOrNothing!;
+    const requiresGrad = (shared ? storageOrGrad as boolean | undefined : requiresGradOrNothing) ??
+      false;
     const size = sizeOf(shape);
     if (storage.size !== size) {
       throw new TypeError(
@@ -248,6 +268,26 @@ export class Tensor {
    */
   toString(): string {
     return formatTensor(this.dataSync(), this.shape, this.dtype);
+  }
+
+  /**
+   * What `console.log(t)` prints in Deno (`Deno.customInspect`): values as PyTorch prints them
+   * (abbreviated past 1000), shape, dtype, backend and autograd state.
+   *
+   * @returns The text.
+   */
+  [DENO_INSPECT](): string {
+    return inspectTensor(this);
+  }
+
+  /**
+   * What `console.log(t)` and `util.inspect(t)` print in Node (`util.inspect.custom`): the same
+   * as in Deno.
+   *
+   * @returns The text.
+   */
+  [NODE_INSPECT](): string {
+    return inspectTensor(this);
   }
 }
 

@@ -90,9 +90,8 @@ export function convPads(
 }
 
 /**
- * The layout of a sliding window over an NCHW input, with the output size of course notes
- * Algorithm 6: d′ = ⌊(d + α₁ + α₂ − d·(H − 1) − 1)/β⌋ + 1 (α padding before and after, β stride,
- * d dilation).
+ * The layout of a sliding window over an NCHW input, with the output size of a convolution:
+ * d′ = ⌊(d + α₁ + α₂ − d·(H − 1) − 1)/β⌋ + 1 (α padding before and after, β stride, d dilation).
  */
 export function windowLayout(
   op: string,

@@ -38,15 +38,15 @@ export interface Conv2dOptions {
    * @default {"zeros"}
    */
   paddingMode?: PaddingMode;
-  /** Optional biases `[outChannels]`, one per filter (course notes §3.5.1). */
+  /** Optional biases `[outChannels]`, one per filter. */
   bias?: Tensor;
 }
 
 /**
  * 2-D convolution (cross-correlation, as every framework) of NCHW images with filters
- * `[outChannels, inChannels / groups, kH, kW]` (course notes Algorithm 6): the output size is
- * ⌊(d + 2α − d·(H − 1) − 1)/β⌋ + 1. Computed as im2col + one matrix product (per group); the
- * backward (course notes Algorithm 10) is col2im of gᵀ·W for the input, and Σₙ g·cols for the
+ * `[outChannels, inChannels / groups, kH, kW]` (each output is a filter's dot product with a
+ * patch): the output size is ⌊(d + 2α − d·(H − 1) − 1)/β⌋ + 1. Computed as im2col + one matrix
+ * product (per group); the backward is col2im of gᵀ·W for the input, and Σₙ g·cols for the
  * filters. `paddingMode` other than zeros pads the input first (PyTorch's `padding_mode`).
  *
  * @param x Images `[N, C, H, W]`.

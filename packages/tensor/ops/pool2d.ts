@@ -57,7 +57,7 @@ export interface AvgPool2dOptions extends Pool2dOptions {
 /** Options of {@linkcode lpPool2d}. */
 export interface LpPool2dOptions extends Pool2dOptions {
   /**
-   * `"mean"` for the seeds' ((1/|P|) Σ zᵖ)^{1/p}, `"sum"` for PyTorch's (Σ zᵖ)^{1/p}.
+   * `"mean"` for ((1/|P|) Σ zᵖ)^{1/p}, `"sum"` for PyTorch's (Σ zᵖ)^{1/p}.
    *
    * @default {"mean"}
    */
@@ -65,9 +65,9 @@ export interface LpPool2dOptions extends Pool2dOptions {
 }
 
 /**
- * Max pooling over kH×kW windows of NCHW images (course notes Algorithm 7 with g = max). The
- * backward (Algorithm 11) sends each window's gradient to its maximum; ties follow `tie`
- * (course notes note 4): `"first"` (the first maximum in row-major order, as PyTorch),
+ * Max pooling over kH×kW windows of NCHW images (each window's maximum). The backward sends
+ * each window's gradient to its maximum; ties follow `tie`: `"first"` (the first maximum in
+ * row-major order, as PyTorch),
  * `"split"` (1/τ to each of the τ tied maxima) or `"random"` (one of them, drawn from `rng`).
  * Output sizes follow PyTorch, ⌊(d + 2α − k)/β⌋ + 1, or the ceiling with `ceilMode`.
  *
@@ -96,7 +96,7 @@ export function maxPool2d(x: Tensor, kernel: Pair, options: MaxPool2dOptions = {
 }
 
 /**
- * Average pooling (course notes Algorithm 7 with g = mean), with PyTorch's options: padding
+ * Average pooling (each window's mean), with PyTorch's options: padding
  * counts as zeros in the mean unless `countIncludePad` is false, `divisorOverride` replaces the
  * window size, and `ceilMode` adds partial last windows (divided by their size inside the padded
  * input).
@@ -138,14 +138,15 @@ export function avgPool2d(x: Tensor, kernel: Pair, options: AvgPool2dOptions = {
 }
 
 /**
- * L_p pooling (course notes §3.5.1): z′ = ((1/|P|) Σ_{P} zᵖ)^{1/p}, between average pooling
+ * L_p pooling: z′ = ((1/|P|) Σ_{P} zᵖ)^{1/p}, between average pooling
  * (p = 1) and max pooling (p → ∞). `form: "sum"` drops the 1/|P| as PyTorch's `LPPool2d`.
  * Inputs should be non-negative (or p an even integer) for a real result.
  *
  * @param x Images `[N, C, H, W]`.
  * @param p The exponent (> 0).
  * @param kernel The window size.
- * @param options `stride`, `padding`, `ceilMode` and `form` (default `"mean"`, the seeds' form).
+ * @param options `stride`, `padding`, `ceilMode` and `form` (default `"mean"`, the mean inside the
+ * root).
  * @returns `[N, C, H′, W′]`.
  * @throws {RangeError} When p is not positive.
  *

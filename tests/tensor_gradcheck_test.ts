@@ -144,6 +144,16 @@ const otherCases: Case[] = [
     inputs: () => [f64([2, 3])],
   },
   {
+    name: "scatterAdd axis 1 with repeats",
+    fn: (x) => k.scatterAdd(x, int([2, 0, 2]), [2, 4], { axis: 1 }),
+    inputs: () => [f64([2, 3])],
+  },
+  {
+    name: "dropout (a fixed mask)",
+    fn: (x) => k.dropout(x, 0.4, { rng: new k.Rng(5) }),
+    inputs: () => [f64([3, 4])],
+  },
+  {
     name: "cast float64→float32→float64",
     fn: (x) => k.cast(k.cast(x, "float32"), "float64"),
     inputs: () => [k.tensor([0.5, 0.25], { dtype: "float64" })],

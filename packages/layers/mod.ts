@@ -37,4 +37,5 @@ export * from "./rnn.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./perceptron.ts";
+export * from "./embedding.ts";
 export type { LayerOptions } from "./_init.ts";

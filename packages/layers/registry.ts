@@ -1,6 +1,7 @@
 import { Maxout, PReLU, ReLU, Sigmoid, Softplus, Tanh } from "./activation.ts";
 import { Conv2d } from "./conv2d.ts";
 import { Dense } from "./dense.ts";
+import { Embedding } from "./embedding.ts";
 import { GRU } from "./gru.ts";
 import { LSTM } from "./lstm.ts";
 import type { LayerSpec, Module } from "./module.ts";
@@ -31,6 +32,7 @@ const LAYERS = new Map<string, LayerClass>(
     SimpleRNN,
     LSTM,
     GRU,
+    Embedding,
   }),
 );
 

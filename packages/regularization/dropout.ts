@@ -1,5 +1,5 @@
 import { checkInput, Module } from "@kiso/layers";
-import { div, greaterEqual, mul, type Rng, type Tensor, uniform } from "@kiso/tensor";
+import { dropout, type Rng, type Tensor } from "@kiso/tensor";
 import { checkRange } from "@kiso/tensor/errors";
 
 /**
@@ -48,8 +48,6 @@ export class Dropout extends Module {
    */
   forward(input: Tensor): Tensor {
     checkInput(this.typeName, input);
-    if (!this.training || this.p === 0) return input;
-    const keep = greaterEqual(uniform(input.shape, { dtype: input.dtype, rng: this.#rng }), this.p);
-    return mul(input, div(keep, 1 - this.p));
+    return dropout(input, this.p, { training: this.training, rng: this.#rng });
   }
 }

@@ -36,6 +36,7 @@ export type { TensorLike } from "./_op.ts";
 export type { Padding, Pair } from "./ops/_window.ts";
 export * from "./ops/creation.ts";
 export * from "./ops/random.ts";
+export * from "./ops/dropout.ts";
 export * from "./ops/cast.ts";
 export * from "./ops/unary.ts";
 export * from "./ops/arithmetic.ts";

@@ -2,8 +2,9 @@
  * Layers with PyTorch's names and layouts: {@linkcode Module}, {@linkcode Parameter},
  * {@linkcode Sequential}, `summary`, {@linkcode Dense}, {@linkcode Flatten},
  * {@linkcode Reshape}, activation layers (incl. {@linkcode PReLU} and {@linkcode Maxout}),
- * {@linkcode Conv2d}, max/average/L_p pooling, {@linkcode SimpleRNN}, {@linkcode LSTM} (with
- * the seeds' optional peepholes) and {@linkcode GRU}.
+ * {@linkcode Conv2d}, max/average/L_p pooling, {@linkcode Embedding}, {@linkcode SimpleRNN},
+ * {@linkcode LSTM} (with the seeds' optional peepholes) and {@linkcode GRU} (stacked,
+ * bidirectional, variable lengths).
  *
  * @example Usage
  * ```ts

@@ -4,7 +4,17 @@
  * gradients of Σ out·cot with respect to the inputs and every parameter, at ≤ 1e-10 relative.
  */
 import { Embedding, GRU, LSTM, type Module, type Recurrent, SimpleRNN } from "@kiso/layers";
+import { LayerNorm } from "@kiso/regularization";
 import { add, backward, mul, sum, type Tensor } from "@kiso/tensor";
+import {
+  causalMask,
+  MultiheadAttention,
+  scaledDotProductAttention,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+} from "@kiso/transformer";
 import { assertAllClose } from "@kiso/testing";
 import { fixtureOptions, loadTorchFixture, type TorchFixture } from "./_torch_fixtures.ts";
 
@@ -25,7 +35,7 @@ function compare(
   f: TorchFixture,
   outputs: Record<string, Tensor>,
   inputs: Record<string, Tensor>,
-  model: Module,
+  model?: Module,
 ): void {
   let loss: Tensor | undefined;
   for (const [name, expected] of Object.entries(f.outputs)) {
@@ -42,7 +52,7 @@ function compare(
   for (const [name, expected] of Object.entries(f.inputGrads)) {
     assertAllClose(inputs[name].grad!, expected, TOLERANCE);
   }
-  const params = model.stateDict();
+  const params = model?.stateDict() ?? {};
   for (const [key, expected] of Object.entries(f.paramGrads)) {
     assertAllClose(params[key].grad!, expected, TOLERANCE);
   }
@@ -89,3 +99,90 @@ for (const [name, [Layer, about]] of Object.entries(RECURRENT)) {
     compare(f, { output, hN: states[0], cN: states[1] }, inputs, layer);
   });
 }
+
+/** The fixture's inputs as fresh leaves. */
+function leaves(f: TorchFixture): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(f.inputs).map(([k, t]) => [k, leaf(t)]));
+}
+
+Deno.test("scaledDotProductAttention matches PyTorch's reference with broadcasting, boolean, additive and causal masks (fixture seq_sdpa_masks)", () => {
+  const f = loadTorchFixture("seq_sdpa_masks");
+  const { q, k, v, float_mask, bool_mask } = leaves(f);
+  const { scale } = fixtureOptions(f) as Record<string, number>;
+  compare(f, {
+    bool: scaledDotProductAttention(q, k, v, { attnMask: bool_mask }),
+    additive: scaledDotProductAttention(q, k, v, { attnMask: float_mask }),
+    causal: scaledDotProductAttention(q, k, v, { isCausal: true, scale }),
+  }, { q, k, v, float_mask });
+});
+
+Deno.test("MultiheadAttention matches torch.nn.MultiheadAttention with a key-padding and an additive mask (fixture seq_mha_masks)", () => {
+  const f = loadTorchFixture("seq_mha_masks");
+  const { embedDim, numHeads } = fixtureOptions(f) as Record<string, number>;
+  const mha = new MultiheadAttention(embedDim, numHeads, { dtype: "float64" });
+  mha.loadStateDict(f.params, { strict: true });
+  const inputs = leaves(f);
+  const { output, weights } = mha.run(inputs.x, inputs.x, inputs.x, {
+    keyPaddingMask: inputs.key_padding_mask,
+    attnMask: inputs.attn_mask,
+    averageAttnWeights: false,
+  });
+  compare(f, { output, weights: weights! }, inputs, mha);
+});
+
+Deno.test("MultiheadAttention with kdim and vdim matches PyTorch's separate projections (fixture seq_mha_kdim_vdim)", () => {
+  const f = loadTorchFixture("seq_mha_kdim_vdim");
+  const { embedDim, numHeads, ...options } = fixtureOptions(f) as Record<string, number>;
+  const mha = new MultiheadAttention(embedDim, numHeads, { ...options, dtype: "float64" });
+  mha.loadStateDict(f.params, { strict: true });
+  const inputs = leaves(f);
+  const { output, weights } = mha.run(inputs.q, inputs.k, inputs.v, { attnMask: inputs.attn_mask });
+  compare(f, { output, weights: weights! }, inputs, mha);
+});
+
+for (const name of ["seq_encoder_layer_post_norm", "seq_encoder_layer_pre_norm_gelu_causal"]) {
+  Deno.test(`TransformerEncoderLayer matches torch.nn.TransformerEncoderLayer (fixture ${name})`, () => {
+    const f = loadTorchFixture(name);
+    const { dModel, nhead, ...options } = fixtureOptions(f) as Record<string, never>;
+    const layer = new TransformerEncoderLayer(dModel, nhead, {
+      ...options,
+      dropout: 0,
+      dtype: "float64",
+    });
+    layer.loadStateDict(f.params, { strict: true });
+    const inputs = leaves(f);
+    const srcMask = name.endsWith("causal") ? causalMask(4, { dtype: "float64" }) : undefined;
+    compare(f, { y: layer.forward(inputs.x, { srcMask }) }, inputs, layer);
+  });
+}
+
+Deno.test("a whole torch.nn.TransformerEncoder state dict loads strictly and gives PyTorch's output and gradients (fixture seq_encoder_stack)", () => {
+  const f = loadTorchFixture("seq_encoder_stack");
+  const { dModel, nhead, dimFeedforward } = fixtureOptions(f) as Record<string, number>;
+  const o = { dtype: "float64" as const };
+  const layer = new TransformerEncoderLayer(dModel, nhead, { ...o, dimFeedforward, dropout: 0 });
+  const encoder = new TransformerEncoder(layer, Number(f.meta.numLayers), {
+    norm: new LayerNorm([dModel], o),
+  });
+  encoder.loadStateDict(f.params, { strict: true });
+  const inputs = leaves(f);
+  const y = encoder.forward(inputs.x, { srcKeyPaddingMask: inputs.padding });
+  compare(f, { y }, inputs, encoder);
+});
+
+Deno.test("TransformerDecoder matches torch.nn.TransformerDecoder: pre-norm, causal target, memory padding (fixture seq_decoder_stack)", () => {
+  const f = loadTorchFixture("seq_decoder_stack");
+  const { dModel, nhead, ...options } = fixtureOptions(f) as Record<string, never>;
+  const o = { dtype: "float64" as const };
+  const layer = new TransformerDecoderLayer(dModel, nhead, { ...options, ...o, dropout: 0 });
+  const decoder = new TransformerDecoder(layer, Number(f.meta.numLayers), {
+    norm: new LayerNorm([dModel], o),
+  });
+  decoder.loadStateDict(f.params, { strict: true });
+  const inputs = leaves(f);
+  const y = decoder.forward(inputs.tgt, inputs.memory, {
+    tgtMask: causalMask(3, o),
+    memoryKeyPaddingMask: inputs.memory_padding,
+  });
+  compare(f, { y }, inputs, decoder);
+});

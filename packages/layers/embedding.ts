@@ -22,7 +22,7 @@ import {
   unsqueeze,
   where,
 } from "@kiso/tensor";
-import { checkOptions, formatShape } from "@kiso/tensor/errors";
+import { checkOptions, checkPositiveIntegers, formatShape } from "@kiso/tensor/errors";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import type { LayerOptions } from "./_init.ts";
@@ -95,15 +95,7 @@ export class Embedding extends Module {
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
     checkOptions("Embedding", options, OPTIONS);
-    for (
-      const [name, value] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]]
-    ) {
-      if (!Number.isInteger(value) || (value as number) < 1) {
-        throw new RangeError(
-          `Embedding: ${name} must be a positive integer: current value is ${value}`,
-        );
-      }
-    }
+    checkPositiveIntegers("Embedding", { numEmbeddings, embeddingDim });
     this.describe(numEmbeddings, embeddingDim, options);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;

@@ -13,7 +13,12 @@ import {
   where,
   zeros,
 } from "@kiso/tensor";
-import { checkOptions, checkRange, formatShape } from "@kiso/tensor/errors";
+import {
+  checkDropout,
+  checkOptions,
+  checkPositiveIntegers,
+  formatShape,
+} from "@kiso/tensor/errors";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { type LayerOptions, torchUniform } from "./_init.ts";
@@ -162,23 +167,14 @@ export abstract class Recurrent extends Module {
     const name = this.typeName;
     checkOptions(name, options, [...OPTIONS, ...extraOptions]);
     const sizes = { inputSize, hiddenSize, numLayers: options.numLayers ?? 1 };
-    for (const [key, value] of Object.entries(sizes)) {
-      if (!Number.isInteger(value) || value < 1) {
-        throw new RangeError(
-          `${name}: ${key} must be a positive integer: current value is ${value}`,
-        );
-      }
-    }
+    checkPositiveIntegers(name, sizes);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.numLayers = sizes.numLayers;
     this.returnSequences = options.returnSequences ?? false;
     this.bidirectional = options.bidirectional ?? false;
     this.dropout = options.dropout ?? 0;
-    checkRange(name, "dropout", this.dropout, 0, 1);
-    if (this.dropout === 1) {
-      throw new RangeError(`${name}: dropout must be < 1: current value is 1`);
-    }
+    checkDropout(name, "dropout", this.dropout);
     if (this.dropout > 0 && this.numLayers === 1) {
       throw new RangeError(
         `${name}: dropout ${this.dropout} applies between stacked layers: it needs numLayers > 1`,

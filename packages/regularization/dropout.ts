@@ -1,6 +1,6 @@
 import { checkInput, Module } from "@kiso/layers";
 import { dropout, type Rng, type Tensor } from "@kiso/tensor";
-import { checkRange } from "@kiso/tensor/errors";
+import { checkDropout } from "@kiso/tensor/errors";
 
 /**
  * Inverted dropout (intro notes §12): in training each element is zeroed with probability p and
@@ -34,8 +34,7 @@ export class Dropout extends Module {
   constructor(p = 0.5, options: { rng?: Rng } = {}) {
     super();
     this.describe(p);
-    checkRange("Dropout", "p", p, 0, 1);
-    if (p === 1) throw new RangeError("Dropout: p must be < 1: current value is 1");
+    checkDropout("Dropout", "p", p);
     this.p = p;
     this.#rng = options.rng;
   }

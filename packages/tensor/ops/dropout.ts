@@ -1,4 +1,4 @@
-import { checkOptions, checkRange } from "../errors.ts";
+import { checkDropout, checkOptions } from "../errors.ts";
 import type { Rng } from "../rng.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkFloat } from "../_op.ts";
@@ -48,8 +48,7 @@ export interface DropoutOptions {
 export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   checkOptions("dropout", options, ["training", "rng"]);
   checkFloat("dropout", x);
-  checkRange("dropout", "p", p, 0, 1);
-  if (p === 1) throw new RangeError("dropout: p must be < 1: current value is 1");
+  checkDropout("dropout", "p", p);
   if (!(options.training ?? true) || p === 0) return x;
   const keep = greaterEqual(uniform(x.shape, { dtype: x.dtype, rng: options.rng }), p);
   return mul(x, div(keep, 1 - p));

@@ -2,6 +2,7 @@ import { checkInput } from "./check_input.ts";
 import {
   concat,
   dropout,
+  greater,
   linear,
   reshape,
   type Rng,
@@ -72,7 +73,9 @@ export interface RecurrentForwardOptions {
    * The length of each sequence of the batch (int32 `[batch]` or numbers), each in
    * `[1, time]`: steps past a sequence's end are padding. As with PyTorch's packed sequences,
    * the output there is zero, the final state is the state after the sequence's own last step,
-   * and the backward direction starts at that last step.
+   * and the backward direction starts at that last step. The lengths are checked where they
+   * can be read at once (numbers; tensors on cpu and wasm); a tensor on webgpu is compared with
+   * the steps on the device, unchecked.
    */
   lengths?: Tensor | readonly number[];
 }
@@ -368,7 +371,12 @@ export abstract class Recurrent extends Module {
     return { outputs, states };
   }
 
-  /** Per step, a `[batch, 1]` mask of the sequences still running, or null when all are. */
+  /**
+   * Per step, a `[batch, 1]` mask of the sequences still running, or null when all are. From
+   * numbers (or a tensor the backend reads synchronously) the masks are made on the host and
+   * the lengths checked; a tensor on a backend that reads asynchronously (webgpu) is compared
+   * with each step on the device, unchecked.
+   */
   #masks(
     lengths: Tensor | readonly number[] | undefined,
     batch: number,
@@ -377,9 +385,8 @@ export abstract class Recurrent extends Module {
   ): (Tensor | null)[] {
     if (lengths === undefined) return new Array(time).fill(null);
     const name = this.typeName;
-    let values: ArrayLike<number>;
-    if (Array.isArray(lengths)) values = lengths as readonly number[];
-    else {
+    const count = Array.isArray(lengths) ? lengths.length : (lengths as Tensor).shape[0];
+    if (!Array.isArray(lengths)) {
       const t = lengths as Tensor;
       if (t.dtype !== "int32" || t.rank !== 1) {
         throw new TypeError(
@@ -388,19 +395,23 @@ export abstract class Recurrent extends Module {
           }`,
         );
       }
-      if (t.backend.readSync === undefined) {
-        throw new TypeError(
-          `${name}: the ${t.backend.name} backend reads asynchronously: pass lengths as an array of numbers`,
-        );
-      }
-      values = t.backend.readSync(t.storage);
     }
-    if (values.length !== batch) {
+    if (count !== batch) {
       throw new ShapeError(
         name,
-        [[batch, time], [values.length]],
+        [[batch, time], [count]],
         `lengths must have one entry per sequence of the batch (${batch})`,
       );
+    }
+    let values: ArrayLike<number>;
+    if (Array.isArray(lengths)) values = lengths as readonly number[];
+    else {
+      const t = lengths as Tensor;
+      if (t.backend.readSync === undefined) {
+        const column = reshape(t, [batch, 1]);
+        return Array.from({ length: time }, (_, step) => greater(column, step));
+      }
+      values = t.backend.readSync(t.storage);
     }
     for (let b = 0; b < batch; b++) {
       const n = values[b];

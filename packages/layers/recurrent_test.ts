@@ -6,7 +6,18 @@ import {
   gradgradcheck,
   gradgradcheckParameters,
 } from "@kiso/testing";
-import { concat, reshape, Rng, slice, type Tensor, tensor, uniform, zeros } from "@kiso/tensor";
+import {
+  concat,
+  getBackend,
+  reshape,
+  Rng,
+  setBackend,
+  slice,
+  type Tensor,
+  tensor,
+  uniform,
+  zeros,
+} from "@kiso/tensor";
 import { GRU, LSTM, type Recurrent, SimpleRNN } from "./mod.ts";
 
 const f64 = (shape: number[], rng: Rng): Tensor =>
@@ -250,4 +261,35 @@ Deno.test("recurrent layers refuse wrong inputs, states, lengths and options by 
     () => new SimpleRNN(2, 3, { nonlinearity: "sigmoid" } as never),
     /SimpleRNN: nonlinearity must be "tanh" or "relu": current value is "sigmoid"/,
   );
+});
+
+Deno.test("lengths as a tensor on a backend that reads asynchronously become device masks", async () => {
+  const cpu = getBackend();
+  const asyncOnly = Object.create(cpu, { readSync: { value: undefined } });
+  const rng = new Rng(12);
+  const lstm = new LSTM(2, 3, {
+    dtype: "float64",
+    rng,
+    bidirectional: true,
+    returnSequences: true,
+  });
+  const x = f64([3, 4, 2], rng);
+  const expected = await lstm.run(x, { lengths: [4, 1, 3] }).output.data();
+  setBackend(asyncOnly);
+  try {
+    const moved = new LSTM(2, 3, { dtype: "float64", bidirectional: true, returnSequences: true });
+    const state = await Promise.all(
+      Object.entries(lstm.stateDict()).map(async ([k, v]) =>
+        [k, tensor(await v.data(), { shape: v.shape })] as const
+      ),
+    );
+    moved.loadStateDict(Object.fromEntries(state));
+    const onDevice = moved.run(
+      tensor(await x.data(), { shape: x.shape }),
+      { lengths: tensor([4, 1, 3], { dtype: "int32" }) },
+    );
+    assert.deepEqual(await onDevice.output.data(), expected);
+  } finally {
+    setBackend(cpu);
+  }
 });

@@ -4,12 +4,14 @@
  * alone (`scaledDotProductAttention` on q, k, v `[32, 8, 128, 32]`), each forward and backward
  * of Σ out·r, on the wasm backend with 1 and 2 threads (no BLAS), the wasm backend with native
  * BLAS, and PyTorch 1.13 on the CPU with 1 and 2 threads where `/usr/bin/python3` has torch.
- * Each figure is the median steps/s of RUNS runs of STEPS steps after 3 warm-up steps. It also
- * splits the wasm time of the core by kernel (matrix products against the masked softmax's
- * element-wise passes and reductions), which says whether a fused softmax kernel would pay.
+ * The configurations take turns: each of ROUNDS rounds runs every configuration once (STEPS
+ * steps after 2 warm-up steps, each kiso configuration in its own process), so that a change in
+ * the machine's load hits them alike; each figure is the median steps/s over the rounds. It
+ * also splits the wasm time of the core by kernel (matrix products against the masked
+ * softmax's element-wise passes and reductions), which says whether a fused softmax kernel
+ * would pay.
  *
- * Usage: deno run -A scripts/attention_bench.ts [steps] [runs]   (each kiso configuration in
- * its own process)
+ * Usage: deno run -A scripts/attention_bench.ts [steps] [rounds]
  */
 import { createWasmBackend } from "@kiso/backend-wasm";
 import {
@@ -25,8 +27,8 @@ import {
 } from "@kiso/tensor";
 import { MultiheadAttention, scaledDotProductAttention } from "@kiso/transformer";
 
-const STEPS = Number(Deno.args[0] ?? 5);
-const RUNS = Number(Deno.args[1] ?? 5);
+const STEPS = Number(Deno.args[0] ?? 3);
+const ROUNDS = Number(Deno.args[1] ?? 5);
 const [B, H, T, E] = [32, 8, 128, 256];
 
 const WORKLOADS: Record<string, string> = {
@@ -64,6 +66,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Steps/s of each workload on `backend`: STEPS steps after 2 warm-up steps. */
 async function kisoRates(backend: Backend): Promise<Record<string, number>> {
   setBackend(backend);
   const rates: Record<string, number> = {};
@@ -72,14 +75,10 @@ async function kisoRates(backend: Backend): Promise<Record<string, number>> {
       await step().data();
       await yieldToEventLoop();
     };
-    for (let i = 0; i < 3; i++) await once();
-    const samples: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      const t0 = performance.now();
-      for (let i = 0; i < STEPS; i++) await once();
-      samples.push(STEPS / ((performance.now() - t0) / 1000));
-    }
-    rates[name] = median(samples);
+    for (let i = 0; i < 2; i++) await once();
+    const t0 = performance.now();
+    for (let i = 0; i < STEPS; i++) await once();
+    rates[name] = STEPS / ((performance.now() - t0) / 1000);
   }
   return rates;
 }
@@ -114,7 +113,7 @@ async function torchRates(): Promise<Record<string, Record<string, number>> | st
       args: [
         new URL("./attention_bench.py", import.meta.url).pathname,
         `${STEPS}`,
-        `${RUNS}`,
+        "1",
         "1",
         "2",
       ],
@@ -147,19 +146,32 @@ if (only !== undefined) {
 
 const child = async (name: string): Promise<Record<string, number>> => {
   const run = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, `${STEPS}`, `${RUNS}`, name],
+    args: ["run", "-A", new URL(import.meta.url).pathname, `${STEPS}`, `${ROUNDS}`, name],
     stderr: "inherit",
   }).output();
   return JSON.parse(new TextDecoder().decode(run.stdout));
 };
-const columns: [string, Record<string, number>][] = [];
-for (const name of Object.keys(CONFIGS)) columns.push([name, await child(name)]);
-const torch = await torchRates();
-if (typeof torch === "string") console.error(`PyTorch not measured: ${torch}`);
-else {
-  columns.push(["PyTorch 1 thread", torch["1"]]);
-  columns.push(["PyTorch 2 threads", torch["2"]]);
+const samples = new Map<string, Record<string, number>[]>();
+const record = (name: string, rates: Record<string, number>): void => {
+  samples.set(name, [...(samples.get(name) ?? []), rates]);
+};
+let torchError: string | undefined;
+for (let round = 1; round <= ROUNDS; round++) {
+  console.error(`round ${round}/${ROUNDS}`);
+  for (const name of Object.keys(CONFIGS)) record(name, await child(name));
+  const torch = await torchRates();
+  if (typeof torch === "string") torchError = torch;
+  else {
+    record("PyTorch 1 thread", torch["1"]);
+    record("PyTorch 2 threads", torch["2"]);
+  }
 }
+if (torchError !== undefined) console.error(`PyTorch not measured: ${torchError}`);
+const columns: [string, Record<string, number>][] = [...samples].map(([name, runs]) => [
+  name,
+  Object.fromEntries(Object.keys(WORKLOADS).map((w) => [w, median(runs.map((r) => r[w]))])),
+]);
+const torch = torchError === undefined ? { "1": columns[3][1], "2": columns[4][1] } : torchError;
 const split = await child("split");
 
 const cpuModel =
@@ -167,7 +179,7 @@ const cpuModel =
     Deno.build.arch;
 console.log(
   `CPU: ${cpuModel}, ${navigator.hardwareConcurrency} cores; forward + backward steps/s, ` +
-    `${STEPS} steps × ${RUNS} runs, medians`,
+    `${STEPS} steps per run, medians of ${ROUNDS} rounds`,
 );
 console.log(`\n| workload | ${columns.map(([c]) => c).join(" | ")} |`);
 console.log(`| --- | ${columns.map(() => "---:").join(" | ")} |`);

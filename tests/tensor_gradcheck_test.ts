@@ -149,6 +149,18 @@ const otherCases: Case[] = [
     inputs: () => [f64([2, 3])],
   },
   {
+    name: "maskedSoftmax with masked entries and a fully masked row",
+    fn: (x) =>
+      k.maskedSoftmax(
+        k.where(
+          k.tensor([[1, 0, 1, 1], [0, 0, 0, 0], [1, 1, 1, 1]], { dtype: "int32" }),
+          x,
+          -Infinity,
+        ),
+      ),
+    inputs: () => [f64([3, 4])],
+  },
+  {
     name: "dropout (a fixed mask)",
     fn: (x) => k.dropout(x, 0.4, { rng: new k.Rng(5) }),
     inputs: () => [f64([3, 4])],

@@ -11,6 +11,7 @@ import {
   AvgPool2d,
   Conv2d,
   Dense,
+  Embedding,
   Flatten,
   GRU,
   LpPool2d,
@@ -187,6 +188,16 @@ Deno.test("summary() lists layers, output shapes and parameter counts like Keras
   assert.match(text, /1 \(Conv2d\)\s+\[1,2,2,2\]\s+20\n/);
   assert.match(text, /3 \(Dense\)\s+\[1,3\]\s+27\n/);
   assert.match(text, /Total params: 47/);
+});
+
+Deno.test("summary() takes the input's dtype, e.g. int32 token indices, and refuses unknown options", () => {
+  const model = new Sequential(new Embedding(10, 4), new Dense(4, 2));
+  assert.match(summary(model, [2, 3], { inputDtype: "int32" }), /1 \(Dense\)\s+\[2,3,2\]\s+10\n/);
+  assert.throws(() => summary(model, [2, 3]), /Embedding: indices must be int32: got float32/);
+  assert.throws(
+    () => summary(model, [2, 3], { dtype: "int32" } as never),
+    /summary: unknown option "dtype": known options are inputDtype/,
+  );
 });
 
 Deno.test("layers are reproducible from a seed", () => {

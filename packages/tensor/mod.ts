@@ -60,3 +60,4 @@ export * from "./ops/pad.ts";
 export * from "./ops/gather.ts";
 export * from "./ops/one_hot.ts";
 export * from "./ops/lstm_cell.ts";
+export * from "./ops/masked_softmax.ts";

@@ -1,6 +1,7 @@
 import {
   add,
   dropout,
+  maskedSoftmax,
   matmul,
   mul,
   type Rng,
@@ -12,7 +13,6 @@ import {
 } from "@kiso/tensor";
 import { formatShape } from "@kiso/tensor/errors";
 import { broadcastShapes } from "@kiso/tensor/shape";
-import { maskedSoftmax } from "./_masked_softmax.ts";
 
 /** What {@linkcode attend} needs besides q, k and v. */
 export interface AttendOptions {

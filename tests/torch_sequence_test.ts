@@ -78,9 +78,12 @@ Deno.test("Embedding with maxNorm matches torch.nn.Embedding (fixture seq_embedd
 });
 
 const RECURRENT: Record<string, [new (i: number, h: number, o: object) => Recurrent, string]> = {
-  seq_lstm_bidirectional_lengths: [LSTM, "torch.nn.LSTM, 2 layers, bidirectional, packed lengths"],
-  seq_gru_bidirectional: [GRU, "torch.nn.GRU, 2 layers, bidirectional"],
-  seq_rnn_relu_lengths: [SimpleRNN, "torch.nn.RNN relu, 2 layers, packed lengths"],
+  "seq_lstm_bidirectional_lengths": [
+    LSTM,
+    "torch.nn.LSTM, 2 layers, bidirectional, packed lengths",
+  ],
+  "seq_gru_bidirectional": [GRU, "torch.nn.GRU, 2 layers, bidirectional"],
+  "seq_rnn_relu_lengths": [SimpleRNN, "torch.nn.RNN relu, 2 layers, packed lengths"],
 };
 
 for (const [name, [Layer, about]] of Object.entries(RECURRENT)) {

@@ -26,6 +26,7 @@ import {
   yieldToEventLoop,
 } from "@kiso/tensor";
 import { MultiheadAttention, scaledDotProductAttention } from "@kiso/transformer";
+import { cpuModel, median, runTorch } from "./_bench.ts";
 
 const STEPS = Number(Deno.args[0] ?? 3);
 const ROUNDS = Number(Deno.args[1] ?? 5);
@@ -61,12 +62,6 @@ function steps(rng: Rng): Record<string, () => Tensor> {
   };
 }
 
-function median(xs: number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Steps/s of each workload on `backend`: STEPS steps after 2 warm-up steps. */
 async function kisoRates(backend: Backend): Promise<Record<string, number>> {
   setBackend(backend);
   const rates: Record<string, number> = {};
@@ -107,25 +102,11 @@ async function coreSplit(backend: Backend): Promise<Record<string, number>> {
   return { matmul: totals.matmul / STEPS, other: totals.other / STEPS };
 }
 
-async function torchRates(): Promise<Record<string, Record<string, number>> | string> {
-  try {
-    const run = await new Deno.Command("/usr/bin/python3", {
-      args: [
-        new URL("./attention_bench.py", import.meta.url).pathname,
-        `${STEPS}`,
-        "1",
-        "1",
-        "2",
-      ],
-      stderr: "piped",
-    }).output();
-    if (!run.success) {
-      return new TextDecoder().decode(run.stderr).trim().split("\n").at(-1) ?? "failed";
-    }
-    return JSON.parse(new TextDecoder().decode(run.stdout));
-  } catch (e) {
-    return (e as Error).message;
-  }
+function torchRates(): Promise<Record<string, Record<string, number>> | string> {
+  const script = new URL("./attention_bench.py", import.meta.url);
+  return runTorch(script, [`${STEPS}`, "1", "1", "2"]) as Promise<
+    Record<string, Record<string, number>> | string
+  >;
 }
 
 const CONFIGS: Record<string, () => Promise<Backend>> = {
@@ -174,11 +155,8 @@ const columns: [string, Record<string, number>][] = [...samples].map(([name, run
 const torch = torchError === undefined ? { "1": columns[3][1], "2": columns[4][1] } : torchError;
 const split = await child("split");
 
-const cpuModel =
-  (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1] ??
-    Deno.build.arch;
 console.log(
-  `CPU: ${cpuModel}, ${navigator.hardwareConcurrency} cores; forward + backward steps/s, ` +
+  `CPU: ${await cpuModel()}, ${navigator.hardwareConcurrency} cores; forward + backward steps/s, ` +
     `${STEPS} steps per run, medians of ${ROUNDS} rounds`,
 );
 console.log(`\n| workload | ${columns.map(([c]) => c).join(" | ")} |`);

@@ -23,6 +23,7 @@ import { createCpuBackend } from "@kiso/tensor/cpu";
 import { assertAllClose } from "@kiso/testing";
 import { LstmClassifier, TransformerClassifier } from "../apps/trainer/demos/seq_classify.ts";
 import { TinyGpt } from "../apps/trainer/demos/tiny_gpt_model.ts";
+import { trainedParameters, type Workload } from "./_train_steps.ts";
 
 /** Padded words of 4 to 12 letters (token 0 pads) and a label each. */
 function words(rng: Rng): [Tensor, Tensor] {
@@ -36,7 +37,7 @@ function words(rng: Rng): [Tensor, Tensor] {
   ];
 }
 
-const WORKLOADS: Record<string, (rng: Rng) => { model: Module; loss: () => Tensor }> = {
+const WORKLOADS: Record<string, Workload> = {
   "tiny GPT": (rng) => {
     const model = new TinyGpt(
       { vocab: 27, blockSize: 12, dModel: 16, heads: 2, layers: 2, dropout: 0 },
@@ -58,19 +59,9 @@ const WORKLOADS: Record<string, (rng: Rng) => { model: Module; loss: () => Tenso
   },
 };
 
-/** The parameters after 10 SGD steps of `name` on `backend`, read asynchronously. */
-async function train(backend: Backend, name: string): Promise<number[][]> {
-  setBackend(backend);
-  const { model, loss } = WORKLOADS[name](new Rng(3));
-  const opt = new SGD(model.parameters(), { lr: 0.1 });
-  for (let step = 0; step < 10; step++) {
-    opt.zeroGrad();
-    backward(loss());
-    opt.step();
-  }
-  const values = await Promise.all(model.parameters().map(async (p) => Array.from(await p.data())));
-  setBackend(createCpuBackend());
-  return values;
+/** The parameters after 10 SGD steps of `name` on `backend`. */
+function train(backend: Backend, name: string): Promise<number[][]> {
+  return trainedParameters(backend, WORKLOADS[name], { rng: new Rng(3), steps: 10, lr: 0.1 });
 }
 
 const BACKENDS: Record<string, () => Promise<Backend>> = {

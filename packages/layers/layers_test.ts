@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  assertAllClose,
-  gradcheck,
-  gradcheckParameters,
-  gradgradcheck,
-  gradgradcheckParameters,
-} from "@kiso/testing";
+import { assertAllClose, gradcheckLayer } from "@kiso/testing";
 import { Rng, type Tensor, tensor, uniform, zeros } from "@kiso/tensor";
 import {
   AvgPool2d,
@@ -32,12 +26,7 @@ const f64 = (shape: number[], rng: Rng): Tensor =>
 
 /** gradcheck and gradgradcheck of a layer's input and of every parameter, in float64. */
 function checkLayer(layer: Module, input: Tensor): void {
-  gradcheck((x) => layer.forward(x), [input]);
-  gradgradcheck((x) => layer.forward(x), [input]);
-  if (layer.numParameters() > 0) {
-    gradcheckParameters(() => layer.forward(input), layer.parameters());
-    gradgradcheckParameters(() => layer.forward(input), layer.parameters());
-  }
+  gradcheckLayer((x) => layer.forward(x), [input], layer.parameters());
 }
 
 Deno.test("layers pass gradcheck and gradgradcheck for inputs and parameters", async (t) => {

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  assertAllClose,
-  gradcheck,
-  gradcheckParameters,
-  gradgradcheck,
-  gradgradcheckParameters,
-} from "@kiso/testing";
+import { assertAllClose, gradcheckLayer } from "@kiso/testing";
 import {
   concat,
   getBackend,
@@ -62,11 +56,7 @@ Deno.test("deep and bidirectional recurrent layers pass gradcheck and gradgradch
   for (const [name, layer, shape, lengths] of cases) {
     await t.step(name, () => {
       const x = f64(shape, rng);
-      const run = (input: Tensor): Tensor => layer.forward(input, { lengths });
-      gradcheck(run, [x]);
-      gradgradcheck(run, [x]);
-      gradcheckParameters(() => run(x), layer.parameters());
-      gradgradcheckParameters(() => run(x), layer.parameters());
+      gradcheckLayer((input) => layer.forward(input, { lengths }), [x], layer.parameters());
     });
   }
 });
@@ -79,9 +69,7 @@ Deno.test("initial states of every layer and direction pass gradcheck and gradgr
     const { output, states: [hN, cN] } = lstm.run(x, { h0, c0, lengths: [2, 3] });
     return concat([output, hN, cN].map((t) => reshape(t, [-1])));
   };
-  const states = [f64([4, 2, 2], rng), f64([4, 2, 2], rng)];
-  gradcheck(final, states);
-  gradgradcheck(final, states);
+  gradcheckLayer(final, [f64([4, 2, 2], rng), f64([4, 2, 2], rng)], []);
 });
 
 /** Runs one sequence of a batch alone, cut to its length. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertAllClose, gradcheckParameters, gradgradcheckParameters } from "@kiso/testing";
+import { assertAllClose, gradcheckLayer } from "@kiso/testing";
 import { Rng, slice, uniform, zeros } from "@kiso/tensor";
 import {
   LearnedPositionalEncoding,
@@ -40,8 +40,7 @@ Deno.test("LearnedPositionalEncoding adds trained rows, passes gradcheck and gra
       v + (layer.weight.arraySync() as number[][])[2][i]
     ),
   ]]);
-  gradcheckParameters(() => layer.forward(x), layer.parameters());
-  gradgradcheckParameters(() => layer.forward(x), layer.parameters());
+  gradcheckLayer((input) => layer.forward(input), [x], layer.parameters());
   assert.deepEqual(Object.keys(layer.stateDict()), ["weight"]);
 });
 

@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  gradcheck,
-  gradcheckParameters,
-  gradgradcheck,
-  gradgradcheckParameters,
-} from "@kiso/testing";
+import { gradcheckLayer } from "@kiso/testing";
 import { Rng, type Tensor, tensor, uniform, zeros } from "@kiso/tensor";
 import { TransformerDecoderLayer } from "./mod.ts";
 
@@ -21,10 +16,7 @@ Deno.test("TransformerDecoderLayer passes gradcheck and gradgradcheck for target
       const [tgt, memory] = [f64([2, 3, 4], rng), f64([2, 4, 4], rng)];
       const run = (x: Tensor, m: Tensor): Tensor =>
         layer.forward(x, m, { tgtIsCausal: true, memoryKeyPaddingMask: memoryPadding });
-      gradcheck(run, [tgt, memory]);
-      gradgradcheck(run, [tgt, memory]);
-      gradcheckParameters(() => run(tgt, memory), layer.parameters());
-      gradgradcheckParameters(() => run(tgt, memory), layer.parameters());
+      gradcheckLayer(run, [tgt, memory], layer.parameters());
     });
   }
 });

@@ -40,3 +40,4 @@ export * from "./gru.ts";
 export * from "./perceptron.ts";
 export * from "./embedding.ts";
 export type { LayerOptions } from "./_init.ts";
+export * from "./rebuild.ts";

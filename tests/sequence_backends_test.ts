@@ -7,18 +7,8 @@
  */
 import { createWasmBackend } from "@kiso/backend-wasm";
 import { createWebGpuBackend } from "@kiso/backend-webgpu";
-import type { Module } from "@kiso/layers";
 import { softmaxCrossEntropy } from "@kiso/losses";
-import { SGD } from "@kiso/optimizers";
-import {
-  type Backend,
-  backward,
-  reshape,
-  Rng,
-  setBackend,
-  type Tensor,
-  tensor,
-} from "@kiso/tensor";
+import { type Backend, reshape, Rng, type Tensor, tensor } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { assertAllClose } from "@kiso/testing";
 import { LstmClassifier, TransformerClassifier } from "../apps/trainer/demos/seq_classify.ts";

@@ -55,6 +55,18 @@ const OPTIONS = [
  * What the Transformer encoder and decoder layers share: the checked options, the feed-forward
  * block `linear2(dropout(activation(linear1(x))))` under PyTorch's names, layer norms and
  * dropouts made alike, and {@linkcode TransformerBlock.clone} for the stacks.
+ *
+ * @example A copy with equal, separate weights
+ * ```ts
+ * import { TransformerEncoderLayer } from "@kiso/transformer";
+ * import assert from "node:assert/strict";
+ *
+ * const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, normFirst: true });
+ * const copy = layer.clone();
+ * assert.notEqual(copy.linear1.weight, layer.linear1.weight);
+ * assert.deepEqual(copy.linear1.weight.dataSync(), layer.linear1.weight.dataSync());
+ * assert.equal(copy.normFirst, true);
+ * ```
  */
 export abstract class TransformerBlock extends Module {
   /** The model width. */

@@ -28,6 +28,16 @@ function resolve<M extends Module>(m: ModuleOrSpec<M>): M {
  * What the encoder and decoder stacks share: `numLayers` copies of one layer (`layers.0`,
  * `layers.1`, …, each a copy with equal weights, as PyTorch's deep copies) and an optional
  * final `norm`.
+ *
+ * @example The layers of a stack
+ * ```ts
+ * import { TransformerEncoder, TransformerEncoderLayer } from "@kiso/transformer";
+ * import assert from "node:assert/strict";
+ *
+ * const encoder = new TransformerEncoder(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }), 3);
+ * assert.equal(encoder.layers.length, 3);
+ * assert.equal(encoder.norm, undefined);
+ * ```
  */
 export abstract class TransformerStack<L extends TransformerBlock> extends Module {
   /** The layers, in order. */

@@ -3,8 +3,9 @@
  * {@linkcode Sequential}, `summary`, {@linkcode Dense}, {@linkcode Flatten},
  * {@linkcode Reshape}, activation layers (incl. {@linkcode PReLU} and {@linkcode Maxout}),
  * {@linkcode Conv2d}, max/average/L_p pooling, {@linkcode Embedding}, {@linkcode SimpleRNN},
- * {@linkcode LSTM} (with the seeds' optional peepholes) and {@linkcode GRU} (stacked,
- * bidirectional, variable lengths).
+ * {@linkcode LSTM} (with optional peephole connections) and {@linkcode GRU} (stacked,
+ * bidirectional, variable lengths), and {@linkcode Normalization}, which standardises raw inputs
+ * inside the model.
  *
  * @example Usage
  * ```ts
@@ -39,5 +40,6 @@ export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./perceptron.ts";
 export * from "./embedding.ts";
+export * from "./normalization.ts";
 export type { LayerOptions } from "./_init.ts";
 export * from "./rebuild.ts";

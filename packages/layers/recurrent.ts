@@ -130,7 +130,7 @@ const OPTIONS = [
  * layers, both directions, variable lengths, PyTorch's parameter names (`weight_ih_l0`
  * `[gates·hidden, in]`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then `…_l0_reverse`,
  * `…_l1`, …) and init U(±1/√hidden), and back-propagation through time by autograd over the
- * unrolled steps (course notes Algorithm 5).
+ * unrolled steps.
  */
 export abstract class Recurrent extends Module {
   /** Features per input step. */

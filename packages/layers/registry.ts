@@ -4,6 +4,7 @@ import { Dense } from "./dense.ts";
 import { Embedding } from "./embedding.ts";
 import { GRU } from "./gru.ts";
 import { LSTM } from "./lstm.ts";
+import { Normalization } from "./normalization.ts";
 import type { LayerSpec, Module } from "./module.ts";
 import { decodeArgument } from "./_arguments.ts";
 import { AvgPool2d, LpPool2d, MaxPool2d } from "./pooling.ts";
@@ -34,6 +35,7 @@ const LAYERS = new Map<string, LayerClass>(
     LSTM,
     GRU,
     Embedding,
+    Normalization,
   }),
 );
 

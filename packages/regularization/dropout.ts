@@ -1,9 +1,9 @@
 import { checkInput, Module } from "@kiso/layers";
 import { dropout, type Rng, type Tensor } from "@kiso/tensor";
-import { checkDropout } from "@kiso/tensor/errors";
+import { checkDropout, checkOptions } from "@kiso/tensor/errors";
 
 /**
- * Inverted dropout (intro notes §12): in training each element is zeroed with probability p and
+ * Inverted dropout: in training each element is zeroed with probability p and
  * the survivors are scaled by 1/(1 − p), so the expectation is unchanged; in evaluation it is
  * the identity. Masks come from `rng` (the global generator by default), so runs repeat.
  *
@@ -33,6 +33,7 @@ export class Dropout extends Module {
    */
   constructor(p = 0.5, options: { rng?: Rng } = {}) {
     super();
+    checkOptions("Dropout", options, ["rng"]);
     this.describe(p);
     checkDropout("Dropout", "p", p);
     this.p = p;

@@ -6,7 +6,7 @@
  *
  * Usage: deno run -A scripts/backend_memory.ts wasm|webgpu [epochs]
  */
-import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
+import { createWasmBackend } from "@kiso/backend-wasm";
 import { createWebGpuBackend } from "@kiso/backend-webgpu";
 import { mlp } from "../apps/trainer/demos/mnist_models.ts";
 import { softmaxCrossEntropy } from "@kiso/losses";
@@ -15,22 +15,12 @@ import { backward, Rng, setBackend, slice, tensor, uniform, yieldToEventLoop } f
 
 const name = Deno.args[0] ?? "wasm";
 const EPOCHS = Number(Deno.args[1] ?? 40);
-let usage: () => { live: number; held: number };
-if (name === "webgpu") {
-  const backend = await createWebGpuBackend();
-  setBackend(backend);
-  usage = () => {
-    const m = backend.memory();
-    return { live: m.liveBytes, held: m.allocatedBytes };
-  };
-} else {
-  const backend = await createWasmBackend();
-  setBackend(backend);
-  usage = () => {
-    const info = wasmBackendInfo(backend)!;
-    return { live: info.bytesInUse, held: info.bytesReserved };
-  };
-}
+const backend = name === "webgpu" ? await createWebGpuBackend() : await createWasmBackend();
+setBackend(backend);
+const usage = (): { live: number; held: number } => {
+  const m = backend.memory();
+  return { live: m.liveBytes, held: m.allocatedBytes };
+};
 const rng = new Rng(0);
 const x = uniform([2048, 784], { rng });
 const y = tensor(Int32Array.from({ length: 2048 }, (_, i) => i % 10));

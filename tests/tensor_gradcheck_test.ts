@@ -7,6 +7,7 @@ import { gradcheck, gradgradcheck } from "@kiso/testing";
 import * as k from "@kiso/tensor";
 import type { Tensor } from "@kiso/tensor";
 import assert from "node:assert/strict";
+import { createCpuBackend } from "@kiso/tensor/cpu";
 import { onEveryBackend } from "./backends.ts";
 
 const rng = new k.Rng(2026);
@@ -143,6 +144,7 @@ const otherCases: Case[] = [
     fn: (x) => k.gather(x, k.tensor([[1], [0]], { dtype: "int32" }), { axis: 1 }),
     inputs: () => [f64([2, 3])],
   },
+  { name: "lstmCell", fn: k.lstmCell, inputs: () => [f64([3, 8]), f64([3, 2])] },
   {
     name: "scatterAdd axis 1 with repeats",
     fn: (x) => k.scatterAdd(x, int([2, 0, 2]), [2, 4], { axis: 1 }),
@@ -183,6 +185,18 @@ for (const c of [...unaryCases, ...binaryCases, ...otherCases]) {
     assert.ok(report.maxAbsError < 1e-5);
   });
 }
+
+Deno.test("gradcheck and gradgradcheck lstmCell through its composed ops (no fused kernel)", () => {
+  const previous = k.getBackend();
+  const { lstmCell: _f, lstmCellBackward: _b, ...rest } = createCpuBackend();
+  k.setBackend(rest as k.Backend);
+  try {
+    gradcheck(k.lstmCell, [f64([2, 4]), f64([2, 1])]);
+    gradgradcheck(k.lstmCell, [f64([2, 4]), f64([2, 1])]);
+  } finally {
+    k.setBackend(previous);
+  }
+});
 
 Deno.test("gradcheck reports the worst element of a wrong gradient", () => {
   const wrong = (x: Tensor): Tensor =>

@@ -4,13 +4,12 @@
  * `maxMemory` when each step is scoped or its tensors are declared with `using`.
  */
 import assert from "node:assert/strict";
-import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
+import { createWasmBackend } from "@kiso/backend-wasm";
 import { Dense, Sequential } from "@kiso/layers";
 import { BatchNorm1d } from "@kiso/regularization";
 import { Adam } from "@kiso/optimizers";
 import {
   add,
-  type Backend,
   getBackend,
   mean,
   Rng,
@@ -52,13 +51,14 @@ onEveryBackend("tidy() around a training step changes no bit of the run", async 
 
 /** Runs `fn` on a fresh single-thread WebAssembly backend of at most `maxMemory` bytes. */
 async function onWasm(maxMemory: number, fn: (inUse: () => number) => void): Promise<void> {
-  const backend: Backend = await createWasmBackend({ threads: 1, blas: "off", maxMemory });
+  const backend = await createWasmBackend({ threads: 1, blas: "off", maxMemory });
   const previous = getBackend();
   setBackend(backend);
   try {
-    fn(() => wasmBackendInfo(backend)!.bytesInUse);
+    fn(() => backend.memory().liveBytes);
   } finally {
     setBackend(previous);
+    await backend.close();
   }
 }
 

@@ -7,13 +7,14 @@ import assert from "node:assert/strict";
 import { DEMOS } from "../apps/trainer/demos/mod.ts";
 import type { RunOptions } from "../apps/trainer/lib/options.ts";
 import { runDemo } from "../apps/trainer/main.ts";
-import { DivergenceError, fit, InterruptedError, requestStop } from "../apps/trainer/lib/fit.ts";
+import { fit, interrupt, InterruptedError } from "../apps/trainer/lib/fit.ts";
 import { Progress } from "../apps/trainer/lib/progress.ts";
 import { Dense } from "@kiso/layers";
 import { mse } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
 import { Rng, tensor } from "@kiso/tensor";
 import { loadSafetensors, saveCheckpoint, saveSafetensors } from "@kiso/io";
+import { TrainingDivergedError } from "@kiso/train";
 
 const MAIN = new URL("../apps/trainer/main.ts", import.meta.url).pathname;
 
@@ -290,7 +291,7 @@ Deno.test("a diverging run stops with a clear message and keeps its last good ch
   assert.equal(run.code, 1);
   assert.match(
     run.stderr,
-    /DivergenceError: epoch \d+, batch \d+: the loss is (NaN|Infinity): the run diverged; the last good checkpoint \(epoch \d+\) is kept at/,
+    /TrainingDivergedError: epoch \d+, batch \d+: the loss is (NaN|Infinity): the run diverged; the last good checkpoint \(epoch \d+\) is kept at/,
   );
   const resumed = await cli("xor", "--out", out, "--resume", "--quiet");
   assert.notEqual(resumed.code, 0);
@@ -317,7 +318,7 @@ for (const [name, backend] of [["mnist-mlp", "cpu"], ["mnist-rnn", "cpu"], ["mni
     const whole = await Deno.makeTempDir();
     await runDemo(demo, { ...base, out: whole });
     const out = await Deno.makeTempDir();
-    requestStop(); // what the SIGINT handler does
+    interrupt.request(); // what Ctrl-C does
     await assert.rejects(
       () => runDemo(demo, { ...base, out }),
       InterruptedError,
@@ -409,7 +410,7 @@ Deno.test("the divergence guard also watches the validation loss and keeps the l
         progress: new Progress(true),
       }),
     (e: Error) =>
-      e instanceof DivergenceError &&
+      e instanceof TrainingDivergedError &&
       e.message.startsWith(
         "epoch 1: the validation loss is NaN: the run diverged; no checkpoint was written yet",
       ),
@@ -542,7 +543,7 @@ Deno.test("a multi-model demo stopped by Ctrl-C resumes each model where it stop
   const whole = await Deno.makeTempDir();
   await runDemo(demo, { ...base, out: whole });
   const out = await Deno.makeTempDir();
-  requestStop(); // Ctrl-C during the first model's first epoch
+  interrupt.request(); // Ctrl-C during the first model's first epoch
   await assert.rejects(() => runDemo(demo, { ...base, out }), InterruptedError);
   await runDemo(demo, { ...base, out, resume: true });
   const models = [...Deno.readDirSync(whole)].map((e) => e.name).filter((n) =>

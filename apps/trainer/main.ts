@@ -7,8 +7,9 @@ import { basename, dirname, join } from "node:path";
 import { Rng, setSeed } from "@kiso/tensor";
 import { DEFAULT_DEMO, DEMOS } from "./demos/mod.ts";
 import { type Demo, writeOutputs } from "./lib/demo.ts";
-import { DivergenceError, InterruptedError, requestStop } from "./lib/fit.ts";
-import { OPTIMIZERS, type RunOptions } from "./lib/options.ts";
+import { TrainingDivergedError } from "@kiso/train";
+import { InterruptedError } from "./lib/fit.ts";
+import { choose, OPTIMIZERS, type RunOptions } from "./lib/options.ts";
 import { Progress } from "./lib/progress.ts";
 import { BACKENDS, DEFAULT_BACKEND, useBackend } from "./lib/backend.ts";
 
@@ -48,6 +49,15 @@ function demoDefaults(d: Demo): string {
 
 /** A mistake on the command line: printed with the usage hint, exit code 2. */
 class UsageError extends Error {}
+
+/** `pick()`, its unknown-name error a command-line mistake. */
+function usage<T>(pick: () => T): T {
+  try {
+    return pick();
+  } catch (e) {
+    throw e instanceof RangeError ? new UsageError(e.message) : e;
+  }
+}
 
 /** Plain decimal numbers only: not "", "0x10", "1e", "Infinity". */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -132,27 +142,16 @@ export function parseCommandLine(
     throw new UsageError(`one demo at a time: got ${positionals.join(", ")}`);
   }
   const name = positionals[0] ?? DEFAULT_DEMO;
-  const demo = Object.hasOwn(DEMOS, name) ? DEMOS[name] : undefined;
-  if (demo === undefined) {
-    throw new UsageError(`unknown demo "${name}": choose one of ${Object.keys(DEMOS).join(", ")}`);
-  }
+  const demo = usage(() => choose("demo", name, DEMOS));
   for (const flag of demo.ignores ?? []) {
     if (values[flag] !== undefined) {
       throw new UsageError(`--${flag} does not apply to the ${name} demo`);
     }
   }
   const optimizer = values.optimizer ?? demo.defaults.optimizer;
-  if (values.optimizer !== undefined && !Object.hasOwn(OPTIMIZERS, optimizer)) {
-    throw new UsageError(
-      `unknown optimizer "${optimizer}": choose one of ${Object.keys(OPTIMIZERS).join(", ")}`,
-    );
-  }
+  usage(() => choose("optimizer", optimizer, OPTIMIZERS));
   const backend = values.backend ?? DEFAULT_BACKEND;
-  if (!Object.hasOwn(BACKENDS, backend)) {
-    throw new UsageError(
-      `unknown backend "${backend}": choose one of ${Object.keys(BACKENDS).join(", ")}`,
-    );
-  }
+  usage(() => choose("backend", backend, BACKENDS));
   const options: RunOptions = {
     epochs: positiveNumber("epochs", values.epochs, true, 1) ?? demo.defaults.epochs,
     batchSize: positiveNumber("batch-size", values["batch-size"], true, 1) ??
@@ -231,12 +230,6 @@ if (import.meta.main) {
         console.log(`${d.name.padEnd(18)} ${d.description} [${demoDefaults(d)}]`);
       }
     } else {
-      let presses = 0;
-      Deno.addSignalListener("SIGINT", () => {
-        if (++presses > 1) Deno.exit(130);
-        console.error("\nstopping after this epoch (Ctrl-C again to quit at once)");
-        requestStop();
-      });
       console.log(await runDemo(command.demo, command.options));
       Deno.exit(0);
     }
@@ -245,7 +238,7 @@ if (import.meta.main) {
       console.error(`error: ${e.message}\nrun with --help for usage`);
       Deno.exit(2);
     }
-    if (e instanceof DivergenceError || e instanceof InterruptedError) {
+    if (e instanceof TrainingDivergedError || e instanceof InterruptedError) {
       console.error(`${e.name}: ${e.message}`);
       Deno.exit(e instanceof InterruptedError ? 130 : 1);
     }

@@ -1,28 +1,17 @@
 /**
- * The allocator of the shared WebAssembly memory: blocks rounded up to size classes (64-byte
- * steps up to 4 KiB, then four classes per power of two) and kept on one free list per class,
- * so a training loop that allocates the same sizes every step reuses its blocks and the memory
- * stays flat. The memory grows when no free block fits.
+ * Where the WebAssembly backend's blocks come from: the shared memory, carved from its top (above
+ * the module's static data) and grown by at least a quarter when full, up to `maxMemory`. Blocks
+ * are never given back to the memory; the pool of `@kiso/tensor/memory` reuses them by size class.
  */
+import type { BlockSource } from "@kiso/tensor/memory";
 
 const PAGE = 65536;
 
-/** Rounds a byte count up to its size class. */
-export function sizeClass(bytes: number): number {
-  if (bytes <= 4096) return Math.max(64, Math.ceil(bytes / 64) * 64);
-  const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 2);
-  return Math.ceil(bytes / step) * step;
-}
-
-/** Blocks of a shared `WebAssembly.Memory`, addressed by byte offsets. */
-export class Heap {
-  /** The memory every thread shares. */
-  readonly memory: WebAssembly.Memory;
+/** The top of a shared `WebAssembly.Memory`, handing out blocks as byte offsets. */
+export class Heap implements BlockSource<number> {
+  #memory: WebAssembly.Memory | undefined;
   #top: number;
-  #free = new Map<number, number[]>();
-  #maxBytes: number;
-  /** Bytes handed out and not freed. */
-  inUse = 0;
+  readonly #maxBytes: number;
 
   /**
    * @param memory The shared memory.
@@ -30,49 +19,33 @@ export class Heap {
    * @param maxBytes The most the memory may grow to.
    */
   constructor(memory: WebAssembly.Memory, base: number, maxBytes: number) {
-    this.memory = memory;
+    this.#memory = memory;
     this.#top = Math.ceil(base / 64) * 64;
     this.#maxBytes = maxBytes;
   }
 
-  /** The memory's size in bytes now. */
+  /** The memory's size in bytes now (0 once released). */
   get capacity(): number {
-    return this.memory.buffer.byteLength;
+    return this.#memory?.buffer.byteLength ?? 0;
   }
 
-  /**
-   * A block of at least `bytes` bytes, 64-byte aligned.
-   *
-   * @throws {RangeError} When the memory cannot grow that far.
-   */
-  alloc(bytes: number, what: string): number {
-    const size = sizeClass(bytes);
-    this.inUse += size;
-    const reused = this.#free.get(size)?.pop();
-    if (reused !== undefined) return reused;
+  /** Drops the memory (the backend was closed), so that the collector can take it. */
+  release(): void {
+    this.#memory = undefined;
+  }
+
+  /** A new 64-byte aligned block of `bytes` (a multiple of 64), or undefined past the limit. */
+  create(bytes: number): number | undefined {
+    const memory = this.#memory;
+    if (memory === undefined) return undefined;
     const ptr = this.#top;
-    const end = ptr + size;
+    const end = ptr + bytes;
     if (end > this.capacity) {
-      if (end > this.#maxBytes) {
-        this.inUse -= size;
-        throw new RangeError(
-          `wasm: out of memory allocating ${what} (${bytes} bytes): ${this.inUse} bytes in use ` +
-            `of at most ${this.#maxBytes}`,
-        );
-      }
+      if (end > this.#maxBytes) return undefined;
       const grow = Math.max(Math.ceil((end - this.capacity) / PAGE), this.capacity / PAGE / 4);
-      this.memory.grow(Math.min(grow, (this.#maxBytes - this.capacity) / PAGE));
+      memory.grow(Math.min(grow, (this.#maxBytes - this.capacity) / PAGE));
     }
     this.#top = end;
     return ptr;
-  }
-
-  /** Returns a block from {@linkcode Heap.alloc} (of the same byte count). */
-  free(ptr: number, bytes: number): void {
-    const size = sizeClass(bytes);
-    this.inUse -= size;
-    const list = this.#free.get(size);
-    if (list === undefined) this.#free.set(size, [ptr]);
-    else list.push(ptr);
   }
 }

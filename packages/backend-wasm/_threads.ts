@@ -6,17 +6,19 @@
  * flags and never keep the process alive.
  */
 import { Worker } from "node:worker_threads";
+import { BackendError } from "@kiso/tensor/errors";
 
 /** A kernel call: the export's name and its integer arguments. */
 export type Call = readonly [name: string, args: readonly number[]];
 
 const MAX_ARGS = 20;
-// per worker: [state, name index, argc, args…]; state 0 idle, 1 posted, 2 done, 3 failed
+// per worker: [state, name index, argc, args…]; state 0 idle, 1 posted, 2 done, 3 failed, 4 stop
 const SLOT = 4 + MAX_ARGS;
 const IDLE = 0;
 const POSTED = 1;
 const DONE = 2;
 const FAILED = 3;
+const STOP = 4;
 /** Spins before sleeping, so calls a few microseconds apart skip the futex wake-up. */
 const SPIN = 20000;
 
@@ -31,9 +33,9 @@ WebAssembly.instantiate(kernels, { env: { memory } }).then((instance) => {
   parentPort.postMessage("ready");
   for (;;) {
     let spins = 0;
-    while (Atomics.load(c, 0) !== ${POSTED}) {
-      const state = Atomics.load(c, 0);
-      if (++spins > ${SPIN} && state !== ${POSTED}) Atomics.wait(c, 0, state, 50);
+    for (let s = Atomics.load(c, 0); s !== ${POSTED}; s = Atomics.load(c, 0)) {
+      if (s === ${STOP}) return;
+      if (++spins > ${SPIN}) Atomics.wait(c, 0, s, 50);
     }
     let state = ${DONE};
     try {
@@ -55,11 +57,18 @@ export class ThreadPool {
   readonly threads: number;
   #control: Int32Array;
   #index: Map<string, number>;
+  #workers: Worker[];
 
-  private constructor(threads: number, control: Int32Array, names: readonly string[]) {
+  private constructor(
+    threads: number,
+    control: Int32Array,
+    names: readonly string[],
+    workers: Worker[],
+  ) {
     this.threads = threads;
     this.#control = control;
     this.#index = new Map(names.map((n, i) => [n, i]));
+    this.#workers = workers;
   }
 
   /**
@@ -80,11 +89,13 @@ export class ThreadPool {
   ): Promise<ThreadPool> {
     const control = new SharedArrayBuffer(Math.max(1, threads - 1) * SLOT * 4);
     const ready: Promise<unknown>[] = [];
+    const workers: Worker[] = [];
     for (let slot = 0; slot < threads - 1; slot++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: { kernels: module, memory, control, slot, names, stackTop: stackTops[slot] },
       });
+      workers.push(worker);
       ready.push(
         new Promise((resolve, reject) => {
           worker.once("message", resolve);
@@ -93,7 +104,24 @@ export class ThreadPool {
       );
     }
     await Promise.all(ready);
-    return new ThreadPool(threads, new Int32Array(control), names);
+    return new ThreadPool(threads, new Int32Array(control), names, workers);
+  }
+
+  /** Stops every worker (each leaves its loop when told); settles when all have exited. */
+  async close(): Promise<void> {
+    const workers = this.#workers;
+    this.#workers = [];
+    const c = this.#control;
+    // referenced again, so that the event loop waits for their exits
+    const exited = workers.map((w) => {
+      w.ref();
+      return new Promise((resolve) => w.once("exit", resolve));
+    });
+    for (let w = 0; w < workers.length; w++) {
+      Atomics.store(c, w * SLOT, STOP);
+      Atomics.notify(c, w * SLOT);
+    }
+    await Promise.all(exited);
   }
 
   /**
@@ -124,6 +152,8 @@ export class ThreadPool {
       if (Atomics.load(c, base) === FAILED) failed = calls[w][0];
       Atomics.store(c, base, IDLE);
     }
-    if (failed !== "") throw new Error(`wasm: kernel ${failed} failed on a worker thread`);
+    if (failed !== "") {
+      throw new BackendError("wasm", failed, "the kernel failed on a worker thread");
+    }
   }
 }

@@ -1,29 +1,21 @@
-import type {
-  AxisLayout,
-  Backend,
-  BinaryLayout,
-  BinaryOp,
-  MatmulLayout,
-  Storage,
-  UnaryOp,
-  WindowLayout,
-} from "@kiso/tensor/backend";
-import { adamStepValues, BINARY_OPS, UNARY_OPS, windowLayoutValues } from "@kiso/tensor/backend";
-import {
-  concatInto,
-  copyStridedInto,
-  CpuStorage,
-  createCpuBackend,
-  padInto,
-} from "@kiso/tensor/cpu";
-import type { DataArray, DType } from "@kiso/tensor";
-import { collapseDims, forEachRow } from "@kiso/tensor/iterate";
-import { sizeOf, stridesOf } from "@kiso/tensor/shape";
-import { RELAXED_WASM, SIMD128_WASM } from "./_kernels_wasm.ts";
-import { Heap } from "./_heap.ts";
-import { type Call, ThreadPool } from "./_threads.ts";
+import type { DataArray } from "@kiso/tensor";
+import type { Backend, BackendInfo, BackendMemory } from "@kiso/tensor/backend";
+import { createCpuBackend } from "@kiso/tensor/cpu";
+import { checkOptions } from "@kiso/tensor/errors";
+import { BlockPool, Storages } from "@kiso/tensor/memory";
 import { type Blas, openBlas } from "./_blas.ts";
-import { Storages, type WasmStorage } from "./_storage.ts";
+import { Heap } from "./_heap.ts";
+import { RELAXED_WASM, SIMD128_WASM } from "./_kernels_wasm.ts";
+import { ELEMENTWISE_EXPORTS, elementwiseKernels } from "./_kernels/elementwise.ts";
+import { GEMM_EXPORTS, gemmKernels } from "./_kernels/gemm.ts";
+import { layoutKernels } from "./_kernels/layout.ts";
+import { LSTM_EXPORTS, lstmKernels } from "./_kernels/lstm.ts";
+import { OPTIMIZER_EXPORTS, optimizerKernels } from "./_kernels/optimizer.ts";
+import { REDUCE_EXPORTS, reduceKernels } from "./_kernels/reduce.ts";
+import { SOFTMAX_EXPORTS, softmaxKernels } from "./_kernels/softmax.ts";
+import { WINDOW_EXPORTS, windowKernels } from "./_kernels/window.ts";
+import { Runtime } from "./_runtime.ts";
+import { ThreadPool } from "./_threads.ts";
 
 /** Options of {@linkcode createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -50,58 +42,60 @@ export interface WasmBackendOptions {
    */
   simd?: "auto" | "relaxed" | "simd128";
   /**
-   * The most memory tensors may take, in bytes (at most 4 GiB).
+   * The most bytes the memory may grow to: at most 4 GiB, and at least what the kernels' data,
+   * stacks and scratch take (about 2.3 MiB per thread) plus 4 MiB, rounded up to a MiB.
    *
    * @default {4294967296}
    */
   maxMemory?: number;
 }
 
-/** What the WebAssembly backend chose at start-up, as {@linkcode wasmBackendInfo} reports it. */
-export interface WasmBackendInfo {
-  /** The SIMD flavour in use. */
-  readonly simd: "relaxed" | "simd128";
+/** What {@linkcode createWasmBackend} chose at start-up. */
+export interface WasmBackendInfo extends BackendInfo {
+  /** The SIMD flavour in use (`none` where the runtime has none and the cpu backend stands in). */
+  readonly simd: "relaxed" | "simd128" | "none";
   /** Threads in all. */
   readonly threads: number;
   /** The BLAS library in use, or why none is. */
   readonly blas: { readonly path: string } | { readonly missing: string };
-  /** Bytes of the memory in use by tensors now. */
-  readonly bytesInUse: number;
-  /** The memory's size in bytes now. */
-  readonly bytesReserved: number;
+  /** The most bytes the memory may grow to. */
+  readonly maxMemory: number;
 }
 
-const KERNELS = [
-  "gemm_float",
-  "gemm_double",
-  "unary_f32",
-  "unary_f64",
-  "binary_row_float",
-  "binary_row_double",
-  "reduce_float",
-  "reduce_double",
-  "patches_float",
-  "patches_double",
-  "pool_float",
-  "pool_double",
-  "lstm_cell_float",
-  "lstm_cell_backward_float",
-  "adam_step_float",
-  "softmax_cross_entropy_float",
-] as const;
+/** The backend {@linkcode createWasmBackend} makes: a `Backend` that tells its set-up and memory and can be closed. */
+export interface WasmBackend extends Backend {
+  /** The SIMD flavour, threads, BLAS and memory limit in use. */
+  readonly info: WasmBackendInfo;
+  /** The shared memory: bytes in use by tensors (and scratch), and the memory's size now. */
+  memory(): BackendMemory;
+  /**
+   * Stops the worker threads and lets the memory go; every later use of the backend or its
+   * tensors is an error naming it (`dispose()` is then a no-op). Settles when the threads have
+   * stopped.
+   */
+  close(): Promise<void>;
+}
 
-/** Below this many multiply-adds a product stays on one thread (a hand-off costs microseconds). */
-const PARALLEL_GEMM = 1 << 17;
-/**
- * Below this many multiply-adds a product stays in WebAssembly even with BLAS (above it BLAS is
- * faster, and keeping the products off the worker threads spares them competing with BLAS's own).
- */
-const BLAS_GEMM = 1 << 15;
-/** Below this many elements an element-wise op stays on one thread. */
-const PARALLEL_ELEMENTS = 1 << 18;
+/** Exports that worker threads may call, by family (the index is the name's number on the wire). */
+const WORKER_EXPORTS = [
+  ...GEMM_EXPORTS,
+  ...ELEMENTWISE_EXPORTS,
+  ...REDUCE_EXPORTS,
+  ...WINDOW_EXPORTS,
+  ...LSTM_EXPORTS,
+  ...OPTIMIZER_EXPORTS,
+  ...SOFTMAX_EXPORTS,
+];
+
 const WORKER_STACK = 1 << 16;
-
-const infos = new WeakMap<Backend, WasmBackendInfo>();
+const PAGE = 65536;
+const MiB = 2 ** 20;
+/** The memory's size at start (64 pages). */
+const INITIAL_MEMORY = 4 * MiB;
+/** The most a 32-bit memory holds. */
+const MAX_MEMORY = 2 ** 32;
+/** The least room for tensors that `maxMemory` must leave beyond the kernels' own needs. */
+const TENSOR_ROOM = 4 * MiB;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -134,36 +128,39 @@ function pickKernels(
   return simd128 === undefined ? undefined : { simd: "simd128", bytes: simd128 };
 }
 
-/**
- * Describes a backend made by {@linkcode createWasmBackend}: its SIMD flavour, threads, BLAS and
- * memory use.
- *
- * @param backend A backend.
- * @returns Its description, or undefined when it is not a WebAssembly backend.
- *
- * @example Usage
- * ```ts
- * import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
- * import assert from "node:assert/strict";
- *
- * const info = wasmBackendInfo(await createWasmBackend({ threads: 1, blas: "off" }));
- * assert.equal(info?.threads, 1);
- * ```
- */
-export function wasmBackendInfo(backend: Backend): WasmBackendInfo | undefined {
-  return infos.get(backend);
+/** The cpu backend standing in where the runtime has no WebAssembly SIMD, in the same shape. */
+function cpuStandIn(): WasmBackend {
+  const missing = "no WebAssembly SIMD in this runtime";
+  return {
+    ...createCpuBackend(),
+    info: {
+      description: missing,
+      simd: "none",
+      threads: 1,
+      blas: { missing },
+      maxMemory: Infinity,
+    },
+    memory: () => ({ liveBytes: 0, allocatedBytes: 0 }),
+    close: () => Promise.resolve(),
+  };
 }
 
 /**
  * Creates the WebAssembly backend: tensors live in one shared `WebAssembly.Memory`, matrix
- * products, convolution patches, pooling, reductions and the common element-wise ops run as
- * SIMD kernels (split over worker threads when large), and large products go to native BLAS
- * when Deno grants FFI and the machine has one. The remaining kernels run the cpu backend's
- * TypeScript on the same memory. Where the runtime has no WebAssembly SIMD it prints a one-line
- * notice and returns the cpu backend.
+ * products, convolution patches, pooling, reductions, the common element-wise ops and the fused
+ * kernels run as SIMD kernels (split over worker threads when large), and large products go to
+ * native BLAS when Deno grants FFI and the machine has one. The remaining kernels run the cpu
+ * backend's TypeScript on the same memory. Where the runtime has no WebAssembly SIMD it prints a
+ * one-line notice and returns the cpu backend (in the same shape, `info.simd` `none`).
+ *
+ * One backend per process is the norm: each has its own memory and worker threads, and tensors
+ * of two backends cannot meet in one op. `close()` gives back what a backend holds.
  *
  * @param options Threads, BLAS, SIMD flavour and memory limit.
  * @returns The backend, for `setBackend`.
+ * @throws {RangeError} For a thread count or a `maxMemory` out of range (the message gives the
+ * range).
+ * @throws {TypeError} For an unknown option, or BLAS or relaxed SIMD asked for and missing.
  *
  * @example Usage
  * ```ts
@@ -171,21 +168,23 @@ export function wasmBackendInfo(backend: Backend): WasmBackendInfo | undefined {
  * import { matmul, setBackend, tensor } from "@kiso/tensor";
  * import assert from "node:assert/strict";
  *
- * setBackend(await createWasmBackend({ threads: 1, blas: "off" }));
+ * const backend = await createWasmBackend({ threads: 1, blas: "off" });
+ * setBackend(backend);
  * const c = matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]));
  * assert.deepEqual(c.arraySync(), [[17], [39]]);
- * assert.equal(c.backend.name, "wasm");
+ * assert.equal(backend.info.threads, 1);
+ * await backend.close();
  * ```
  */
-export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
-  const cpu = createCpuBackend();
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  checkOptions("createWasmBackend", options, ["threads", "blas", "simd", "maxMemory"]);
   const kernels = pickKernels(options.simd ?? "auto");
   if (kernels === undefined) {
     if (options.simd === "relaxed") {
       throw new TypeError("createWasmBackend: this runtime does not validate relaxed SIMD");
     }
     console.warn("kiso: WebAssembly SIMD is not available here: using the cpu backend");
-    return cpu;
+    return cpuStandIn();
   }
   const requested = options.threads ?? "auto";
   const threads = requested === "auto"
@@ -196,463 +195,102 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       `createWasmBackend: threads must be a positive integer or "auto": current value is ${requested}`,
     );
   }
-  const maxMemory = Math.min(options.maxMemory ?? 2 ** 32, 2 ** 32);
+  const maxMemory = options.maxMemory ?? MAX_MEMORY;
+  if (typeof maxMemory !== "number") {
+    throw new TypeError(
+      `createWasmBackend: maxMemory must be a number of bytes: got ${typeof maxMemory}`,
+    );
+  }
   const { simd, bytes } = kernels;
   const module = await WebAssembly.compile(bytes);
-  const memory = new WebAssembly.Memory({ initial: 64, maximum: maxMemory / 65536, shared: true });
+  const valid = maxMemory >= INITIAL_MEMORY && maxMemory <= MAX_MEMORY;
+  const memory = new WebAssembly.Memory({
+    initial: INITIAL_MEMORY / PAGE,
+    maximum: Math.floor((valid ? maxMemory : INITIAL_MEMORY) / PAGE),
+    shared: true,
+  });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const ex = instance.exports as Record<string, CallableFunction> & {
     __heap_base: WebAssembly.Global;
   };
-  const heap = new Heap(memory, ex.__heap_base.value as number, maxMemory);
   const scratchBytes = (ex.gemm_scratch_elements() as number) * 8;
-  const scratch = Array.from({ length: threads }, () => heap.alloc(scratchBytes, "gemm scratch"));
+  // the module's data, the gemm scratch and stacks of every thread, and room for tensors
+  const fixed = (ex.__heap_base.value as number) + threads * scratchBytes +
+    (threads - 1) * WORKER_STACK;
+  const least = Math.max(INITIAL_MEMORY, Math.ceil((fixed + TENSOR_ROOM) / MiB) * MiB);
+  if (!(maxMemory >= least && maxMemory <= MAX_MEMORY)) {
+    throw new RangeError(
+      `createWasmBackend: maxMemory must be a number of bytes in [${least}, ${MAX_MEMORY}] ` +
+        `(${least / MiB} MiB, what ${threads} thread${threads === 1 ? "" : "s"} need with ` +
+        `room for tensors, to 4 GiB): current value is ${maxMemory}`,
+    );
+  }
+  const heap = new Heap(memory, ex.__heap_base.value as number, maxMemory);
+  const pool = new BlockPool({ source: heap, granule: 64, linearUpTo: 4096 });
+  const storages = new Storages({ name: "wasm", pool, maxMemory });
+  const reserve = (bytes: number, what: string): number => storages.acquire(bytes, what).handle;
+  const scratch = Array.from({ length: threads }, () => reserve(scratchBytes, "gemm scratch"));
   const stacks = Array.from(
     { length: threads - 1 },
-    () => heap.alloc(WORKER_STACK, "stack") + WORKER_STACK,
+    () => reserve(WORKER_STACK, "stack") + WORKER_STACK,
   );
-  const windowParams = heap.alloc(64, "window parameters");
-  const copyParams = heap.alloc(64, "copy parameters");
-  const adamParams = heap.alloc(64, "Adam constants");
-  const pool = threads > 1
-    ? await ThreadPool.start(threads, module, memory, KERNELS, stacks)
+  const workers = threads > 1
+    ? await ThreadPool.start(threads, module, memory, WORKER_EXPORTS, stacks)
     : undefined;
   const blasOption = options.blas ?? "auto";
   const blas: Blas | string = blasOption === "off"
     ? "turned off"
     : openBlas(memory, blasOption, threads);
   if (typeof blas === "string" && blasOption !== "auto" && blasOption !== "off") {
+    await workers?.close();
     throw new TypeError(`createWasmBackend: BLAS library "${blasOption}" did not load: ${blas}`);
   }
-
-  const storages = new Storages(heap);
-  const alloc = (dtype: DType, size: number): WasmStorage => storages.alloc(dtype, size);
-  const own = (x: Storage): WasmStorage => storages.own(x);
-  const view = (x: WasmStorage): DataArray => storages.view(x);
-  const upload = (data: DataArray): WasmStorage => storages.upload(data);
-  /** Runs a cpu kernel on views of the memory and copies its result in. */
-  const viaCpu = (result: Storage): WasmStorage => upload((result as CpuStorage).data);
-  const onCpu = (x: Storage): CpuStorage => new CpuStorage(view(own(x)));
-  const call = (name: string, a: readonly number[]): void => {
-    // a fixed argument list (extra ones are ignored): spreading arrays into calls deoptimizes
-    (ex[name] as (...a: number[]) => void)(
-      a[0],
-      a[1],
-      a[2],
-      a[3],
-      a[4],
-      a[5],
-      a[6],
-      a[7],
-      a[8],
-      a[9],
-      a[10],
-      a[11],
-      a[12],
-      a[13],
-      a[14],
-      a[15],
-      a[16],
-      a[17],
-      a[18],
-      a[19],
-    );
-  };
-  const parallel = (calls: readonly Call[]): void => {
-    if (pool === undefined || calls.length === 1) {
-      for (const c of calls) call(c[0], c[1]);
-    } else pool.run(calls, (c) => call(c[0], c[1]));
-  };
-  /** Splits [0, total) into at most `threads` ranges of whole multiples of `grain`. */
-  const split = (total: number, grain: number, parts: number): [number, number][] => {
-    const chunks = Math.ceil(total / grain);
-    const n = Math.max(1, Math.min(parts, chunks));
-    const ranges: [number, number][] = [];
-    for (let t = 0; t < n; t++) {
-      const start = Math.floor((chunks * t) / n) * grain;
-      const end = Math.min(total, Math.floor((chunks * (t + 1)) / n) * grain);
-      if (end > start) ranges.push([start, end]);
-    }
-    return ranges.length > 0 ? ranges : [[0, total]];
-  };
-  /** Threads for an op over `elements` values (a hand-off costs more than small ops take). */
-  const partsFor = (elements: number): number => (elements < PARALLEL_ELEMENTS ? 1 : threads);
-  const isFloat = (x: Storage): boolean => x.dtype !== "int32";
-  const suffix = (x: Storage): string => (x.dtype === "float64" ? "double" : "float");
-
-  const unaryCode = new Map(UNARY_OPS.map((op, i) => [op, i]));
-  const binaryCode = new Map(BINARY_OPS.map((op, i) => [op, i]));
-
-  const matmul = (a: Storage, b: Storage, layout: MatmulLayout): Storage => {
-    const A = own(a);
-    const B = own(b);
-    if (!isFloat(A)) return viaCpu(cpu.matmul(onCpu(a), onCpu(b), layout));
-    let { batch, m, aBatchStride } = layout;
-    const { n, k, transA, transB, bBatchStride } = layout;
-    // A stack of A matrices times one B is one tall product
-    if (batch > 1 && bBatchStride === 0 && !transA && aBatchStride === m * k) {
-      m *= batch;
-      batch = 1;
-      aBatchStride = 0;
-    }
-    const out = alloc(A.dtype, layout.batch * layout.m * n);
-    const f64 = A.dtype === "float64";
-    if (typeof blas !== "string" && m * n * k >= BLAS_GEMM) {
-      const e = f64 ? 8 : 4;
-      for (let t = 0; t < batch; t++) {
-        blas.gemm(
-          f64,
-          transA,
-          transB,
-          m,
-          n,
-          k,
-          A.ptr + t * aBatchStride * e,
-          B.ptr + t * bBatchStride * e,
-          out.ptr + t * m * n * e,
-        );
-      }
-      return out;
-    }
-    const name = `gemm_${suffix(A)}`;
-    const args = (
-      b0: number,
-      b1: number,
-      m0: number,
-      m1: number,
-      n0: number,
-      n1: number,
-      t: number,
-    ): Call => [
-      name,
-      [
-        b0,
-        b1,
-        m0,
-        m1,
-        n0,
-        n1,
-        m,
-        n,
-        k,
-        A.ptr,
-        aBatchStride,
-        +transA,
-        B.ptr,
-        bBatchStride,
-        +transB,
-        out.ptr,
-        scratch[t],
-      ],
-    ];
-    const threadsHere = batch * m * n * k < PARALLEL_GEMM ? 1 : threads;
-    let calls: Call[];
-    if (batch >= threadsHere * 2 || (batch >= threadsHere && batch % threadsHere === 0)) {
-      calls = split(batch, 1, threadsHere).map(([b0, b1], t) => args(b0, b1, 0, m, 0, n, t));
-    } else if (m >= n) {
-      calls = split(m, 6, threadsHere).map(([m0, m1], t) => args(0, batch, m0, m1, 0, n, t));
-    } else {
-      calls = split(n, f64 ? 4 : 8, threadsHere).map(([n0, n1], t) =>
-        args(0, batch, 0, m, n0, n1, t)
-      );
-    }
-    parallel(calls);
-    return out;
-  };
-
-  const unary = (op: UnaryOp, x: Storage): Storage => {
-    const X = own(x);
-    const code = unaryCode.get(op)!;
-    const f64 = X.dtype === "float64";
-    if (!isFloat(X) || !ex.unary_supported(code, +f64)) return viaCpu(cpu.unary(op, onCpu(x)));
-    const out = alloc(X.dtype, X.size);
-    const e = f64 ? 8 : 4;
-    const name = f64 ? "unary_f64" : "unary_f32";
-    const parts = partsFor(X.size);
-    parallel(
-      split(X.size, 4, parts).map((
-        [s, t],
-      ) => [name, [code, X.ptr + s * e, out.ptr + s * e, t - s]]),
-    );
-    return out;
-  };
-
-  const binary = (op: BinaryOp, a: Storage, b: Storage, layout: BinaryLayout): Storage => {
-    const A = own(a);
-    const B = own(b);
-    const code = binaryCode.get(op)!;
-    if (!isFloat(A) || !ex.binary_supported(code)) {
-      return viaCpu(cpu.binary(op, onCpu(a), onCpu(b), layout));
-    }
-    const size = sizeOf(layout.shape);
-    const out = alloc(A.dtype, size);
-    const e = A.dtype === "float64" ? 8 : 4;
-    const row = ex[`binary_row_${suffix(A)}`] as (...args: number[]) => void;
-    const { shape, strides } = collapseDims(layout.shape, [
-      stridesOf(layout.shape),
-      layout.aStrides,
-      layout.bStrides,
-    ]);
-    const last = shape.length - 1;
-    const n = shape[last];
-    const as = strides[1][last];
-    const bs = strides[2][last];
-    if (shape.length === 1 && partsFor(size) > 1) {
-      parallel(
-        split(size, 4, threads).map(([s, t]) => [
-          `binary_row_${suffix(A)}`,
-          [code, out.ptr + s * e, t - s, A.ptr + s * as * e, as, B.ptr + s * bs * e, bs],
-        ]),
-      );
-      return out;
-    }
-    forEachRow(
-      shape,
-      strides,
-      [0, 0, 0],
-      (off) => row(code, out.ptr + off[0] * e, n, A.ptr + off[1] * e, as, B.ptr + off[2] * e, bs),
-    );
-    return out;
-  };
-
-  const reduce: Backend["reduce"] = (op, x, layout: AxisLayout) => {
-    const X = own(x);
-    if (!isFloat(X)) return viaCpu(cpu.reduce(op, onCpu(x), layout));
-    const out = alloc(X.dtype, layout.outer * layout.inner);
-    const acc = heap.alloc(layout.inner * 8, "reduction accumulators");
-    call(`reduce_${suffix(X)}`, [
-      ["sum", "max", "min"].indexOf(op),
-      X.ptr,
-      out.ptr,
-      layout.outer,
-      layout.size,
-      layout.inner,
-      acc,
-    ]);
-    heap.free(acc, layout.inner * 8);
-    return out;
-  };
-
-  const writeWindow = (L: WindowLayout): void => {
-    new Int32Array(memory.buffer, windowParams, 14).set(windowLayoutValues(L));
-  };
-  const zeros = (dtype: DType, size: number): WasmStorage => {
-    const s = alloc(dtype, size);
-    view(s).fill(0);
-    return s;
-  };
-  const patches = (x: WasmStorage, cols: WasmStorage, L: WindowLayout, toCols: boolean): void => {
-    writeWindow(L);
-    const parts = partsFor(cols.size);
-    parallel(
-      split(L.batch, 1, parts).map((
-        [n0, n1],
-      ) => [`patches_${suffix(x)}`, [windowParams, x.ptr, cols.ptr, +toCols, n0, n1]]),
-    );
-  };
-  /** Pooling modes of window.c: 0 max, 1 average, 2 max backward, 3 average backward. */
-  const pool2d = (
-    mode: number,
-    x: WasmStorage,
-    g: WasmStorage,
-    out: WasmStorage,
-    L: WindowLayout,
-  ): WasmStorage => {
-    writeWindow(L);
-    const planes = L.batch * L.channels;
-    const parts = partsFor(out.size);
-    parallel(
-      split(planes, 1, parts).map((
-        [p0, p1],
-      ) => [`pool_${suffix(x)}`, [windowParams, mode, x.ptr, g.ptr, out.ptr, p0, p1]]),
-    );
-    return out;
-  };
-
-  const backend: Backend = {
-    name: "wasm",
-    upload,
-    read: (x) => Promise.resolve(view(own(x)).slice()),
-    readSync: (x) => view(own(x)).slice(),
-    releasePending: () => storages.releasePending,
-    lstmCell(gates, c, L): [Storage, Storage] {
-      const G = own(gates);
-      if (G.dtype !== "float32") {
-        const [hc, saved] = cpu.lstmCell!(onCpu(gates), onCpu(c), L);
-        return [viaCpu(hc), viaCpu(saved)];
-      }
-      const hc = alloc("float32", L.batch * 2 * L.hidden);
-      const saved = alloc("float32", L.batch * 5 * L.hidden);
-      const parts = partsFor(4 * L.batch * L.hidden);
-      parallel(
-        split(L.batch, 1, parts).map((
-          [b0, b1],
-        ) => ["lstm_cell_float", [G.ptr, own(c).ptr, hc.ptr, saved.ptr, L.hidden, b0, b1]]),
-      );
-      return [hc, saved];
-    },
-    softmaxCrossEntropy(logits, targets, L): [Storage, Storage] {
-      const U = own(logits);
-      if (U.dtype !== "float32") {
-        const [loss, p] = cpu.softmaxCrossEntropy!(onCpu(logits), onCpu(targets), L);
-        return [viaCpu(loss), viaCpu(p)];
-      }
-      const loss = alloc("float32", L.rows);
-      const p = alloc("float32", L.rows * L.classes);
-      const args = [U.ptr, own(targets).ptr, loss.ptr, p.ptr, L.classes];
-      const parts = partsFor(U.size);
-      parallel(
-        split(L.rows, 1, parts).map((
-          [r0, r1],
-        ) => ["softmax_cross_entropy_float", [...args, r0, r1]]),
-      );
-      return [loss, p];
-    },
-    adamStep(p, g, m, v, k): [Storage, Storage, Storage] {
-      const P = own(p);
-      if (P.dtype !== "float32") {
-        const [p2, m2, v2] = cpu.adamStep!(onCpu(p), onCpu(g), onCpu(m), onCpu(v), k);
-        return [viaCpu(p2), viaCpu(m2), viaCpu(v2)];
-      }
-      const [p2, m2, v2] = [
-        alloc("float32", P.size),
-        alloc("float32", P.size),
-        alloc("float32", P.size),
-      ];
-      new Float32Array(memory.buffer, adamParams, 8).set(adamStepValues(k));
-      const args = [P.ptr, own(g).ptr, own(m).ptr, own(v).ptr, p2.ptr, m2.ptr, v2.ptr, adamParams];
-      const parts = partsFor(P.size);
-      parallel(split(P.size, 4, parts).map(([i0, i1]) => ["adam_step_float", [...args, i0, i1]]));
-      return [p2, m2, v2];
-    },
-    lstmCellBackward(saved, c, grad, L): [Storage, Storage] {
-      const S = own(saved);
-      if (S.dtype !== "float32") {
-        const [dz, dc] = cpu.lstmCellBackward!(onCpu(saved), onCpu(c), onCpu(grad), L);
-        return [viaCpu(dz), viaCpu(dc)];
-      }
-      const dz = alloc("float32", L.batch * 4 * L.hidden);
-      const dc = alloc("float32", L.batch * L.hidden);
-      const parts = partsFor(4 * L.batch * L.hidden);
-      parallel(
-        split(L.batch, 1, parts).map((
-          [b0, b1],
-        ) => ["lstm_cell_backward_float", [
-          S.ptr,
-          own(c).ptr,
-          own(grad).ptr,
-          dz.ptr,
-          dc.ptr,
-          L.hidden,
-          b0,
-          b1,
-        ]]),
-      );
-      return [dz, dc];
-    },
-    dispose: (x) => storages.dispose(x),
-    fill(dtype, size, value): Storage {
-      const s = alloc(dtype, size);
-      view(s).fill(value);
-      return s;
-    },
-    cast: (x, dtype) => viaCpu(cpu.cast(onCpu(x), dtype)),
-    unary,
-    binary,
-    where: (cond, a, b, layout) => viaCpu(cpu.where(onCpu(cond), onCpu(a), onCpu(b), layout)),
-    reduce,
-    argReduce: (op, x, layout) => viaCpu(cpu.argReduce(op, onCpu(x), layout)),
-    matmul,
-    copyStrided(x, layout): Storage {
-      const X = own(x);
-      const out = alloc(X.dtype, sizeOf(layout.shape));
-      if (out.size === 0) return out;
-      const { shape, strides } = collapseDims(layout.shape, [
-        stridesOf(layout.shape),
-        layout.strides,
-      ]);
-      if (shape.length > 8) {
-        copyStridedInto(view(X), layout, view(out));
-        return out;
-      }
-      const e = X.dtype === "float64" ? 8 : 4;
-      new Int32Array(memory.buffer, copyParams, 16).set([
-        ...shape,
-        ...new Array(8 - shape.length).fill(0),
-        ...strides[1],
-      ]);
-      call(e === 8 ? "copy_strided_64" : "copy_strided_32", [
-        out.ptr,
-        X.ptr + layout.offset * e,
-        shape.length,
-        copyParams,
-        copyParams + 32,
-      ]);
-      return out;
-    },
-    concat(xs, outer, inners): Storage {
-      const out = alloc(xs[0].dtype, outer * inners.reduce((a, b) => a + b, 0));
-      concatInto(xs.map((x) => view(own(x))), outer, inners, view(out));
-      return out;
-    },
-    pad(x, layout): Storage {
-      const out = alloc(
-        x.dtype,
-        sizeOf(layout.shape.map((d, i) => d + layout.before[i] + layout.after[i])),
-      );
-      padInto(view(own(x)), layout, view(out));
-      return out;
-    },
-    gather: (x, indices, layout) => viaCpu(cpu.gather(onCpu(x), onCpu(indices), layout)),
-    scatterAdd: (src, indices, layout) =>
-      viaCpu(cpu.scatterAdd(onCpu(src), onCpu(indices), layout)),
-    im2col(x, L): Storage {
-      const X = own(x);
-      if (!isFloat(X)) return viaCpu(cpu.im2col(onCpu(x), L));
-      const cols = alloc(X.dtype, L.batch * L.outH * L.outW * L.channels * L.kernelH * L.kernelW);
-      patches(X, cols, L, true);
-      return cols;
-    },
-    col2im(cols, L): Storage {
-      const C = own(cols);
-      if (!isFloat(C)) return viaCpu(cpu.col2im(onCpu(cols), L));
-      const x = zeros(C.dtype, L.batch * L.channels * L.height * L.width);
-      patches(x, C, L, false);
-      return x;
-    },
-    maxPool2d(x, L): Storage {
-      const X = own(x);
-      if (!isFloat(X)) return viaCpu(cpu.maxPool2d(onCpu(x), L));
-      return pool2d(0, X, X, alloc(X.dtype, L.batch * L.channels * L.outH * L.outW), L);
-    },
-    maxPool2dBackward(x, grad, L, tie, seed): Storage {
-      const X = own(x);
-      if (!isFloat(X) || tie !== "first") {
-        return viaCpu(cpu.maxPool2dBackward(onCpu(x), onCpu(grad), L, tie, seed));
-      }
-      return pool2d(2, X, own(grad), zeros(X.dtype, X.size), L);
-    },
-    avgPool2d(x, L): Storage {
-      const X = own(x);
-      if (!isFloat(X)) return viaCpu(cpu.avgPool2d(onCpu(x), L));
-      return pool2d(1, X, X, alloc(X.dtype, L.batch * L.channels * L.outH * L.outW), L);
-    },
-    avgPool2dBackward(grad, L): Storage {
-      const G = own(grad);
-      if (!isFloat(G)) return viaCpu(cpu.avgPool2dBackward(onCpu(grad), L));
-      return pool2d(3, G, G, zeros(G.dtype, L.batch * L.channels * L.height * L.width), L);
-    },
-  };
-  infos.set(backend, {
-    simd,
+  const rt = new Runtime({
     threads,
-    blas: typeof blas === "string" ? { missing: blas } : { path: blas.path },
-    get bytesInUse(): number {
-      return heap.inUse;
-    },
-    get bytesReserved(): number {
-      return heap.capacity;
-    },
+    storages,
+    cpu: createCpuBackend(),
+    memory,
+    ex,
+    blas,
+    workers,
+    heap,
   });
-  return backend;
+  const flavour = simd === "relaxed" ? "relaxed SIMD" : "SIMD128";
+  return {
+    name: "wasm",
+    info: {
+      description: `${flavour}, ${threads} thread${threads === 1 ? "" : "s"}${
+        typeof blas === "string" ? "" : `, BLAS ${blas.path}`
+      }`,
+      simd,
+      threads,
+      blas: typeof blas === "string" ? { missing: blas } : { path: blas.path },
+      maxMemory,
+    },
+    memory: () =>
+      storages.closed
+        ? { liveBytes: 0, allocatedBytes: 0 }
+        : { liveBytes: pool.liveBytes, allocatedBytes: heap.capacity },
+    close: () => rt.close(),
+    upload: (data) => rt.upload(data),
+    read(x): Promise<DataArray> {
+      try {
+        return Promise.resolve(rt.view(rt.own(x, "read")).slice());
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    readSync: (x) => rt.view(rt.own(x, "read")).slice(),
+    dispose: (x) => storages.dispose(x, "dispose"),
+    releasePending: () => storages.releasePending,
+    // the kernels by family, as csrc/ holds them
+    ...gemmKernels(rt, scratch),
+    ...elementwiseKernels(rt),
+    ...reduceKernels(rt),
+    ...windowKernels(rt),
+    ...layoutKernels(rt),
+    ...lstmKernels(rt),
+    ...optimizerKernels(rt),
+    ...softmaxKernels(rt),
+  };
 }

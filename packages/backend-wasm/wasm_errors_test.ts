@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
+import { createWasmBackend } from "@kiso/backend-wasm";
 import { add, ones, setBackend, tensor, zeros } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 
@@ -7,8 +7,11 @@ Deno.test("createWasmBackend() reading a disposed tensor throws a clear error", 
   setBackend(await createWasmBackend({ threads: 1, blas: "off" }));
   const t = tensor([1, 2, 3]);
   t.dispose();
-  assert.throws(() => t.dataSync(), { name: "TypeError", message: /wasm: tensor was disposed/ });
-  assert.throws(() => add(t, t), /wasm: tensor was disposed/);
+  assert.throws(() => t.dataSync(), {
+    name: "TypeError",
+    message: /wasm: read: a tensor was used after dispose\(\): its values are gone/,
+  });
+  assert.throws(() => add(t, t), /wasm: add: a tensor was used after dispose\(\)/);
   setBackend(createCpuBackend());
 });
 
@@ -16,8 +19,10 @@ Deno.test("createWasmBackend() running out of memory names the allocation", asyn
   setBackend(await createWasmBackend({ threads: 1, blas: "off", maxMemory: 64 << 20 }));
   assert.throws(() => zeros([5000, 5000]), {
     name: "RangeError",
-    message:
-      /wasm: out of memory allocating a float32 tensor of 25000000 elements \(100000000 bytes\)/,
+    message: new RegExp(
+      "wasm: out of memory allocating a float32 tensor of 25000000 elements \\(100000000 " +
+        "bytes\\): .* in use of 64.0 MiB \\(maxMemory\\): ",
+    ),
   });
   assert.equal(ones([2]).dataSync().length, 2); // the backend still works
   setBackend(createCpuBackend());
@@ -29,8 +34,8 @@ Deno.test("createWasmBackend() with a BLAS library that does not load says which
     message:
       /BLAS library "\/nonexistent\/libopenblas.so" did not load: \/nonexistent\/libopenblas.so: /,
   });
-  const info = wasmBackendInfo(await createWasmBackend({ threads: 1, blas: "off" }));
-  assert.deepEqual(info?.blas, { missing: "turned off" });
+  const { info } = await createWasmBackend({ threads: 1, blas: "off" });
+  assert.deepEqual(info.blas, { missing: "turned off" });
 });
 
 Deno.test("createWasmBackend() falls back to cpu with a one-line notice without WebAssembly SIMD", async () => {
@@ -71,4 +76,41 @@ Deno.test("createWasmBackend() rejects a thread count that is not a positive int
     name: "RangeError",
     message: /threads must be a positive integer or "auto": current value is 0/,
   });
+});
+
+Deno.test("createWasmBackend() rejects a maxMemory out of range, naming it, the range and the value", async () => {
+  let least = 0;
+  for (const maxMemory of [0, -1, NaN, 2 ** 20, 2 ** 33]) {
+    await assert.rejects(() => createWasmBackend({ threads: 2, blas: "off", maxMemory }), (e) => {
+      const message = (e as RangeError).message;
+      const match = message.match(
+        /^createWasmBackend: maxMemory must be a number of bytes in \[(\d+), 4294967296\] \((\d+) MiB, what 2 threads need with room for tensors, to 4 GiB\): current value is (.*)$/,
+      );
+      assert.ok(e instanceof RangeError && match !== null, message);
+      assert.equal(match[3], String(maxMemory));
+      least = Number(match[1]);
+      assert.equal(least, Number(match[2]) * 2 ** 20);
+      return true;
+    });
+  }
+  // the least it names works: the kernels' data, two threads' scratch and stacks, and 4 MiB
+  assert.ok(least > 4 * 2 ** 20 && least < 16 * 2 ** 20, `${least}`);
+  const smallest = await createWasmBackend({ threads: 2, blas: "off", maxMemory: least });
+  assert.equal(smallest.info.maxMemory, least);
+  assert.equal(smallest.upload(new Float32Array(2 ** 18 - 64)).size, 2 ** 18 - 64); // ~1 MiB
+  await smallest.close();
+  await assert.rejects(
+    () => createWasmBackend({ maxMemory: "64 MiB" as unknown as number }),
+    {
+      name: "TypeError",
+      message: "createWasmBackend: maxMemory must be a number of bytes: got string",
+    },
+  );
+});
+
+Deno.test("createWasmBackend() refuses an unknown option by name", async () => {
+  await assert.rejects(
+    () => createWasmBackend({ thread: 2 } as never),
+    { name: "TypeError", message: /createWasmBackend: unknown option "thread": known options are/ },
+  );
 });

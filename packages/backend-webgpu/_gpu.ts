@@ -1,3 +1,6 @@
+import { BackendError } from "@kiso/tensor/errors";
+import type { BlockSource } from "@kiso/tensor/memory";
+
 /** Bytes of one parameter block: the storage-buffer offset alignment WebGPU guarantees. */
 const PARAM_ALIGN = 256;
 /** The parameter arena of one batch of dispatches. */
@@ -11,22 +14,13 @@ const MAX_GROUPS = 65535;
 
 const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
-/** Rounds a byte count up to its pool size class: powers of two, then steps of 1/4. */
-export function sizeClass(bytes: number): number {
-  const minimum = Math.max(bytes, 256);
-  const power = 2 ** Math.floor(Math.log2(minimum));
-  const step = Math.max(256, power / 4);
-  return Math.ceil(minimum / step) * step;
-}
-
 /**
- * One GPU device's buffers and command stream: a size-classed buffer pool, compiled pipelines,
- * and dispatches recorded into one command encoder with their parameters in one arena, submitted
- * in batches (and before every read).
+ * One GPU device's command stream: compiled pipelines, and dispatches recorded into one command
+ * encoder with their parameters in one arena, submitted in batches (and before every read). It is
+ * also the source of the backend's buffer pool (`@kiso/tensor/memory`).
  */
-export class Gpu {
+export class Gpu implements BlockSource<GPUBuffer> {
   readonly device: GPUDevice;
-  readonly #free = new Map<number, GPUBuffer[]>();
   readonly #pipelines = new Map<string, GPUComputePipeline>();
   readonly #arena: GPUBuffer;
   readonly #params = new Uint8Array(ARENA_BYTES);
@@ -35,16 +29,11 @@ export class Gpu {
   /** The compute pass the dispatches go into (one per batch: each dispatch sees the last one's writes). */
   #pass: GPUComputePassEncoder | null = null;
   #recorded = 0;
-  /** Bytes held by live storages and by the pool. */
-  allocated = 0;
-  /** The most bytes the pool may hold. */
-  readonly budget: number;
   #lost: string | null = null;
   #error: string | null = null;
 
-  constructor(device: GPUDevice, budget: number) {
+  constructor(device: GPUDevice) {
     this.device = device;
-    this.budget = budget;
     this.#arena = device.createBuffer({
       size: ARENA_BYTES,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
@@ -60,57 +49,24 @@ export class Gpu {
   /** Throws when the device is gone or reported an error (which WebGPU does asynchronously). */
   check(op: string): void {
     if (this.#lost !== null) {
-      throw new Error(`webgpu: ${op}: the GPU device was lost (${this.#lost})`);
+      throw new BackendError("webgpu", op, `the GPU device was lost (${this.#lost})`);
     }
     if (this.#error !== null) {
       const message = this.#error;
       this.#error = null;
-      throw new Error(`webgpu: ${op}: the GPU reported an error: ${message}`);
+      throw new BackendError("webgpu", op, `the GPU reported an error: ${message}`);
     }
   }
 
-  /** A storage buffer of at least `bytes` (from the pool when one of its class is free). */
-  acquire(bytes: number, what: () => string): { buffer: GPUBuffer; bytes: number } {
-    const size = sizeClass(bytes);
-    const free = this.#free.get(size);
-    const reused = free?.pop();
-    if (reused !== undefined) return { buffer: reused, bytes: size };
-    if (
-      size > this.device.limits.maxStorageBufferBindingSize || this.allocated + size > this.budget
-    ) {
-      this.trim();
-      if (
-        size > this.device.limits.maxStorageBufferBindingSize || this.allocated + size > this.budget
-      ) {
-        throw new RangeError(
-          `webgpu: out of GPU memory: ${what()} needs ${mib(bytes)}; ${
-            mib(this.allocated)
-          } in use ` +
-            `of ${mib(this.budget)} (maxMemory), the largest buffer is ${
-              mib(this.device.limits.maxStorageBufferBindingSize)
-            }: dispose tensors you no longer need, or use smaller batches`,
-        );
-      }
-    }
-    this.allocated += size;
-    return { buffer: this.device.createBuffer({ size, usage: STORAGE_USAGE }), bytes: size };
+  /** A new storage buffer of `bytes` bytes. */
+  create(bytes: number): GPUBuffer {
+    return this.device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
   }
 
-  /** Returns a buffer to the pool. */
-  release(buffer: GPUBuffer, bytes: number): void {
-    const list = this.#free.get(bytes);
-    if (list === undefined) this.#free.set(bytes, [buffer]);
-    else list.push(buffer);
-  }
-
-  /** Destroys every pooled buffer (when the budget is reached). */
-  trim(): void {
+  /** Destroys a buffer once the dispatches recorded so far (which may read it) are submitted. */
+  destroy(buffer: GPUBuffer): void {
     this.flush();
-    for (const [bytes, list] of this.#free) {
-      for (const buffer of list) buffer.destroy();
-      this.allocated -= bytes * list.length;
-    }
-    this.#free.clear();
+    buffer.destroy();
   }
 
   #pipeline(code: string): GPUComputePipeline {
@@ -212,8 +168,4 @@ export class Gpu {
       this.device.queue.writeBuffer(buffer, 0, bytes as Uint8Array<ArrayBuffer>);
     }
   }
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }

@@ -2,6 +2,8 @@ import type {
   AdamStepLayout,
   AxisLayout,
   Backend,
+  BackendInfo,
+  BackendMemory,
   BinaryLayout,
   BinaryOp,
   DataArray,
@@ -18,7 +20,7 @@ import type {
   WindowLayout,
 } from "@kiso/tensor";
 import { adamStepValues, dtypeOfArray } from "@kiso/tensor";
-import { CollectionPressure } from "@kiso/tensor/gc";
+import { BlockPool, type BlockStorage, Storages } from "@kiso/tensor/memory";
 import { collapseDims } from "@kiso/tensor/iterate";
 import { sizeOf, stridesOf } from "@kiso/tensor/shape";
 import { Gpu } from "./_gpu.ts";
@@ -74,38 +76,17 @@ export interface WebGpuBackendOptions {
 }
 
 /** What {@linkcode createWebGpuBackend} found: the adapter and the limits it uses. */
-export interface WebGpuBackendInfo {
+export interface WebGpuBackendInfo extends BackendInfo {
   /** The adapter's description, e.g. `NVIDIA H200` or `llvmpipe (LLVM 15.0.6, 256 bits)`. */
-  adapter: string;
+  readonly adapter: string;
   /** The largest buffer one tensor may have, in bytes. */
-  maxBufferBytes: number;
+  readonly maxBufferBytes: number;
   /** The memory budget, in bytes. */
-  maxMemory: number;
-}
-
-/** GPU memory in use, from the backend's `memory()`. */
-export interface WebGpuMemory {
-  /** Bytes of the buffers of tensors not yet disposed or collected. */
-  liveBytes: number;
-  /** Bytes of every buffer the backend holds, pooled ones included. */
-  allocatedBytes: number;
+  readonly maxMemory: number;
 }
 
 const FLOAT64_ERROR = "webgpu: float64 tensors cannot live on the GPU (WGSL has no 64-bit " +
   "floats): use float32, or the cpu or wasm backend (createWasmBackend) for float64";
-
-/** A tensor's values in a GPU buffer (float32 or int32, 4 bytes each). */
-class GpuStorage implements Storage {
-  readonly dtype: DType;
-  readonly size: number;
-  readonly block: { buffer: GPUBuffer; bytes: number; freed: boolean };
-
-  constructor(dtype: DType, size: number, block: GpuStorage["block"]) {
-    this.dtype = dtype;
-    this.size = size;
-    this.block = block;
-  }
-}
 
 const WORD = 4;
 /** Windows per dispatch of the sequential `random` tie rule of max pooling. */
@@ -138,94 +119,98 @@ function checkDtype(dtype: DType): void {
   if (dtype === "float64") throw new TypeError(FLOAT64_ERROR);
 }
 
-/** The backend {@linkcode createWebGpuBackend} makes: a `Backend` that also tells its adapter and memory. */
+/** The backend {@linkcode createWebGpuBackend} makes: a `Backend` that tells its adapter and memory and can be closed. */
 export interface WebGpuBackend extends Backend {
   /** The adapter and limits in use. */
   readonly info: WebGpuBackendInfo;
-  /** GPU memory in use now. */
-  memory(): WebGpuMemory;
+  /** GPU memory: bytes of the buffers of live tensors, and of every buffer held (the pool's too). */
+  memory(): BackendMemory;
+  /**
+   * Destroys every buffer and the device; every later use of the backend or its tensors is an
+   * error naming it (`dispose()` is then a no-op).
+   */
+  close(): Promise<void>;
 }
+
+/** A tensor's values in a GPU buffer (float32 or int32, 4 bytes each). */
+type GpuStorage = BlockStorage<GPUBuffer>;
 
 /** Every kernel as a WGSL compute shader on one device. */
 class GpuBackend implements WebGpuBackend {
   readonly name = "webgpu";
   readonly info: WebGpuBackendInfo;
   readonly #gpu: Gpu;
-  #live = 0;
-  readonly #pressure = new CollectionPressure();
-  readonly #finalizers = new FinalizationRegistry<GpuStorage["block"]>((block) =>
-    this.#free(block, true)
-  );
+  readonly #storages: Storages<GPUBuffer>;
 
   constructor(gpu: Gpu, info: WebGpuBackendInfo) {
     this.#gpu = gpu;
     this.info = info;
+    const pool = new BlockPool({
+      source: gpu,
+      granule: 256,
+      linearUpTo: 1024,
+      limit: info.maxMemory,
+    });
+    this.#storages = new Storages({ name: "webgpu", pool, maxMemory: info.maxMemory });
   }
 
   releasePending(): boolean {
-    return this.#pressure.pending;
+    return this.#storages.releasePending;
   }
 
-  /** Bytes of GPU buffers: held by live tensors, and in all (the pool included). */
-  memory(): WebGpuMemory {
-    return { liveBytes: this.#live, allocatedBytes: this.#gpu.allocated };
+  memory(): BackendMemory {
+    const { pool, closed } = this.#storages;
+    return closed
+      ? { liveBytes: 0, allocatedBytes: 0 }
+      : { liveBytes: pool.liveBytes, allocatedBytes: pool.allocatedBytes };
+  }
+
+  close(): Promise<void> {
+    if (!this.#storages.closed) {
+      this.#storages.close();
+      this.#storages.pool.trim();
+      this.#gpu.device.destroy();
+    }
+    return Promise.resolve();
   }
 
   #alloc(dtype: DType, size: number): GpuStorage {
+    this.#storages.check("alloc");
     checkDtype(dtype);
     this.#gpu.check("alloc");
-    this.#pressure.beforeAlloc(this.#live);
-    const { buffer, bytes } = this.#gpu.acquire(
-      size * WORD,
-      () => `a ${dtype} tensor of ${size} elements`,
-    );
-    this.#live += bytes;
-    const s = new GpuStorage(dtype, size, { buffer, bytes, freed: false });
-    this.#finalizers.register(s, s.block, s);
-    return s;
-  }
-
-  #free(block: GpuStorage["block"], finalized = false): void {
-    if (block.freed) return;
-    block.freed = true;
-    this.#live -= block.bytes;
-    this.#gpu.release(block.buffer, block.bytes);
-    this.#pressure.afterFree(this.#live, finalized);
+    const bytes = this.#storages.pool.classOf(Math.max(size, 1) * WORD);
+    if (bytes > this.info.maxBufferBytes) {
+      throw new RangeError(
+        `webgpu: out of memory allocating a ${dtype} tensor of ${size} elements (${bytes} ` +
+          `bytes): the largest buffer this GPU allows is ${this.info.maxBufferBytes} bytes`,
+      );
+    }
+    return this.#storages.alloc(dtype, size);
   }
 
   #own(x: Storage, op: string): GpuStorage {
-    if (!(x instanceof GpuStorage)) {
-      throw new TypeError(
-        `webgpu: ${op}: storage belongs to another backend: move the tensor first`,
-      );
-    }
-    if (x.block.freed) {
-      throw new TypeError(`webgpu: ${op}: a tensor was used after dispose(): its values are gone`);
-    }
-    return x;
+    return this.#storages.own(x, op);
   }
 
   #buf(x: Storage, op: string): GPUBuffer {
-    return this.#own(x, op).block.buffer;
+    return this.#own(x, op).handle;
   }
 
   upload(data: DataArray): Storage {
     const dtype = dtypeOfArray(data);
     const s = this.#alloc(dtype, data.length);
-    this.#gpu.write(s.block.buffer, data);
+    this.#gpu.write(s.handle, data);
     return s;
   }
 
   async read(x: Storage): Promise<DataArray> {
     const s = this.#own(x, "read");
-    const bytes = await this.#gpu.read(s.block.buffer, s.size * WORD);
+    const bytes = await this.#gpu.read(s.handle, s.size * WORD);
     return s.dtype === "int32" ? new Int32Array(bytes) : new Float32Array(bytes);
   }
 
   dispose(x: Storage): void {
-    const s = this.#own(x, "dispose");
-    this.#finalizers.unregister(s);
-    this.#free(s.block);
+    this.#storages.dispose(x, "dispose");
   }
 
   #flat(
@@ -530,7 +515,7 @@ class GpuBackend implements WebGpuBackend {
  *
  * @param options Memory budget and adapter preference.
  * @returns The backend, for `setBackend`.
- * @throws {Error} When the runtime has no WebGPU or no adapter (on a Linux machine without a
+ * @throws {TypeError} When the runtime has no WebGPU or no adapter (on a Linux machine without a
  * GPU, Mesa's software Vulkan driver provides one: `apt-get install mesa-vulkan-drivers`).
  *
  * @example Usage
@@ -548,13 +533,15 @@ export async function createWebGpuBackend(
 ): Promise<WebGpuBackend> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (gpu === undefined) {
-    throw new Error("createWebGpuBackend: this runtime has no WebGPU (navigator.gpu is missing)");
+    throw new TypeError(
+      "createWebGpuBackend: this runtime has no WebGPU (navigator.gpu is missing)",
+    );
   }
   const adapter = await gpu.requestAdapter({
     powerPreference: options.powerPreference ?? "high-performance",
   });
   if (adapter === null) {
-    throw new Error(
+    throw new TypeError(
       "createWebGpuBackend: no WebGPU adapter: this machine has no GPU that Deno can use " +
         "(on Linux without a GPU, install Mesa's software Vulkan driver: " +
         "apt-get install mesa-vulkan-drivers)",
@@ -569,10 +556,12 @@ export async function createWebGpuBackend(
     },
   });
   const maxMemory = options.maxMemory ?? 4 * 2 ** 30;
+  const name = adapter.info.description || adapter.info.device || adapter.info.vendor || "unknown";
   const info = {
-    adapter: adapter.info.description || adapter.info.device || adapter.info.vendor || "unknown",
+    description: name,
+    adapter: name,
     maxBufferBytes: device.limits.maxStorageBufferBindingSize,
     maxMemory,
   };
-  return new GpuBackend(new Gpu(device, maxMemory), info);
+  return new GpuBackend(new Gpu(device), info);
 }

@@ -5,6 +5,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import type { LayerOptions } from "./_init.ts";
 import { checkOptions } from "@kiso/tensor/errors";
+import { registerLayer } from "./registry.ts";
 
 /**
  * Any activation function as a layer (Keras `Activation`).
@@ -72,6 +73,7 @@ export class ReLU extends Activation {
     this.describe();
   }
 }
+registerLayer("ReLU", ReLU);
 
 /**
  * The logistic sigmoid as a layer.
@@ -92,6 +94,7 @@ export class Sigmoid extends Activation {
     this.describe();
   }
 }
+registerLayer("Sigmoid", Sigmoid);
 
 /**
  * tanh as a layer.
@@ -112,6 +115,7 @@ export class Tanh extends Activation {
     this.describe();
   }
 }
+registerLayer("Tanh", Tanh);
 
 /**
  * softplus as a layer.
@@ -132,6 +136,7 @@ export class Softplus extends Activation {
     this.describe();
   }
 }
+registerLayer("Softplus", Softplus);
 
 /**
  * Parametric ReLU with learned slopes, x for x > 0 and a·x otherwise: one shared slope, or one per channel
@@ -179,6 +184,7 @@ export class PReLU extends Module {
     return prelu(input, this.weight);
   }
 }
+registerLayer("PReLU", PReLU);
 
 /**
  * Maxout over groups of `pieces` features (Goodfellow et al. eq.6.37) as a layer.
@@ -218,3 +224,4 @@ export class Maxout extends Module {
     return maxout(input, { pieces: this.pieces });
   }
 }
+registerLayer("Maxout", Maxout);

@@ -3,6 +3,7 @@ import { conv2d, type Padding, type Pair, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { type LayerOptions, torchUniform } from "./_init.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Conv2d}. */
 export interface Conv2dLayerOptions extends LayerOptions {
@@ -95,3 +96,4 @@ export class Conv2d extends Module {
     return conv2d(input, this.weight, { stride, padding, dilation, bias: this.bias });
   }
 }
+registerLayer("Conv2d", Conv2d);

@@ -4,6 +4,7 @@ import { checkOptions } from "@kiso/tensor/errors";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { type LayerOptions, torchUniform } from "./_init.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Dense}. */
 export interface DenseOptions extends LayerOptions {
@@ -83,3 +84,4 @@ export class Dense extends Module {
     return linear(input, this.weight, this.bias);
   }
 }
+registerLayer("Dense", Dense);

@@ -25,6 +25,7 @@ import {
 import { checkOptions, checkPositiveIntegers, formatShape } from "@kiso/tensor/errors";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
+import { registerLayer } from "./registry.ts";
 import type { LayerOptions } from "./_init.ts";
 
 /** Options of {@linkcode Embedding}. */
@@ -212,3 +213,4 @@ export class Embedding extends Module {
     });
   }
 }
+registerLayer("Embedding", Embedding);

@@ -1,5 +1,6 @@
 import { add, linear, mul, sigmoid, sub, tanh, type Tensor } from "@kiso/tensor";
 import { Recurrent, type RecurrentCell, type RecurrentOptions } from "./recurrent.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * Gated recurrent unit (Cho et al. 2014) in PyTorch's gate order r, z, n and layout
@@ -46,3 +47,4 @@ export class GRU extends Recurrent {
     return [add(mul(sub(1, z), n), mul(z, h))];
   }
 }
+registerLayer("GRU", GRU);

@@ -1,11 +1,12 @@
 import { add, linear, lstmCell, mul, sigmoid, tanh, type Tensor } from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
 import { Recurrent, type RecurrentCell, type RecurrentOptions } from "./recurrent.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode LSTM}. */
 export interface LSTMOptions extends RecurrentOptions {
   /**
-   * The seed's peephole connections: every layer and direction gets
+   * Peephole connections: every layer and direction gets
    * `weight_peephole_l<k>[_reverse]` `[3·hidden, hidden]`.
    *
    * @default {false}
@@ -87,3 +88,4 @@ export class LSTM extends Recurrent {
     return [mul(o, tanh(cNext)), cNext];
   }
 }
+registerLayer("LSTM", LSTM);

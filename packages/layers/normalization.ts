@@ -14,6 +14,7 @@ import {
 } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Normalization}. */
 export interface NormalizationOptions {
@@ -110,3 +111,4 @@ export class Normalization extends Module {
     return div(sub(input, this.mean), where(sd, sd, 1));
   }
 }
+registerLayer("Normalization", Normalization);

@@ -26,7 +26,7 @@ export class Parameter extends Tensor {
     if (values.dtype === "int32") {
       throw new TypeError("Parameter: values must be float32 or float64: got int32");
     }
-    super(values.backend, values.storage, values.shape, true);
+    super(values, true);
     keep(this); // a model built inside a tidy scope keeps its weights
   }
 }

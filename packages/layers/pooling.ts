@@ -9,6 +9,7 @@ import {
 } from "@kiso/tensor";
 import { checkInput } from "./check_input.ts";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 /** Options of the pooling layers. */
 export interface PoolOptions {
@@ -67,6 +68,7 @@ export class MaxPool2d extends Module {
     return maxPool2d(input, this.#kernel, this.#options);
   }
 }
+registerLayer("MaxPool2d", MaxPool2d);
 
 /**
  * Average pooling: the mean of each window.
@@ -108,6 +110,7 @@ export class AvgPool2d extends Module {
     return avgPool2d(input, this.#kernel, this.#options);
   }
 }
+registerLayer("AvgPool2d", AvgPool2d);
 
 /**
  * L_p pooling, ((1/|P|) Σ zᵖ)^{1/p}; `form: "sum"` is PyTorch's `LPPool2d`.
@@ -152,3 +155,4 @@ export class LpPool2d extends Module {
     return lpPool2d(input, this.#p, this.#kernel, this.#options);
   }
 }
+registerLayer("LpPool2d", LpPool2d);

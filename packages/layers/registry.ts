@@ -1,47 +1,18 @@
-import { Maxout, PReLU, ReLU, Sigmoid, Softplus, Tanh } from "./activation.ts";
-import { Conv2d } from "./conv2d.ts";
-import { Dense } from "./dense.ts";
-import { Embedding } from "./embedding.ts";
-import { GRU } from "./gru.ts";
-import { LSTM } from "./lstm.ts";
-import { Normalization } from "./normalization.ts";
 import type { LayerSpec, Module } from "./module.ts";
 import { decodeArgument } from "./_arguments.ts";
-import { AvgPool2d, LpPool2d, MaxPool2d } from "./pooling.ts";
-import { Flatten, Reshape } from "./reshape.ts";
-import { SimpleRNN } from "./rnn.ts";
 import { Sequential } from "./sequential.ts";
 
 /** A layer's class, as {@linkcode registerLayer} takes it. */
 // deno-lint-ignore no-explicit-any
 export type LayerClass = new (...args: any[]) => Module;
 
-const LAYERS = new Map<string, LayerClass>(
-  Object.entries({
-    Dense,
-    Conv2d,
-    MaxPool2d,
-    AvgPool2d,
-    LpPool2d,
-    Flatten,
-    Reshape,
-    ReLU,
-    Sigmoid,
-    Tanh,
-    Softplus,
-    PReLU,
-    Maxout,
-    SimpleRNN,
-    LSTM,
-    GRU,
-    Embedding,
-    Normalization,
-  }),
-);
+/** Every layer type by name: each layer registers itself in the file that defines it. */
+const LAYERS = new Map<string, LayerClass>();
 
 /**
  * Makes a layer type rebuildable from a {@linkcode LayerSpec} (what `loadModel` of
- * `@kiso/train` does). Built-in layers are registered; register a custom layer that calls
+ * `@kiso/train` does). Each of kiso's layers registers itself where it is defined (the
+ * `@kiso/regularization` ones once that package is imported); register a custom layer that calls
  * `describe(...)` in its constructor.
  *
  * @param type The name its `typeName` gives.

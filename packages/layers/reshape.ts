@@ -1,6 +1,7 @@
 import { checkInput } from "./check_input.ts";
 import { flatten, reshape, type Shape, ShapeError, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * Flattens every dimension after the batch one (PyTorch `nn.Flatten`), e.g. between the
@@ -33,6 +34,7 @@ export class Flatten extends Module {
     return flatten(input, { startAxis: 1 });
   }
 }
+registerLayer("Flatten", Flatten);
 
 /**
  * Gives each sample a new shape (Keras `Reshape`): the batch dimension is kept.
@@ -82,3 +84,4 @@ export class Reshape extends Module {
     return reshape(input, [input.shape[0], ...this.shape]);
   }
 }
+registerLayer("Reshape", Reshape);

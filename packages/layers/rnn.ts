@@ -1,5 +1,6 @@
 import { add, linear, relu, tanh, type Tensor } from "@kiso/tensor";
 import { Recurrent, type RecurrentCell, type RecurrentOptions } from "./recurrent.ts";
+import { registerLayer } from "./registry.ts";
 
 /**
  * The simple (Elman) recurrent layer: z_t = f(W_in x_t† + W z_{t−1}),
@@ -57,3 +58,4 @@ export class SimpleRNN extends Recurrent {
     return [this.#activation(add(inputProjection, linear(h, cell.weightHh, cell.biasHh)))];
   }
 }
+registerLayer("SimpleRNN", SimpleRNN);

@@ -84,7 +84,7 @@ export function classTargets(
   }
   const { ignoreIndex } = options;
   // backends that read synchronously check the labels here; the others clamp them in gather
-  const labels = target.backend.readSync?.(target.storage);
+  const labels = target.backend.readSync === undefined ? undefined : target.dataSync();
   const bad =
     labels?.findIndex((label) => label !== ignoreIndex && (label < 0 || label >= classes)) ?? -1;
   if (bad >= 0) {

@@ -2,12 +2,12 @@ import {
   add,
   div,
   equal,
-  exp,
   logSumExp,
   mul,
   noGrad,
   recordFusedOp,
   ShapeError,
+  softmaxCrossEntropyRows,
   sub,
   sum,
   Tensor,
@@ -216,20 +216,8 @@ function fusedSoftmaxCrossEntropy(
   const composed = (logits: Tensor): Tensor =>
     lossOf(logits, logSumExp(logits, { axis: -1, keepDims: true }));
   const [loss, probabilities] = noGrad(() => {
-    const backend = logits.backend;
-    if (backend.softmaxCrossEntropy !== undefined && logits.rank >= 1) {
-      // one fused kernel; it rounds as the composed ops below do, so both give the same bits
-      const classes = logits.shape[logits.rank - 1];
-      const rows = classes === 0 ? 0 : logits.size / classes;
-      const [perRow, p] = backend.softmaxCrossEntropy(logits.storage, t.storage, { rows, classes });
-      const perSample = new Tensor(backend, perRow, logits.shape.slice(0, -1));
-      return [
-        reduceBy(perSample, reduction, divisor),
-        new Tensor(backend, p, logits.shape.slice()),
-      ] as const;
-    }
-    const lse = logSumExp(logits, { axis: -1, keepDims: true });
-    return [lossOf(logits, lse), exp(sub(logits, lse))] as const;
+    const [perSample, p] = softmaxCrossEntropyRows(logits, t);
+    return [reduceBy(perSample, reduction, divisor), p] as const;
   });
   return recordFusedOp(loss, [logits], "softmaxCrossEntropy", (g) => {
     const perSample = reduction === "none"

@@ -1,4 +1,4 @@
-import { add, div, maximum, mul, sqrt, square, sub, Tensor, zerosLike } from "@kiso/tensor";
+import { adamStep, type Tensor, zerosLike } from "@kiso/tensor";
 import {
   type BaseHyper,
   Optimizer,
@@ -84,41 +84,19 @@ export class Adam extends Optimizer<AdamHyper> {
     const mPrev = stateTensor(state, "m", param, zerosLike);
     const vPrev = stateTensor(state, "v", param, zerosLike);
     state.step = t;
-    const backend = param.backend;
-    if (backend.adamStep !== undefined && !group.amsgrad) {
-      // one fused kernel; it rounds as the composed ops below do, so both give the same bits
-      const r = param.dtype === "float32" ? Math.fround : (x: number): number => x;
-      const [p, m, v] = backend.adamStep(
-        param.storage,
-        grad.storage,
-        mPrev.storage,
-        vPrev.storage,
-        {
-          beta1: r(beta1),
-          oneMinusBeta1: r(1 - beta1),
-          beta2: r(beta2),
-          oneMinusBeta2: r(1 - beta2),
-          mCorrection: r(1 - beta1 ** t),
-          vCorrection: r(1 - beta2 ** t),
-          eps: r(group.eps),
-          lr: r(group.lr),
-        },
-      );
-      state.m = new Tensor(backend, m, param.shape.slice());
-      state.v = new Tensor(backend, v, param.shape.slice());
-      param.assign(new Tensor(backend, p, param.shape.slice()));
-      return;
-    }
-    const m = add(mul(mPrev, beta1), mul(grad, 1 - beta1));
-    const v = add(mul(vPrev, beta2), mul(square(grad), 1 - beta2));
+    // AMSGrad divides by the largest second moment so far (composed: no fused kernel has it)
+    const vMax = group.amsgrad ? stateTensor(state, "vMax", param, zerosLike) : undefined;
+    const [p, m, v, vMaxNext] = adamStep(param, grad, mPrev, vPrev, {
+      beta1,
+      beta2,
+      eps: group.eps,
+      lr: group.lr,
+      step: t,
+      vMax,
+    });
     state.m = m;
     state.v = v;
-    // AMSGrad divides by the largest second moment so far (the fused kernel has no such state)
-    const vMax = group.amsgrad
-      ? (state.vMax = maximum(stateTensor(state, "vMax", param, zerosLike), v))
-      : v;
-    const mHat = div(m, 1 - beta1 ** t);
-    const vHat = div(vMax, 1 - beta2 ** t);
-    param.assign(sub(param, mul(div(mHat, add(sqrt(vHat), group.eps)), group.lr)));
+    if (vMaxNext !== undefined) state.vMax = vMaxNext;
+    param.assign(p);
   }
 }

@@ -1,4 +1,4 @@
-import { checkInput, Module, Parameter } from "@kiso/layers";
+import { checkInput, Module, Parameter, registerLayer } from "@kiso/layers";
 import {
   add,
   div,
@@ -194,6 +194,7 @@ export class BatchNorm1d extends BatchNorm {
     this.describe(features, options);
   }
 }
+registerLayer("BatchNorm1d", BatchNorm1d);
 
 /**
  * Batch normalisation of `[N, C, H, W]` images, per channel (PyTorch `BatchNorm2d`).
@@ -221,6 +222,7 @@ export class BatchNorm2d extends BatchNorm {
     this.describe(features, options);
   }
 }
+registerLayer("BatchNorm2d", BatchNorm2d);
 
 /**
  * Layer normalisation (Ba et al. 2016, PyTorch `LayerNorm`): each sample is normalised over
@@ -294,3 +296,4 @@ export class LayerNorm extends Module {
     return this.bias ? add(scaled, this.bias) : scaled;
   }
 }
+registerLayer("LayerNorm", LayerNorm);

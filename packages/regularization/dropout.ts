@@ -1,4 +1,4 @@
-import { checkInput, Module } from "@kiso/layers";
+import { checkInput, Module, registerLayer } from "@kiso/layers";
 import { dropout, type Rng, type Tensor } from "@kiso/tensor";
 import { checkDropout, checkOptions } from "@kiso/tensor/errors";
 
@@ -51,3 +51,4 @@ export class Dropout extends Module {
     return dropout(input, this.p, { training: this.training, rng: this.#rng });
   }
 }
+registerLayer("Dropout", Dropout);

@@ -21,4 +21,3 @@
 export * from "./penalties.ts";
 export * from "./dropout.ts";
 export * from "./batch_norm.ts";
-import "./register.ts";

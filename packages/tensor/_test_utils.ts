@@ -1,5 +1,9 @@
 // Reference loops for tensor's own tests: plain index arithmetic, independent of the kernels.
 import { broadcastShapes, sizeOf, stridesOf } from "./shape.ts";
+import type { Tensor } from "./tensor.ts";
+import type { Backend } from "./backend.ts";
+import { createCpuBackend } from "./cpu/mod.ts";
+import { getBackend, setBackend } from "./registry.ts";
 
 /** The multi-index of a flat row-major position. */
 export function unravel(flat: number, shape: readonly number[]): number[] {
@@ -59,4 +63,43 @@ export function referenceReduce(
     values[o] = f(values[o], data[i]);
   }
   return { shape: outShape, values };
+}
+
+/**
+ * Throws unless two tensors (float64 by default tolerances) have the same shape and every pair
+ * of values is within `atol + rtol·|expected|` (NaN matching NaN). The tensor package's own
+ * stand-in for `assertAllClose` of `@kiso/testing`, which depends on this package.
+ */
+export function assertClose(
+  actual: Tensor,
+  expected: Tensor,
+  { rtol = 1e-9, atol = 1e-12 }: { rtol?: number; atol?: number } = {},
+): void {
+  if (actual.rank !== expected.rank || actual.shape.some((d, i) => d !== expected.shape[i])) {
+    throw new Error(`shapes differ: [${actual.shape}] and [${expected.shape}]`);
+  }
+  const a = actual.dataSync();
+  const e = expected.dataSync();
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === e[i] || (Number.isNaN(a[i]) && Number.isNaN(e[i]))) continue;
+    if (!(Math.abs(a[i] - e[i]) <= atol + rtol * Math.abs(e[i]))) {
+      throw new Error(`element ${i}: ${a[i]} is not close to ${e[i]} (rtol ${rtol}, atol ${atol})`);
+    }
+  }
+}
+
+/**
+ * Runs `fn` with a cpu backend current that lacks the optional kernels `kernels`, so that ops
+ * take their composed path; restores the previous backend.
+ */
+export function withoutKernels<T>(kernels: readonly (keyof Backend)[], fn: () => T): T {
+  const previous = getBackend();
+  const backend: Partial<Backend> = { ...createCpuBackend() };
+  for (const k of kernels) delete backend[k];
+  setBackend(backend as Backend);
+  try {
+    return fn();
+  } finally {
+    setBackend(previous);
+  }
 }

@@ -217,7 +217,7 @@ function freedGradFn(name: string): GradFn {
     name,
     inputs: [],
     backward: () => {
-      throw new Error(
+      throw new TypeError(
         `backward: the graph through ${name} was already walked and its saved tensors freed: ` +
           "pass retainGraph: true to the first backward (or grad) to walk it again",
       );

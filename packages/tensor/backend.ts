@@ -54,7 +54,9 @@ export const BINARY_OPS = [
 export type BinaryOp = typeof BINARY_OPS[number];
 
 /** Reduction kernels. */
-export type ReduceOp = "sum" | "max" | "min";
+export const REDUCE_OPS = ["sum", "max", "min"] as const;
+/** The name of a reduction kernel. */
+export type ReduceOp = typeof REDUCE_OPS[number];
 
 /** Arg-reduction kernels (they return int32 indices). */
 export type ArgReduceOp = "argmax" | "argmin";
@@ -288,6 +290,20 @@ export function adamStepValues(k: AdamStepLayout): number[] {
   ];
 }
 
+/** What a backend tells about itself (`Backend.info`); each backend adds its own fields. */
+export interface BackendInfo {
+  /** One line for logs and reports, e.g. `relaxed SIMD, 2 threads` or the GPU adapter's name. */
+  readonly description: string;
+}
+
+/** The memory a backend holds outside the JavaScript heap (`Backend.memory()`), in bytes. */
+export interface BackendMemory {
+  /** Bytes held by tensors not yet disposed or collected (and the backend's own scratch). */
+  readonly liveBytes: number;
+  /** Bytes the backend holds in all, free blocks and pools included. */
+  readonly allocatedBytes: number;
+}
+
 /**
  * The kernels a backend provides. Every kernel returns a new storage and never changes its
  * inputs. Kernels trust their layouts: the ops above check shapes and dtypes first.
@@ -295,6 +311,15 @@ export function adamStepValues(k: AdamStepLayout): number[] {
 export interface Backend {
   /** The backend's name, e.g. `"cpu"`. */
   readonly name: string;
+  /** What the backend runs on (the fast backends have it). */
+  readonly info?: BackendInfo;
+  /** The memory it holds outside the JavaScript heap (backends that own such memory have it). */
+  memory?(): BackendMemory;
+  /**
+   * Frees what the backend holds (worker threads, memory, the device): every later use of it or
+   * of its tensors is an error naming the backend. Settles when its threads have stopped.
+   */
+  close?(): Promise<void>;
   /** Takes ownership of a typed array as a storage. */
   upload(data: DataArray): Storage;
   /** Reads a storage's values (a copy). */

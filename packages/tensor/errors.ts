@@ -59,6 +59,42 @@ export class ShapeError extends TypeError {
 }
 
 /**
+ * A backend could not run a kernel (a worker thread failed, the GPU device was lost). Every
+ * backend words its messages `<backend>: <kernel>: <what happened>`; this error carries the two
+ * names.
+ *
+ * @example Usage
+ * ```ts
+ * import { BackendError } from "@kiso/tensor/errors";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new BackendError("webgpu", "matmul", "the GPU device was lost (destroyed)");
+ * assert.equal(e.message, "webgpu: matmul: the GPU device was lost (destroyed)");
+ * assert.equal(e.backend, "webgpu");
+ * ```
+ */
+export class BackendError extends Error {
+  /** The backend's name. */
+  readonly backend: string;
+  /** The kernel or operation that failed. */
+  readonly op: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param backend The backend's name.
+   * @param op The kernel or operation that failed.
+   * @param detail What happened.
+   */
+  constructor(backend: string, op: string, detail: string) {
+    super(`${backend}: ${op}: ${detail}`);
+    this.name = "BackendError";
+    this.backend = backend;
+    this.op = op;
+  }
+}
+
+/**
  * Throws a `RangeError` unless `value` is a finite number inside `[min, max]`.
  *
  * @param op The operation's name, for the message.

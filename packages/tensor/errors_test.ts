@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkOptions } from "./errors.ts";
+import { BackendError, checkOptions } from "./errors.ts";
 
 Deno.test("checkOptions() accepts known keys, undefined values and no options", () => {
   checkOptions("f", undefined, ["a"]);
@@ -28,4 +28,11 @@ Deno.test("checkOptions() refuses options that are not an object", () => {
   );
   assert.throws(() => checkOptions("f", [1] as unknown as object, []), /got an array/);
   assert.throws(() => checkOptions("f", 3 as unknown as object, []), /got number/);
+});
+
+Deno.test("BackendError words its message <backend>: <kernel>: <detail> and keeps the names", () => {
+  const e = new BackendError("wasm", "gemm_float", "the kernel failed on a worker thread");
+  assert.equal(e.message, "wasm: gemm_float: the kernel failed on a worker thread");
+  assert.deepEqual([e.name, e.backend, e.op], ["BackendError", "wasm", "gemm_float"]);
+  assert.ok(e instanceof Error);
 });

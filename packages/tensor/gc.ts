@@ -41,16 +41,17 @@ export function collectGarbage(): void {
 /**
  * When a backend that owns memory outside the JavaScript heap should ask for a collection: when
  * the bytes in use have grown past twice what they were after the last request (or the least
- * seen since), plus `slack`. Between the request and the first finalizer that frees memory,
- * `pending` is true, which `yieldToEventLoop` uses to wait for the timer turn where Deno runs
- * finalizers.
+ * seen since), plus `slack`, or past halfway from there to the backend's `limit`, whichever comes
+ * first (so a small memory limit is never reached by garbage alone). Between the request and the
+ * first finalizer that frees memory, `pending` is true, which `yieldToEventLoop` uses to wait for
+ * the timer turn where Deno runs finalizers.
  *
  * @example Usage
  * ```ts
  * import { CollectionPressure } from "@kiso/tensor/gc";
  * import assert from "node:assert/strict";
  *
- * const pressure = new CollectionPressure(1024);
+ * const pressure = new CollectionPressure(1024, 64 * 1024);
  * pressure.beforeAlloc(512);
  * assert.equal(pressure.pending, false);
  * ```
@@ -58,6 +59,8 @@ export function collectGarbage(): void {
 export class CollectionPressure {
   /** Bytes of growth allowed beyond twice the settled size. */
   readonly slack: number;
+  /** The most bytes the backend may hold. */
+  readonly limit: number;
   #settled = 0;
   #pending = false;
 
@@ -65,9 +68,11 @@ export class CollectionPressure {
    * Creates the tracker.
    *
    * @param slack Bytes of growth allowed beyond twice the settled size (default 256 MiB).
+   * @param limit The most bytes the backend may hold (default unlimited).
    */
-  constructor(slack = 256 * 2 ** 20) {
+  constructor(slack: number = 256 * 2 ** 20, limit: number = Infinity) {
     this.slack = slack;
+    this.limit = limit;
   }
 
   /** Whether a collection was asked for and no finalizer has freed memory since. */
@@ -80,12 +85,15 @@ export class CollectionPressure {
    * too far.
    *
    * @param inUse Bytes in use now.
+   * @param collected Called right after a collection (to free what it found dead at once).
    */
-  beforeAlloc(inUse: number): void {
-    if (inUse > 2 * this.#settled + this.slack) {
+  beforeAlloc(inUse: number, collected?: () => void): void {
+    const settled = this.#settled;
+    if (inUse > Math.min(2 * settled + this.slack, (settled + this.limit) / 2)) {
       collectGarbage();
       this.#settled = inUse;
       this.#pending = true;
+      collected?.();
     }
   }
 

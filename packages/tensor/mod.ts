@@ -62,3 +62,5 @@ export * from "./ops/gather.ts";
 export * from "./ops/one_hot.ts";
 export * from "./ops/lstm_cell.ts";
 export * from "./ops/masked_softmax.ts";
+export * from "./ops/softmax_cross_entropy.ts";
+export * from "./ops/adam_step.ts";

@@ -53,6 +53,13 @@ export class Tensor {
   #grad: Tensor | null = null;
 
   /**
+   * Shares another tensor's values (not copied) as a new leaf, as `Parameter` does.
+   *
+   * @param values The tensor whose values to share.
+   * @param requiresGrad Whether to track gradients.
+   */
+  constructor(values: Tensor, requiresGrad?: boolean);
+  /**
    * Wraps a backend storage. Most code uses the creation functions instead.
    *
    * @param backend The backend that made the storage.
@@ -60,7 +67,19 @@ export class Tensor {
    * @param shape The shape.
    * @param requiresGrad Whether to track gradients.
    */
-  constructor(backend: Backend, storage: Storage, shape: Shape, requiresGrad = false) {
+  constructor(backend: Backend, storage: Storage, shape: Shape, requiresGrad?: boolean);
+  constructor(
+    source: Backend | Tensor,
+    storageOrGrad?: Storage | boolean,
+    shapeOrNothing?: Shape,
+    requiresGradOrNothing?: boolean,
+  ) {
+    const shared = source instanceof Tensor;
+    const backend = shared ? source.backend : source;
+    const storage = shared ? source.#storage : storageOrGrad as Storage;
+    const shape = shared ? source.shape : shapeOrNothing!;
+    const requiresGrad = (shared ? storageOrGrad as boolean | undefined : requiresGradOrNothing) ??
+      false;
     const size = sizeOf(shape);
     if (storage.size !== size) {
       throw new TypeError(

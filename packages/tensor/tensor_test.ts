@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { arange, full, reshape, tensor } from "./mod.ts";
+import { arange, full, reshape, Tensor, tensor } from "./mod.ts";
 
 Deno.test("toString() prints like NumPy's str()", async (t) => {
   const cases: [string, () => string, string][] = [
@@ -51,4 +51,14 @@ Deno.test("assign() replaces values of the same shape and dtype only", () => {
     () => x.assign(tensor([1, 2, 3])),
     /assign: \[3\] float32 into \[2\] float32: shape and dtype must match/,
   );
+});
+
+Deno.test("new Tensor(values, requiresGrad) shares the values as a new leaf", () => {
+  const values = tensor([1, 2]);
+  const leaf = new Tensor(values, true);
+  assert.equal(leaf.requiresGrad, true);
+  assert.equal(leaf.gradFn, null);
+  assert.deepEqual(leaf.shape, [2]);
+  assert.equal(leaf.storage, values.storage);
+  assert.equal(new Tensor(tensor([3])).requiresGrad, false);
 });

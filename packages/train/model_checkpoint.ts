@@ -123,9 +123,9 @@ export interface ResumeOptions {
  * @param options `check`: refuses a checkpoint by its extra JSON before the optimizer's state is
  * restored.
  * @returns The epoch and history to continue from.
- * @throws {Error} When the file lacks the optimizer or generator states a run needs, or has a
- * scheduler's state and the run none (or the other way round).
- * @throws {TypeError} When a restored field has the wrong type or shape, naming the file.
+ * @throws {TypeError} When the file lacks the optimizer or generator states a run needs, has a
+ * scheduler's state and the run none (or the other way round), or a restored field has the wrong
+ * type or shape, naming the file.
  * @throws {RangeError} When a restored value is out of range, naming the file.
  *
  * @example Usage
@@ -143,13 +143,13 @@ export async function resumeFrom(
 ): Promise<Resumed> {
   const saved = await loadCheckpoint(path);
   if (!saved.optimizer || !Array.isArray(saved.rng?.data) || !Array.isArray(saved.rng?.global)) {
-    throw new Error(
+    throw new TypeError(
       `resumeFrom: ${path} lacks the optimizer or generator state a run needs to continue`,
     );
   }
   const { history, scheduler, ...extra } = saved.extra ?? {};
   if ((scheduler === undefined) !== (run.scheduler === undefined)) {
-    throw new Error(
+    throw new TypeError(
       scheduler === undefined
         ? `resumeFrom: ${path} was written by a run without a scheduler: resume without one`
         : `resumeFrom: ${path} was written by a run with a scheduler: pass it as scheduler so that it continues where it stopped`,

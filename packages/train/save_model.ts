@@ -2,7 +2,6 @@ import { loadSafetensors, saveSafetensors } from "@kiso/io";
 import { buildLayer, type LayerSpec, type Module, rebuildProblem, stateShapes } from "@kiso/layers";
 import { formatShape } from "@kiso/tensor/errors";
 import { naming } from "./_errors.ts";
-import "@kiso/regularization"; // registers Dropout, BatchNorm1d/2d and LayerNorm with buildLayer
 import { classNamesMetadata, restoreClassNames } from "./class_names.ts";
 
 const KEY = "kiso.architecture";

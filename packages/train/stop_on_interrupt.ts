@@ -17,6 +17,7 @@ import type { Callback, FitContext } from "./callback.ts";
 export class StopOnInterrupt implements Callback {
   #requested = false;
   #presses = 0;
+  #listening = false;
   readonly #listen: boolean;
   readonly #onSignal = (): void => {
     if (++this.#presses > 1) Deno.exit(130);
@@ -39,9 +40,11 @@ export class StopOnInterrupt implements Callback {
     this.#requested = true;
   }
 
-  /** Starts listening for Ctrl-C. */
+  /** Starts listening for Ctrl-C (once, however many runs share the callback). */
   onTrainBegin(): void {
-    if (this.#listen) Deno.addSignalListener("SIGINT", this.#onSignal);
+    if (!this.#listen || this.#listening) return;
+    Deno.addSignalListener("SIGINT", this.#onSignal);
+    this.#listening = true;
   }
 
   /** Ends the run when a stop was asked for. */
@@ -52,8 +55,10 @@ export class StopOnInterrupt implements Callback {
     ctx.stopReason = "interrupted";
   }
 
-  /** Stops listening. */
+  /** Stops listening (also safe to call when a run ended by an error, or twice). */
   onTrainEnd(): void {
-    if (this.#listen) Deno.removeSignalListener("SIGINT", this.#onSignal);
+    if (!this.#listening) return;
+    Deno.removeSignalListener("SIGINT", this.#onSignal);
+    this.#listening = false;
   }
 }

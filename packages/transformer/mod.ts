@@ -39,4 +39,3 @@ export * from "./transformer_stack.ts";
 export * from "./transformer_encoder.ts";
 export * from "./transformer_decoder.ts";
 export * from "./positional_encoding.ts";
-import "./register.ts";

@@ -1,5 +1,12 @@
 import { xavierUniform } from "@kiso/initializers";
-import { checkInput, Dense, type LayerOptions, Module, Parameter } from "@kiso/layers";
+import {
+  checkInput,
+  Dense,
+  type LayerOptions,
+  Module,
+  Parameter,
+  registerLayer,
+} from "@kiso/layers";
 import {
   add,
   full,
@@ -342,3 +349,4 @@ export class MultiheadAttention extends Module {
     return mask === undefined ? pairs : add(mask, pairs);
   }
 }
+registerLayer("MultiheadAttention", MultiheadAttention);

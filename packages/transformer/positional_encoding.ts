@@ -1,4 +1,4 @@
-import { checkInput, type LayerOptions, Module, Parameter } from "@kiso/layers";
+import { checkInput, type LayerOptions, Module, Parameter, registerLayer } from "@kiso/layers";
 import {
   add,
   type DType,
@@ -178,3 +178,5 @@ function checkSequence(name: string, input: Tensor, dModel: number, maxLen: numb
     );
   }
 }
+registerLayer("SinusoidalPositionalEncoding", SinusoidalPositionalEncoding);
+registerLayer("LearnedPositionalEncoding", LearnedPositionalEncoding);

@@ -1,3 +1,4 @@
+import { registerLayer } from "@kiso/layers";
 import type { LayerNorm } from "@kiso/regularization";
 import type { Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
@@ -55,3 +56,4 @@ export class TransformerDecoder extends TransformerStack<TransformerDecoderLayer
     return this.norm === undefined ? x : this.norm.forward(x);
   }
 }
+registerLayer("TransformerDecoder", TransformerDecoder);

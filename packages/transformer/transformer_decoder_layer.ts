@@ -1,3 +1,4 @@
+import { registerLayer } from "@kiso/layers";
 import type { Dropout, LayerNorm } from "@kiso/regularization";
 import { add, type Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
@@ -133,3 +134,4 @@ export class TransformerDecoderLayer extends TransformerBlock {
     return this.norm3.forward(add(x, ff(x)));
   }
 }
+registerLayer("TransformerDecoderLayer", TransformerDecoderLayer);

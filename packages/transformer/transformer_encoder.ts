@@ -1,3 +1,4 @@
+import { registerLayer } from "@kiso/layers";
 import type { LayerNorm } from "@kiso/regularization";
 import type { Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
@@ -73,3 +74,4 @@ export class TransformerEncoder extends TransformerStack<TransformerEncoderLayer
     return this.norm === undefined ? x : this.norm.forward(x);
   }
 }
+registerLayer("TransformerEncoder", TransformerEncoder);

@@ -1,3 +1,4 @@
+import { registerLayer } from "@kiso/layers";
 import type { Dropout, LayerNorm } from "@kiso/regularization";
 import { add, type Tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
@@ -98,3 +99,4 @@ export class TransformerEncoderLayer extends TransformerBlock {
     return this.norm2.forward(add(x, ff(x)));
   }
 }
+registerLayer("TransformerEncoderLayer", TransformerEncoderLayer);

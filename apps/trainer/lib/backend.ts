@@ -1,7 +1,8 @@
-import { createWasmBackend, wasmBackendInfo } from "@kiso/backend-wasm";
-import { createWebGpuBackend, type WebGpuBackend } from "@kiso/backend-webgpu";
+import { createWasmBackend } from "@kiso/backend-wasm";
+import { createWebGpuBackend } from "@kiso/backend-webgpu";
 import { type Backend, getBackend, setBackend, type Tensor, tensor } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
+import { choose } from "./options.ts";
 
 /** The one cpu backend of the process: `--backend cpu`, and the host side of other runs. */
 const CPU = createCpuBackend();
@@ -21,24 +22,16 @@ const made = new Map<string, Promise<Backend>>();
 /**
  * Makes the named backend current (each is created once per process, so its worker threads and
  * memory are shared by every run) and describes it, e.g. `wasm (relaxed SIMD, 2 threads, BLAS
- * libopenblas.so.0)`, or `cpu` where the wasm backend fell back to it.
+ * libopenblas.so.0)`, `webgpu (NVIDIA H200)` or `cpu`.
  */
 export async function useBackend(name: string): Promise<string> {
-  if (!Object.hasOwn(BACKENDS, name)) {
-    throw new TypeError(
-      `unknown backend "${name}": choose one of ${Object.keys(BACKENDS).join(", ")}`,
-    );
-  }
-  if (!made.has(name)) made.set(name, BACKENDS[name]());
+  const create = choose("backend", name, BACKENDS);
+  if (!made.has(name)) made.set(name, create());
   const backend = await made.get(name)!;
   setBackend(backend);
-  if (backend.name === "webgpu") return `webgpu (${(backend as WebGpuBackend).info.adapter})`;
-  const info = wasmBackendInfo(backend);
-  if (info === undefined) return backend.name;
-  const blas = "path" in info.blas ? `, BLAS ${info.blas.path}` : "";
-  return `${backend.name} (${
-    info.simd === "relaxed" ? "relaxed SIMD" : "SIMD128"
-  }, ${info.threads} thread${info.threads === 1 ? "" : "s"}${blas})`;
+  return backend.info === undefined
+    ? backend.name
+    : `${backend.name} (${backend.info.description})`;
 }
 
 /**

@@ -7,24 +7,16 @@ import {
   CSVLogger,
   type EpochLogs,
   fit as trainFit,
-  type FitContext,
   type MetricLike,
   ModelCheckpoint,
   ProgressBar,
   resumeFrom,
   saveModel,
+  StopOnInterrupt,
   TrainingDivergedError,
 } from "@kiso/train";
 import type { RunOptions } from "./options.ts";
 import type { Progress } from "./progress.ts";
-
-/** A training run that produced NaN or ∞; the last good checkpoint is kept. */
-export class DivergenceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DivergenceError";
-  }
-}
 
 /** Ctrl-C was pressed: a checkpoint was written after the current epoch. */
 export class InterruptedError extends Error {
@@ -34,21 +26,11 @@ export class InterruptedError extends Error {
   }
 }
 
-let interrupted = false;
-/** Asks the running fit to stop after the current epoch (the Ctrl-C handler calls this). */
-export function requestStop(): void {
-  interrupted = true;
-}
-
-/** Ends the run after the epoch once {@linkcode requestStop} was called (after the checkpoint). */
-const stopWhenAsked: Callback = {
-  onEpochEnd(_logs: EpochLogs, ctx: FitContext): void {
-    if (!interrupted) return;
-    interrupted = false;
-    ctx.stopTraining = true;
-    ctx.stopReason = "interrupted";
-  },
-};
+/**
+ * Ctrl-C for every run of the process: the first press ends the running fit after its epoch (and
+ * its checkpoint), a second quits at once; `interrupt.request()` does what a press does.
+ */
+export const interrupt: StopOnInterrupt = new StopOnInterrupt();
 
 /** One epoch's numbers, as the demos and reports read them. */
 export interface EpochRecord {
@@ -172,11 +154,14 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
     print: (line) => progress.log(line),
     terminal: progress.terminal,
   });
-  const diverged = (e: TrainingDivergedError): DivergenceError => {
+  const diverged = (e: TrainingDivergedError): TrainingDivergedError => {
     const kept = e.epoch > 1
       ? `the last good checkpoint (epoch ${e.epoch - 1}) is kept at ${checkpointPath}`
       : "no checkpoint was written yet";
-    return new DivergenceError(`${e.message}: the run diverged; ${kept}; try a smaller --lr`);
+    return new TrainingDivergedError(
+      `${e.message}: the run diverged; ${kept}; try a smaller --lr`,
+      e.epoch,
+    );
   };
   const history = await trainFit(model, {
     x: spec.train[0],
@@ -196,9 +181,10 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
       ...(spec.callbacks ?? []),
       new CSVLogger(runFile(options, "metrics", "csv", spec.tag)),
       new ModelCheckpoint(checkpointPath, { extra: () => ({ trainedWith: trainedWith(options) }) }),
-      stopWhenAsked,
+      interrupt,
     ],
   }).catch((e: unknown) => {
+    interrupt.onTrainEnd(); // a failed fit ends without its onTrainEnd: stop listening here
     throw e instanceof TrainingDivergedError ? diverged(e) : e;
   });
   if (history.stopReason === "interrupted") {

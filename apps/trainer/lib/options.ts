@@ -40,15 +40,22 @@ export const OPTIMIZERS: Record<string, (params: Tensor[], lr: number) => Optimi
   adamw: (p, lr) => new AdamW(p, { lr }),
 };
 
-/** Builds the optimizer named in the options. */
-export function makeOptimizer(options: RunOptions, params: Tensor[]): Optimizer<BaseHyper> {
-  const make = OPTIMIZERS[options.optimizer];
-  if (make === undefined) {
+/**
+ * The entry named `name` of a table of choices (demos, optimizers, backends): the one check of a
+ * name, made when the command line is parsed and again by whatever builds from a name.
+ *
+ * @throws {RangeError} `unknown <what> "<name>": choose one of …`.
+ */
+export function choose<T>(what: string, name: string, table: Readonly<Record<string, T>>): T {
+  if (!Object.hasOwn(table, name)) {
     throw new RangeError(
-      `unknown optimizer "${options.optimizer}": choose one of ${
-        Object.keys(OPTIMIZERS).join(", ")
-      }`,
+      `unknown ${what} "${name}": choose one of ${Object.keys(table).join(", ")}`,
     );
   }
-  return make(params, options.lr);
+  return table[name];
+}
+
+/** Builds the optimizer named in the options. */
+export function makeOptimizer(options: RunOptions, params: Tensor[]): Optimizer<BaseHyper> {
+  return choose("optimizer", options.optimizer, OPTIMIZERS)(params, options.lr);
 }

@@ -1,8 +1,9 @@
-// Element-wise kernels: unary ops with SIMD polynomial exp/log/tanh/sigmoid (float32, a few ulps),
-// broadcast binary ops one row at a time, where, and fills. Op codes follow the order of
-// UNARY_OPS and BINARY_OPS in @kiso/tensor/backend.
+// Element-wise kernels: unary ops with SIMD polynomial exp/log/tanh/sigmoid (float32, a few ulps)
+// and broadcast binary ops one row at a time. The op codes (U_*, B_*) come from ops.h, which
+// build:wasm generates from UNARY_OPS and BINARY_OPS in @kiso/tensor/backend.
 #include "kiso.h"
 #include "math_f32x4.h"
+#include "ops.h"
 
 static v128_t sign_f32x4(v128_t x) {
   v128_t one = wasm_f32x4_splat(1.0f);
@@ -14,13 +15,7 @@ static v128_t sign_f32x4(v128_t x) {
   return wasm_v128_bitselect(x, s, keep);
 }
 
-// Unary op codes handled here (the others run in TypeScript): the UNARY_OPS index.
-enum {
-  U_NEG = 0, U_EXP = 1, U_LOG = 2, U_SQRT = 3, U_ABS = 4, U_SIGN = 5, U_TANH = 8,
-  U_SQUARE = 9, U_RECIPROCAL = 10, U_SIGMOID = 11, U_RELU = 12, U_STEP = 13, U_FLOOR = 17,
-  U_CEIL = 18, U_ROUND = 19, U_ERF = 20
-};
-
+// The unary ops handled here are those unary_supported names; the others run in TypeScript.
 static v128_t unary_f32x4(int op, v128_t v) {
   switch (op) {
     case U_NEG: return wasm_f32x4_neg(v);
@@ -86,11 +81,6 @@ void EXPORT(unary_f64)(int op, const double* x, double* y, int n) {
 }
 
 // ---- binary ops over one broadcast row: out[j] = a[j·as] ⊕ b[j·bs] ----
-
-enum {
-  B_ADD = 0, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQUAL, B_NOT_EQUAL, B_LESS,
-  B_LESS_EQUAL, B_GREATER, B_GREATER_EQUAL
-};
 
 int EXPORT(binary_supported)(int op) { return op != B_POW; }
 

@@ -1,8 +1,7 @@
 // Sum, max and min over the middle axis of [outer, size, inner]. Sums accumulate in float64
-// (as the cpu backend does), max and min propagate NaN.
+// (as the cpu backend does), max and min propagate NaN. The op codes (R_*) come from ops.h.
 #include "kiso.h"
-
-enum { R_SUM = 0, R_MAX = 1, R_MIN = 2 };
+#include "ops.h"
 
 #define DEFINE_REDUCE(T)                                                                         \
   void EXPORT(reduce_##T)(int op, const T* x, T* out, int outer, int size, int inner,             \

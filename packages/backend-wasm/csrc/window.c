@@ -1,6 +1,8 @@
 // Sliding windows over NCHW images: im2col/col2im for convolution, max and average pooling and
-// their gradients (max pooling's "first" tie rule; the others run in TypeScript).
+// their gradients (max pooling's "first" tie rule; the others run in TypeScript). The pooling
+// modes (POOL_*) come from ops.h, generated from POOL_MODES in _kernels/window.ts.
 #include "kiso.h"
+#include "ops.h"
 
 typedef struct {
   int batch, channels, height, width, kernelH, kernelW, strideH, strideW, padTop, padLeft,
@@ -85,18 +87,19 @@ typedef struct {
       }                                                                                          \
     }                                                                                            \
   }                                                                                              \
-  /* mode 0: max; 1: average; 2: max backward (first tie); 3: average backward (dx zeroed) */    \
+  /* mode: POOL_MAX, POOL_AVERAGE, POOL_MAX_BACKWARD (first tie), POOL_AVERAGE_BACKWARD (dx    \
+     zeroed) */                                                                                  \
   void EXPORT(pool_##T)(const Window* L, int mode, const T* x, const T* g, T* out, int p0,       \
                         int p1) {                                                                \
-    if ((mode == 0 || mode == 2) && L->kernelH == 2 && L->kernelW == 2 && L->strideH == 2 &&    \
-        L->strideW == 2 && L->padTop == 0 && L->padLeft == 0) {                                  \
-      max_pool_2x2_##T(L, mode == 2, x, g, out, p0, p1);                                         \
+    if ((mode == POOL_MAX || mode == POOL_MAX_BACKWARD) && L->kernelH == 2 && L->kernelW == 2 &&  \
+        L->strideH == 2 && L->strideW == 2 && L->padTop == 0 && L->padLeft == 0) {              \
+      max_pool_2x2_##T(L, mode == POOL_MAX_BACKWARD, x, g, out, p0, p1);                         \
       return;                                                                                    \
     }                                                                                            \
     switch (mode) {                                                                              \
-      case 0: POOL_LOOP(T, MAX_FORWARD); break;                                                  \
-      case 1: POOL_LOOP(T, AVG_FORWARD); break;                                                  \
-      case 2: POOL_LOOP(T, MAX_BACKWARD); break;                                                 \
+      case POOL_MAX: POOL_LOOP(T, MAX_FORWARD); break;                                           \
+      case POOL_AVERAGE: POOL_LOOP(T, AVG_FORWARD); break;                                       \
+      case POOL_MAX_BACKWARD: POOL_LOOP(T, MAX_BACKWARD); break;                                 \
       default: POOL_LOOP(T, AVG_BACKWARD); break;                                                \
     }                                                                                            \
   }

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { UNARY_OPS } from "@kiso/tensor/backend";
+import { SIMD128_WASM } from "./_kernels_wasm.ts";
+import { type Call, ThreadPool } from "./_threads.ts";
+
+Deno.test("ThreadPool.run() runs calls on workers, and a kernel that traps there is a BackendError naming it", async () => {
+  const module = await WebAssembly.compile(
+    Uint8Array.from(atob(SIMD128_WASM), (c) => c.charCodeAt(0)),
+  );
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+  const pool = await ThreadPool.start(2, module, memory, ["unary_f32"], [4 * 2 ** 20]);
+  try {
+    const local = (): void => {};
+    const x = new Float32Array(memory.buffer, 2 ** 20, 8);
+    x.set([1, -2, 3, -4, 5, -6, 7, -8]);
+    // unary_f32(abs, x, y, n) on the worker: y = |x|
+    const abs = UNARY_OPS.indexOf("abs");
+    pool.run([["none", []], ["unary_f32", [abs, 2 ** 20, 2 ** 20 + 64, 8]]], local);
+    assert.deepEqual(Array.from(new Float32Array(memory.buffer, 2 ** 20 + 64, 8)), [
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+    ]);
+    const outside: Call = ["unary_f32", [abs, 2 ** 30, 0, 8]]; // reads past the memory: a trap
+    assert.throws(() => pool.run([["none", []], outside], local), {
+      name: "BackendError",
+      message: "wasm: unary_f32: the kernel failed on a worker thread",
+    });
+  } finally {
+    await pool.close();
+  }
+});

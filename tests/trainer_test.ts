@@ -153,6 +153,22 @@ for (const backend of ["wasm", "cpu", "webgpu"]) {
       assert.equal(Object.keys(results).length, 7);
       assert.ok(Object.values(results).every((r) => r.valAccuracy > 0.2), JSON.stringify(results));
     });
+    await t.step("tiny-gpt", async () => {
+      const s = await small("tiny-gpt", { limit: 120, epochs: 1 }, backend);
+      // below a uniform guess over 27 characters (ln 27 = 3.30) after 2 steps of 64 windows
+      assert.ok((s.validationLoss as number) < 3.2, `${s.validationLoss}`);
+      assert.ok((s.bigramValidationLoss as number) < 3, `${s.bigramValidationLoss}`);
+      assert.equal(Object.keys(s.samples as object).length, 4);
+    });
+    await t.step("seq-classify", async () => {
+      const s = await small("seq-classify", { limit: 600, epochs: 2 }, backend);
+      const accuracy = (tag: string): number => (s[tag] as { testAccuracy: number }).testAccuracy;
+      // chance is 0.5: the recurrent readers learn fastest; the Transformer needs more data, so
+      // here only its training loss must fall
+      assert.ok(accuracy("lstm") > 0.6 && accuracy("bilstm") > 0.6, JSON.stringify(s));
+      const losses = (s.histories as Record<string, { trainLoss: number }[]>).transformer;
+      assert.ok(losses[1].trainLoss < losses[0].trainLoss, JSON.stringify(losses));
+    });
     await t.step("regularization", async () => {
       const variants = (await small(
         "regularization",

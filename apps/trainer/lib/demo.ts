@@ -2,7 +2,7 @@ import { writeFileAtomic } from "@kiso/io";
 import { type Module, summary as modelSummary } from "@kiso/layers";
 import { noGrad } from "@kiso/tensor";
 import tensorPackage from "../../../packages/tensor/deno.json" with { type: "json" };
-import type { Rng } from "@kiso/tensor";
+import type { DType, Rng } from "@kiso/tensor";
 
 /** The version of kiso's packages (they are released together). */
 const KISO_VERSION = tensorPackage.version;
@@ -31,8 +31,8 @@ export interface DemoResult {
   names?: Record<string, string>;
   /** Charts for report.html: SVG, or HTML such as image grids. */
   charts: string[];
-  /** The trained model and the shape of one input batch, for the report's model summary. */
-  model?: { module: Module; inputShape: number[] };
+  /** The trained model and the shape (and dtype, default float) of one input batch, for the report's model summary. */
+  model?: { module: Module; inputShape: number[]; inputDtype?: DType };
 }
 
 /** A runnable demo. */
@@ -92,7 +92,11 @@ export async function writeOutputs(
         results: result.results,
         names: result.names,
         model: result.model &&
-          noGrad(() => modelSummary(result.model!.module, result.model!.inputShape)),
+          noGrad(() =>
+            modelSummary(result.model!.module, result.model!.inputShape, {
+              inputDtype: result.model!.inputDtype,
+            })
+          ),
         charts: result.charts,
       }),
     ),

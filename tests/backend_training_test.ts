@@ -13,12 +13,12 @@ import { SGD } from "@kiso/optimizers";
 import { type Backend, backward, Rng, setBackend, tensor, uniform } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { assertAllClose } from "@kiso/testing";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
 
 const WORKLOADS: Record<string, { model: (rng: Rng) => Module; shape: number[] }> = {
   mlp: { model: mlp, shape: [32, 784] },
   cnn: { model: lenet, shape: [16, 1, 28, 28] },
-  lstm: { model: (rng) => new RowReader(rng, 32), shape: [16, 28, 28] },
+  lstm: { model: (rng) => rowReader(rng, 32), shape: [16, 28, 28] },
 };
 
 /** The parameters after 20 SGD steps of `name` on `backend` (read asynchronously, as a GPU needs). */

@@ -10,6 +10,7 @@ import { DivergenceError, InterruptedError, requestStop } from "./lib/fit.ts";
 import { OPTIMIZERS, type RunOptions } from "./lib/options.ts";
 import { Progress } from "./lib/progress.ts";
 import { BACKENDS, DEFAULT_BACKEND, useBackend } from "./lib/backend.ts";
+import { EXPORT_FORMATS, type ExportFormat, exportRun } from "./lib/exchange.ts";
 
 const HELP = `usage: deno task train [demo] [options]
 
@@ -25,6 +26,9 @@ options:
   --out DIR         run folder (default runs/<demo>)
   --resume          continue from the checkpoint in the run folder
   --limit N         use at most N training samples (quick runs)
+  --export FORMATS  after training, also write the model as onnx (model.onnx) and/or torch
+                    (model.py + train.safetensors), e.g. --export onnx,torch; demos with
+                    one model: ${exportableDemos().join(", ")}
   --backend NAME    ${
   Object.keys(BACKENDS).join(" or ")
 } (default ${DEFAULT_BACKEND}; wasm falls back to cpu
@@ -70,6 +74,31 @@ function positiveNumber(
   return value;
 }
 
+/** The demos whose model can be exported. */
+function exportableDemos(): string[] {
+  return Object.values(DEMOS).filter((d) => d.trainingData !== undefined).map((d) => d.name);
+}
+
+/** The `--export` formats, checked against the demo. */
+function parseExports(value: string | undefined, demo: Demo): ExportFormat[] {
+  if (value === undefined) return [];
+  const formats = value.split(",").map((f) => f.trim());
+  const unknown = formats.find((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown !== undefined) {
+    throw new UsageError(
+      `unknown export format "${unknown}": choose ${EXPORT_FORMATS.join(" and/or ")}`,
+    );
+  }
+  if (demo.trainingData === undefined) {
+    throw new UsageError(
+      `the ${demo.name} demo has no single model to export: --export applies to ${
+        exportableDemos().join(", ")
+      }`,
+    );
+  }
+  return [...new Set(formats)] as ExportFormat[];
+}
+
 /** Parses the command line into a demo and its options. */
 export function parseCommandLine(
   args: string[],
@@ -86,6 +115,7 @@ export function parseCommandLine(
         lr: { type: "string" },
         optimizer: { type: "string" },
         backend: { type: "string" },
+        export: { type: "string" },
         seed: { type: "string" },
         out: { type: "string" },
         limit: { type: "string" },
@@ -126,6 +156,7 @@ export function parseCommandLine(
       `unknown backend "${backend}": choose one of ${Object.keys(BACKENDS).join(", ")}`,
     );
   }
+  const exports = parseExports(values.export, demo);
   const options: RunOptions = {
     epochs: positiveNumber("epochs", values.epochs, true, 1) ?? demo.defaults.epochs,
     batchSize: positiveNumber("batch-size", values["batch-size"], true, 1) ??
@@ -138,6 +169,7 @@ export function parseCommandLine(
     quiet: values.quiet ?? false,
     limit: positiveNumber("limit", values.limit, true, 1),
     backend,
+    ...(exports.length > 0 ? { export: exports } : {}),
   };
   return { demo, options };
 }
@@ -175,8 +207,11 @@ export async function runDemo(demo: Demo, options: RunOptions): Promise<string> 
   if (previous) progress.log(`the run that was in ${options.out} is kept in ${previous}`);
   const result = await demo.run({ options, progress, rng: new Rng(options.seed) });
   await writeOutputs(demo, options, result, backend);
+  const exported: string[] = [];
+  for (const format of options.export ?? []) exported.push(...await exportRun(options.out, format));
+  const extra = exported.map((f) => `, ${f.slice(options.out.length + 1)}`).join("");
   progress.log(
-    `run folder: ${options.out} (metrics.csv, summary.json, model.safetensors, report.html)`,
+    `run folder: ${options.out} (metrics.csv, summary.json, model.safetensors, report.html${extra})`,
   );
   return result.headline;
 }

@@ -19,21 +19,9 @@ import type { RunOptions } from "../apps/trainer/lib/options.ts";
 import { predictCommand } from "../apps/trainer/predict.ts";
 import { torchModule } from "../apps/trainer/lib/torch_code.ts";
 import { exportCases } from "../packages/onnx/testdata/export_cases.ts";
+import { PYTHON, pythonHas } from "./_python.ts";
 
-const PYTHON = "/usr/bin/python3";
-
-/** Whether Debian's PyTorch is installed (CI installs python3-torch). */
-const HAS_TORCH = await new Deno.Command(PYTHON, {
-  args: ["-c", "import torch"],
-  stdout: "null",
-  stderr: "null",
-})
-  .output().then((o) => o.success, () => false);
-if (!HAS_TORCH) {
-  console.warn(
-    `model_exchange_test: ${PYTHON} has no torch (apt-get install python3-torch): the PyTorch hand-off tests are skipped`,
-  );
-}
+const HAS_TORCH = await pythonHas("torch", "model_exchange_test");
 
 /** Trains a small run of a demo (cpu, one epoch, 200 samples) with `--export onnx,torch`. */
 async function smallRun(name: string): Promise<{ out: string; options: RunOptions }> {

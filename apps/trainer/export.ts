@@ -3,7 +3,7 @@
  * engine — `model.py` (a PyTorch module with kiso's state-dict keys, plus `train.safetensors`,
  * the run's training set) or `model.onnx`.
  */
-import { parseArgs } from "node:util";
+import { parseCommand, runCommand, UsageError } from "./lib/cli.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from "./lib/exchange.ts";
 
 const HELP = `usage: deno task export <run-folder> --to ${EXPORT_FORMATS.join("|")}
@@ -14,9 +14,6 @@ const HELP = `usage: deno task export <run-folder> --to ${EXPORT_FORMATS.join("|
   --to onnx    model.onnx, for ONNX Runtime and other engines (batch axis dynamic)
   -h, --help   this text`;
 
-/** A mistake on the command line: printed with the usage hint, exit code 2. */
-export class UsageError extends Error {}
-
 /**
  * Exports a run folder as the command line asks.
  *
@@ -24,18 +21,10 @@ export class UsageError extends Error {}
  * @returns The text to print.
  */
 export async function exportCommand(args: string[]): Promise<string> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { to: { type: "string" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(args, {
+    to: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) return HELP;
   if (positionals.length !== 1 || values.to === undefined) {
     throw new UsageError(`expects one run folder and --to ${EXPORT_FORMATS.join("|")}`);
@@ -56,15 +45,4 @@ export async function exportCommand(args: string[]): Promise<string> {
   return lines.join("\n");
 }
 
-if (import.meta.main) {
-  try {
-    console.log(await exportCommand(Deno.args));
-  } catch (e) {
-    if (Deno.env.get("KISO_DEBUG")) throw e;
-    const usage = e instanceof UsageError;
-    console.error(
-      `error: ${(e as Error).message.split("\n")[0]}${usage ? "\nrun with --help for usage" : ""}`,
-    );
-    Deno.exit(usage ? 2 : 1);
-  }
-}
+if (import.meta.main) await runCommand(() => exportCommand(Deno.args));

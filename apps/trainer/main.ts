@@ -2,7 +2,6 @@
  * `deno task train [demo] [options]`: runs a demo of the material and writes a run folder with
  * metrics.csv, summary.json, model.safetensors, checkpoints and report.html.
  */
-import { parseArgs } from "node:util";
 import { Rng, setSeed } from "@kiso/tensor";
 import { DEFAULT_DEMO, DEMOS } from "./demos/mod.ts";
 import { type Demo, writeOutputs } from "./lib/demo.ts";
@@ -10,6 +9,7 @@ import { DivergenceError, InterruptedError, requestStop } from "./lib/fit.ts";
 import { OPTIMIZERS, type RunOptions } from "./lib/options.ts";
 import { Progress } from "./lib/progress.ts";
 import { BACKENDS, DEFAULT_BACKEND, useBackend } from "./lib/backend.ts";
+import { parseCommand, UsageError } from "./lib/cli.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from "./lib/exchange.ts";
 
 const HELP = `usage: deno task train [demo] [options]
@@ -48,9 +48,6 @@ function demoDefaults(d: Demo): string {
     ignored.has("optimizer") ? "" : optimizer,
   ].filter((part) => part !== "").join(", ");
 }
-
-/** A mistake on the command line: printed with the usage hint, exit code 2. */
-class UsageError extends Error {}
 
 /** Plain decimal numbers only: not "", "0x10", "1e", "Infinity". */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -103,32 +100,21 @@ function parseExports(value: string | undefined, demo: Demo): ExportFormat[] {
 export function parseCommandLine(
   args: string[],
 ): { demo: Demo; options: RunOptions } | "help" | "list" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        epochs: { type: "string" },
-        "batch-size": { type: "string" },
-        lr: { type: "string" },
-        optimizer: { type: "string" },
-        backend: { type: "string" },
-        export: { type: "string" },
-        seed: { type: "string" },
-        out: { type: "string" },
-        limit: { type: "string" },
-        resume: { type: "boolean" },
-        quiet: { type: "boolean" },
-        list: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(args, {
+    epochs: { type: "string" },
+    "batch-size": { type: "string" },
+    lr: { type: "string" },
+    optimizer: { type: "string" },
+    backend: { type: "string" },
+    export: { type: "string" },
+    seed: { type: "string" },
+    out: { type: "string" },
+    limit: { type: "string" },
+    resume: { type: "boolean" },
+    quiet: { type: "boolean" },
+    list: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) return "help";
   if (values.list) return "list";
   if (positionals.length > 1) {

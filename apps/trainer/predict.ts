@@ -9,8 +9,8 @@ import { loadOnnx, OnnxModule } from "@kiso/onnx";
 import { softmax } from "@kiso/activations";
 import { argmax, noGrad, type Tensor, tensor } from "@kiso/tensor";
 import { loadModel } from "@kiso/train";
-import { parseArgs } from "node:util";
 import { dirname } from "node:path";
+import { parseCommand, runCommand, UsageError } from "./lib/cli.ts";
 import { decodePng } from "./lib/png.ts";
 import { readSummary } from "./lib/exchange.ts";
 
@@ -25,9 +25,6 @@ probabilities (softmax of the outputs).
   input.png   one image, as grey levels in [0, 1] (MNIST's digits are white on black)
   --top N     scores to show per sample (default 3)
   -h, --help  this text`;
-
-/** A mistake on the command line: printed with the usage hint, exit code 2. */
-class UsageError extends Error {}
 
 /** The per-sample input shape of a model (null where any size fits). */
 async function sampleShape(path: string, model: Module): Promise<(number | null)[]> {
@@ -101,18 +98,10 @@ async function readInput(path: string, shape: (number | null)[]): Promise<Tensor
  * @returns The lines to print.
  */
 export async function predictCommand(args: string[]): Promise<string> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { top: { type: "string" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(args, {
+    top: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) return HELP;
   if (positionals.length !== 2) throw new UsageError("expects a model file and an input file");
   const top = Number(values.top ?? 3);
@@ -158,15 +147,4 @@ export async function predictCommand(args: string[]): Promise<string> {
   }).join("\n");
 }
 
-if (import.meta.main) {
-  try {
-    console.log(await predictCommand(Deno.args));
-  } catch (e) {
-    if (Deno.env.get("KISO_DEBUG")) throw e;
-    const usage = e instanceof UsageError;
-    console.error(
-      `error: ${(e as Error).message.split("\n")[0]}${usage ? "\nrun with --help for usage" : ""}`,
-    );
-    Deno.exit(usage ? 2 : 1);
-  }
-}
+if (import.meta.main) await runCommand(() => predictCommand(Deno.args));

@@ -5,20 +5,10 @@
 import { exportOnnx } from "@kiso/onnx";
 import { Rng } from "@kiso/tensor";
 import assert from "node:assert/strict";
+import { PYTHON, pythonHas } from "../../tests/_python.ts";
 import { exportCases } from "./testdata/export_cases.ts";
 
-const PYTHON = "/usr/bin/python3";
-const HAS_ONNX = await new Deno.Command(PYTHON, {
-  args: ["-c", "import onnx"],
-  stdout: "null",
-  stderr: "null",
-})
-  .output().then((o) => o.success, () => false);
-if (!HAS_ONNX) {
-  console.warn(
-    `onnx_checker_test: ${PYTHON} has no onnx module (apt-get install python3-onnx): skipped`,
-  );
-}
+const HAS_ONNX = await pythonHas("onnx", "onnx_checker_test");
 
 const CHECK = `
 import sys, onnx

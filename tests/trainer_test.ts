@@ -12,7 +12,7 @@ import { Dense } from "@kiso/layers";
 import { mse } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
 import { Rng, tensor } from "@kiso/tensor";
-import { saveCheckpoint } from "@kiso/io";
+import { loadSafetensors, saveCheckpoint, saveSafetensors } from "@kiso/io";
 
 const MAIN = new URL("../apps/trainer/main.ts", import.meta.url).pathname;
 
@@ -298,6 +298,23 @@ Deno.test("--resume refuses a checkpoint without optimizer or generator state, n
   await assert.rejects(
     () => runDemo(demo, runOptions("xor", out, { resume: true })),
     new RegExp(`--resume: ${path} lacks the optimizer or generator state`),
+  );
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("--resume checks the restored optimizer state as the constructor does, naming the file", async () => {
+  const out = await Deno.makeTempDir();
+  const path = `${out}/checkpoint.safetensors`;
+  await runDemo(DEMOS["xor"], runOptions("xor", out, { epochs: 1 }));
+  const { tensors, metadata } = await loadSafetensors(path);
+  const meta = JSON.parse(metadata["kiso.checkpoint"]);
+  meta.optimizer.paramGroups[0].lr = -1;
+  await saveSafetensors(path, tensors, { "kiso.checkpoint": JSON.stringify(meta) });
+  await assert.rejects(
+    () => runDemo(DEMOS["xor"], runOptions("xor", out, { epochs: 2, resume: true })),
+    new RegExp(
+      `--resume: ${path}: \\w+\\.loadStateDict: group 0: lr must be in \\[0, Infinity\\]: current value is -1$`,
+    ),
   );
   await Deno.remove(out, { recursive: true });
 });

@@ -144,6 +144,22 @@ const POLICIES: readonly MissingPolicy[] = ["error", "drop", "mean"];
 /** Decimal numbers only: `0x10`, `0b11` or `Infinity` are not feature values. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** The largest finite float32, for errors. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The cell's value as float32 would hold it, or an error: the message part after the position
+ * for text that is not a decimal number, or one that overflows float32 (stored as ±∞ otherwise).
+ */
+function float32Cell(cell: string, column: string): number | string {
+  const v = DECIMAL.test(cell) ? Number(cell) : NaN;
+  if (v !== v) return `"${cell}" is not a number in column "${column}"`;
+  if (!Number.isFinite(Math.fround(v))) {
+    return `"${cell}" overflows float32 (largest magnitude ${FLOAT32_MAX}) in column "${column}"`;
+  }
+  return v;
+}
+
 /** The label column's index (−1 for none), checked against the columns. */
 function labelColumnIndex(
   column: string | number | undefined,
@@ -170,13 +186,15 @@ function labelColumnIndex(
 
 /**
  * Reads a numeric CSV table: feature columns must be numbers; the optional label column may
- * be text (encoded as classes) or numbers. Malformed rows are reported with file, line and
- * column, never skipped silently.
+ * be text (encoded as classes) or numbers. Numbers are decimal and must fit float32 (`1e39`
+ * is refused, as `Infinity` is, rather than stored as ∞). Malformed rows are reported with
+ * file, line and column, never skipped silently.
  *
  * @param text The CSV text.
  * @param options `labelColumn`, `header`, `missing`, `file`.
  * @returns Features, labels and names.
- * @throws {SyntaxError} For a row with the wrong number of fields or a non-numeric feature.
+ * @throws {SyntaxError} For a row with the wrong number of fields, a non-numeric feature or a
+ * number that overflows float32.
  *
  * @example Usage
  * ```ts
@@ -212,6 +230,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
   const sums = new Float64Array(d);
   const counts = new Float64Array(d);
   const labels: string[] = [];
+  const labelLines: number[] = [];
   let kept = 0;
   for (const { fields, line } of rows) {
     if (fields.length !== names.length) {
@@ -230,12 +249,9 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
         }
         complete = false;
       } else {
-        v = DECIMAL.test(cell) ? Number(cell) : NaN;
-        if (!Number.isFinite(v)) {
-          throw new SyntaxError(
-            `${file}:${line}:${c + 1}: "${cell}" is not a number in column "${names[c]}"`,
-          );
-        }
+        const value = float32Cell(cell, names[c]);
+        if (typeof value === "string") throw new SyntaxError(`${file}:${line}:${c + 1}: ${value}`);
+        v = value;
       }
       flat[kept * d + j] = v;
     }
@@ -256,6 +272,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
         );
       }
       labels.push(label);
+      labelLines.push(line);
     }
   }
   const values = flat.subarray(0, kept * d);
@@ -279,8 +296,16 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
   let labelTensor: Tensor | undefined;
   if (labelIndex >= 0) {
     const numeric = labels.every((l) => DECIMAL.test(l));
-    if (numeric) labelTensor = tensor(labels.map(Number));
-    else {
+    if (numeric) {
+      const values = labels.map((label, r) => {
+        const value = float32Cell(label, names[labelIndex]);
+        if (typeof value === "string") {
+          throw new SyntaxError(`${file}:${labelLines[r]}:${labelIndex + 1}: ${value}`);
+        }
+        return value;
+      });
+      labelTensor = tensor(values);
+    } else {
       encoder = new LabelEncoder().fit(labels);
       labelTensor = encoder.transform(labels);
     }

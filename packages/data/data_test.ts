@@ -167,6 +167,28 @@ Deno.test("readCsv() strips a byte-order mark and rejects what it cannot read fa
     assert.throws(() => readCsv("a\n0b11\n", { file }), /bad.csv:2:1: "0b11" is not a number/);
     assert.deepEqual(readCsv("a\n-1.5e2\n.5\n").features.arraySync(), [[-150], [0.5]]);
   });
+  await t.step("numbers that overflow float32, in features and numeric labels", () => {
+    const big = "3.4028234663852886e+38";
+    for (const cell of ["1e39", "3.5e38", "-3.5e38", "1e309", "1e400"]) {
+      assert.throws(() => readCsv(`a,b\n1,2\n3,${cell}\n`, { file }), {
+        name: "SyntaxError",
+        message:
+          `bad.csv:3:2: "${cell}" overflows float32 (largest magnitude ${big}) in column "b"`,
+      });
+      assert.throws(() => readCsv(`a,y\n1,2\n3,${cell}\n`, { labelColumn: "y", file }), {
+        name: "SyntaxError",
+        message:
+          `bad.csv:3:2: "${cell}" overflows float32 (largest magnitude ${big}) in column "y"`,
+      });
+    }
+    assert.throws(() => readCsv("a\nInfinity\n", { file }), /"Infinity" is not a number/);
+    // the largest float32, and what rounds to it, still read; tiny values round to zero
+    const edge = readCsv("a,y\n3.4028234e38,3.4028235e38\n1e-50,-3.4028234e38\n", {
+      labelColumn: "y",
+    });
+    assert.deepEqual(edge.features.arraySync(), [[3.4028234663852886e38], [0]]);
+    assert.deepEqual(edge.labels!.arraySync(), [3.4028234663852886e38, -3.4028234663852886e38]);
+  });
   await t.step("an empty label", () => {
     assert.throws(() => readCsv("a,y\n1,x\n2,\n", { labelColumn: "y", file }), {
       name: "SyntaxError",

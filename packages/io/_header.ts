@@ -79,18 +79,20 @@ function skipValue(json: string, i: number): number {
  * The members of the JSON object text `json` (already known to be valid JSON): each key,
  * decoded here, with its value's text, in order.
  *
+ * @param json The text.
+ * @param what What the text is, for errors ("the header", `entry "w"`).
  * @throws {HeaderError} For a key named twice, or a text that is not an object.
  */
-export function objectMembers(json: string): [string, string][] {
+export function objectMembers(json: string, what = "the header"): [string, string][] {
   let i = skipSpace(json, 0);
-  if (json[i] !== "{") throw new HeaderError("the header is not a JSON object");
+  if (json[i] !== "{") throw new HeaderError(`${what} is not a JSON object`);
   const members: [string, string][] = [];
   const seen = new Set<string>();
   i = skipSpace(json, i + 1);
   if (json[i] === "}") return members;
   for (;;) {
     const [key, afterKey] = readString(json, i);
-    if (seen.has(key)) throw new HeaderError(`the header names "${key}" twice`);
+    if (seen.has(key)) throw new HeaderError(`${what} names "${key}" twice`);
     seen.add(key);
     const start = skipSpace(json, skipSpace(json, afterKey) + 1); // past ':'
     const end = skipValue(json, start);

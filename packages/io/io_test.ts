@@ -358,3 +358,139 @@ Deno.test("safetensors reads F16, BF16, BOOL, U8, I8, I16 and U16, and writes fl
   );
   assert.equal(ints.tensors.i.dtype, "int32"); // only float32 is halved
 });
+
+Deno.test("parseSafetensors() is as strict as the reference reader where it is strict", async (t) => {
+  const file = "strict.safetensors";
+  const refused = (json: string, message: RegExp, data = f32(1, 2)): void => {
+    assert.throws(() => parseSafetensors(handMade(json, data), { file }), {
+      name: "SyntaxError",
+      message,
+    });
+  };
+  const entry = '"dtype":"F32","shape":[2],"data_offsets":[0,8]';
+  await t.step("a byte-order mark or whitespace before the header's opening brace", () => {
+    refused(
+      `\ufeff{"w":{${entry}}}`,
+      /strict.safetensors: the header starts with a byte-order mark: it must begin with "\{"/,
+    );
+    refused(` {"w":{${entry}}}`, /the header is not a JSON object: it must begin with "\{"/);
+  });
+  await t.step("a field named twice inside one entry", () => {
+    refused(
+      `{"w":{"dtype":"F64",${entry}}}`,
+      /strict.safetensors: entry "w" names "dtype" twice/,
+    );
+    refused(
+      `{"w":{${entry},"shape":[2]}}`,
+      /entry "w" names "shape" twice/,
+    );
+  });
+  await t.step("shapes and offsets written as floats, signed or with exponents", () => {
+    for (const shape of ["[2.0]", "[2e0]", "[2E0]", "[-0]", '["2"]', "[[2]]", "2"]) {
+      refused(
+        `{"w":{"dtype":"F32","shape":${shape},"data_offsets":[0,8]}}`,
+        new RegExp(`entry "w" has an invalid shape ${shape.replace(/[[\]+.]/g, "\\$&")}: expected`),
+      );
+    }
+    for (const offsets of ["[0,8.0]", "[0e0,8]", "[0,8,8]", "[0]", "[0,1e30]"]) {
+      refused(
+        `{"w":{"dtype":"F32","shape":[2],"data_offsets":${offsets}}}`,
+        /entry "w" has (an invalid|invalid) data_offsets/,
+      );
+    }
+    refused(
+      '{"w":{"dtype":"F32","data_offsets":[0,8]}}',
+      /entry "w" has an invalid shape \(none\)/,
+    );
+    refused('{"w":{"shape":[2],"data_offsets":[0,8]}}', /entry "w" has unsupported dtype \(none\)/);
+    refused('{"w":{"dtype":7,"shape":[2],"data_offsets":[0,8]}}', /unsupported dtype 7/);
+    refused('{"w":[1]}', /entry "w" is not a JSON object/);
+  });
+  await t.step(
+    "what the reference accepts: unknown entry fields, whitespace, trailing padding",
+    () => {
+      const back = parseSafetensors(
+        handMade(
+          `{"w":{ "note" : {"a":[1,2.5]}, "dtype" : "F32", "shape" : [ 2 ] ,` +
+            `"data_offsets":[ 0 , 8 ],"extra":null}}\n\t  `,
+          f32(1, 2),
+        ),
+        { file },
+      );
+      assert.deepEqual(back.tensors.w.arraySync(), [1, 2]);
+    },
+  );
+});
+
+Deno.test("loadSafetensors() reads the header first, then exactly the bytes it names", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/w.safetensors`;
+  await t.step(
+    "a file read from disk equals the same bytes parsed, header order kept",
+    async () => {
+      const i64 = Array.from(new Uint8Array(new BigInt64Array([5n, -3n]).buffer));
+      const bytes = handMade(
+        '{"__metadata__":{"k":"v"},"n":{"dtype":"I64","shape":[2],"data_offsets":[12,28]},' +
+          '"h":{"dtype":"F16","shape":[2],"data_offsets":[8,12]},' +
+          '"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}',
+        [...f32(1, 2), 0x00, 0x3c, 0x00, 0xc0, ...i64],
+      );
+      await Deno.writeFile(path, bytes);
+      const loaded = await loadSafetensors(path);
+      assert.deepEqual(Object.keys(loaded.tensors), ["n", "h", "w"]);
+      assert.deepEqual(loaded.metadata, { k: "v" });
+      const parsed = parseSafetensors(bytes);
+      for (const name of ["n", "h", "w"]) {
+        assert.deepEqual(loaded.tensors[name].dataSync(), parsed.tensors[name].dataSync());
+        assert.equal(loaded.tensors[name].dtype, parsed.tensors[name].dtype);
+      }
+      assert.deepEqual(loaded.tensors.h.arraySync(), [1, -2]);
+    },
+  );
+  await t.step(
+    "a valid file extended to 3 GiB and 40 GiB (sparse) is refused, naming it",
+    async () => {
+      await saveSafetensors(path, { w: tensor([1, 2]) });
+      const size = (await Deno.stat(path)).size;
+      for (const gib of [3, 40]) {
+        await Deno.truncate(path, gib * 2 ** 30);
+        await assert.rejects(() => loadSafetensors(path), {
+          name: "SyntaxError",
+          message: `safetensors: ${path}: ${
+            gib * 2 ** 30 - size
+          } bytes after the last tensor belong to none`,
+        });
+      }
+      await Deno.truncate(path, size);
+      assert.deepEqual((await loadSafetensors(path)).tensors.w.arraySync(), [1, 2]);
+    },
+  );
+  await t.step("every error names the file", async () => {
+    const cases: [Uint8Array, RegExp][] = [
+      [new Uint8Array(5), /5 bytes is too short/],
+      [
+        handMade('{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32(1, 2)).slice(0, 30),
+        /runs past the end/,
+      ],
+      [
+        handMade('{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}', f32(1, 2)),
+        /end 16 is past the 8-byte data section/,
+      ],
+    ];
+    for (const [bytes, message] of cases) {
+      await Deno.writeFile(path, bytes);
+      await assert.rejects(() => loadSafetensors(path), (e: Error) => {
+        assert.equal(e.name, "SyntaxError");
+        assert.ok(e.message.startsWith(`safetensors: ${path}: `), e.message);
+        assert.match(e.message, message);
+        return true;
+      });
+    }
+    await assert.rejects(() => loadSafetensors(`${dir}/missing.safetensors`), (e: Error) => {
+      assert.ok(e instanceof Deno.errors.NotFound);
+      assert.match(e.message, new RegExp(`${dir}/missing.safetensors`));
+      return true;
+    });
+  });
+  await Deno.remove(dir, { recursive: true });
+});

@@ -127,36 +127,109 @@ function encodeSafetensors(
   return out;
 }
 
-/**
- * Reads safetensors bytes, validating them as untrusted input: the header length must fit the
- * file and stay under 100 MB; the header must be a JSON object without duplicate keys; every
- * entry needs a known dtype (F32, F64 and I32 as they are; F16 and BF16 into float32; I64 —
- * whose values must fit — BOOL, U8, I8, I16 and U16 into int32), a shape of
- * non-negative integers and offsets that match its size; the data blocks must not overlap and
- * must cover the data section exactly. Nothing in the file is executed.
- *
- * @param bytes The file's bytes.
- * @param options `file`, the name used in errors.
- * @returns The tensors and the metadata.
- * @throws {SyntaxError} Naming the file and what is wrong.
- */
-export function parseSafetensors(bytes: Uint8Array, options: { file?: string } = {}): Safetensors {
-  const file = options.file ?? "<safetensors>";
-  const fail = (what: string): never => {
+/** One tensor of a header: its dtype, shape and where its bytes lie in the data section. */
+interface Entry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Throws the reader's error for a file. */
+type Fail = (what: string) => never;
+
+/** The reader's error for `file`: a SyntaxError naming it. */
+function failFor(file: string): Fail {
+  return (what) => {
     throw new SyntaxError(`safetensors: ${file}: ${what}`);
   };
-  if (bytes.length < 8) fail(`${bytes.length} bytes is too short for the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > MAX_HEADER) {
-    fail(`header length ${headerLength} exceeds the limit of ${MAX_HEADER}`);
+}
+
+/**
+ * A JSON array of non-negative integers written in digits only: no sign, fraction or exponent,
+ * as the reference implementation (the Rust `safetensors` crate) reads shapes and offsets.
+ */
+const INTEGERS = /^\[\s*(?:\d+\s*(?:,\s*\d+\s*)*)?\]$/;
+
+/** The header's length, from the file's first 8 bytes, checked against the file's size. */
+function headerLength(prefix: Uint8Array, fileSize: number, fail: Fail): number {
+  if (fileSize < 8) fail(`${fileSize} bytes is too short for the 8-byte header length`);
+  const n = Number(new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true));
+  if (n > MAX_HEADER) fail(`header length ${n} exceeds the limit of ${MAX_HEADER}`);
+  if (8 + n > fileSize) fail(`header length ${n} runs past the end of the ${fileSize}-byte file`);
+  return n;
+}
+
+/** An entry's shape or offsets: digits-only integers, each safe, or the error. */
+function integers(entry: string, field: string, text: string | undefined, fail: Fail): number[] {
+  const values = text !== undefined && INTEGERS.test(text)
+    ? (JSON.parse(text) as number[])
+    : undefined;
+  if (values === undefined || !values.every(Number.isSafeInteger)) {
+    fail(
+      `entry "${entry}" has an invalid ${field} ${
+        text ?? "(none)"
+      }: expected an array of non-negative integers written in digits`,
+    );
   }
-  if (8 + headerLength > bytes.length) {
-    fail(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file`);
+  return values!;
+}
+
+/**
+ * One entry of the header, checked: an object naming each field once, with a known `dtype`,
+ * a `shape` and `data_offsets` of digits-only integers, offsets that hold the shape's size
+ * and end inside the data section. Other fields are ignored, as the reference does.
+ */
+function readEntry(name: string, text: string, dataLength: number, fail: Fail): Entry {
+  const fields = new Map(objectMembers(text, `entry "${name}"`).map(([k, v]) => [k, v.trim()]));
+  const dtypeText = fields.get("dtype");
+  const dtype = dtypeText === undefined ? undefined : JSON.parse(dtypeText) as unknown;
+  if (typeof dtype !== "string" || !Object.hasOwn(BYTES, dtype)) {
+    fail(
+      `entry "${name}" has unsupported dtype ${dtypeText ?? "(none)"}: expected one of ${
+        Object.keys(BYTES).join(", ")
+      }`,
+    );
+  }
+  const shape = integers(name, "shape", fields.get("shape"), fail);
+  const offsets = integers(name, "data_offsets", fields.get("data_offsets"), fail);
+  if (offsets.length !== 2) {
+    fail(`entry "${name}" has invalid data_offsets ${fields.get("data_offsets")}: expected two`);
+  }
+  const [begin, end] = offsets;
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (end < begin || end - begin !== size * BYTES[dtype as string]) {
+    fail(`entry "${name}": data_offsets [${begin}, ${end}] do not hold ${size} ${dtype} values`);
+  }
+  if (end > dataLength) {
+    fail(`entry "${name}": data_offsets end ${end} is past the ${dataLength}-byte data section`);
+  }
+  return { name, dtype: dtype as string, shape, begin, end };
+}
+
+/**
+ * The header's entries (in file order) and metadata, checked against a data section of
+ * `dataLength` bytes, which the entries must cover exactly, without overlap.
+ */
+function readHeader(
+  bytes: Uint8Array,
+  dataLength: number,
+  fail: Fail,
+): { entries: Entry[]; metadata: Record<string, string> } {
+  // the format says the header begins with "{": a byte-order mark (which the reference's JSON
+  // parser refuses too) or leading whitespace (which it would skip) is not a header
+  if (bytes[0] !== 0x7b) {
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    fail(
+      `the header ${
+        bom ? "starts with a byte-order mark" : "is not a JSON object"
+      }: it must begin with "{"`,
+    );
   }
   let json = "";
   try {
-    json = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+    json = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     fail("the header is not valid UTF-8");
   }
@@ -165,14 +238,14 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
   } catch (e) {
     fail(`the header is not valid JSON: ${(e as Error).message}`);
   }
-  let members: [string, string][] = [];
   const metadata: Record<string, string> = {};
+  let entries: Entry[] = [];
   try {
-    members = objectMembers(json);
+    const members = objectMembers(json);
     const meta = members.find(([k]) => k === "__metadata__")?.[1];
     if (meta !== undefined) {
       if (!meta.trimStart().startsWith("{")) fail("__metadata__ must map names to strings");
-      for (const [k, v] of objectMembers(meta)) {
+      for (const [k, v] of objectMembers(meta, "__metadata__")) {
         const text = v.trim();
         const [value, end] = text.startsWith('"') ? readString(text, 0) : [undefined, 0];
         if (value === undefined || end !== text.length) {
@@ -186,55 +259,15 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
         });
       }
     }
+    entries = members.filter(([k]) => k !== "__metadata__").map(([name, text]) =>
+      readEntry(name, text, dataLength, fail)
+    );
   } catch (e) {
     if (e instanceof HeaderError) fail(e.message);
     throw e;
   }
-  const data = bytes.subarray(8 + headerLength);
-  const specs = members.filter(([k]) => k !== "__metadata__").map(
-    ([name, text]) => {
-      const spec = JSON.parse(text) as unknown;
-      const s = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-      if (typeof s !== "object" || s === null) fail(`entry "${name}" is not an object`);
-      const width = typeof s.dtype === "string" && Object.hasOwn(BYTES, s.dtype)
-        ? BYTES[s.dtype]
-        : undefined;
-      if (width === undefined) {
-        fail(
-          `entry "${name}" has unsupported dtype ${JSON.stringify(s.dtype)}: expected one of ${
-            Object.keys(BYTES).join(", ")
-          }`,
-        );
-      }
-      const shape = s.shape;
-      if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-        fail(`entry "${name}" has an invalid shape ${JSON.stringify(shape)}`);
-      }
-      const offsets = s.data_offsets;
-      if (
-        !Array.isArray(offsets) || offsets.length !== 2 ||
-        offsets.some((o) => !Number.isSafeInteger(o) || o < 0)
-      ) {
-        fail(`entry "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
-      }
-      const [begin, end] = offsets as number[];
-      const size = (shape as number[]).reduce((a, b) => a * b, 1);
-      if (end < begin || end - begin !== size * width!) {
-        fail(
-          `entry "${name}": data_offsets [${begin}, ${end}] do not hold ${size} ${s.dtype} values`,
-        );
-      }
-      if (end > data.length) {
-        fail(
-          `entry "${name}": data_offsets end ${end} is past the ${data.length}-byte data section`,
-        );
-      }
-      return { name, dtype: s.dtype as string, shape: shape as number[], begin, end };
-    },
-  );
-  const sorted = specs.toSorted((a, b) => a.begin - b.begin);
   let covered = 0;
-  for (const s of sorted) {
+  for (const s of entries.toSorted((a, b) => a.begin - b.begin)) {
     if (s.begin !== covered) {
       fail(
         `entry "${s.name}" ${
@@ -244,47 +277,87 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
     }
     covered = s.end;
   }
-  if (covered !== data.length) {
-    fail(`${data.length - covered} bytes after the last tensor belong to none`);
+  if (covered !== dataLength) {
+    fail(`${dataLength - covered} bytes after the last tensor belong to none`);
   }
+  return { entries, metadata };
+}
+
+/** An entry's tensor from exactly its bytes (`raw` is owned: F32, F64 and I32 keep it). */
+function decodeEntry(s: Entry, raw: ArrayBuffer, fail: Fail): Tensor {
+  let values: Float32Array | Float64Array | Int32Array;
+  const bytes = new DataView(raw);
+  const n = raw.byteLength / BYTES[s.dtype];
+  if (s.dtype === "F32") values = new Float32Array(raw);
+  else if (s.dtype === "F64") values = new Float64Array(raw);
+  else if (s.dtype === "I32") values = new Int32Array(raw);
+  else if (s.dtype === "F16" || s.dtype === "BF16") {
+    const convert = s.dtype === "F16" ? fromF16 : fromBF16;
+    values = new Float32Array(n);
+    for (let i = 0; i < n; i++) values[i] = convert(bytes.getUint16(2 * i, true));
+  } else if (s.dtype === "I64") {
+    const wide = new BigInt64Array(raw);
+    values = new Int32Array(wide.length);
+    for (let i = 0; i < wide.length; i++) {
+      if (wide[i] > 2147483647n || wide[i] < -2147483648n) {
+        fail(`entry "${s.name}": I64 value ${wide[i]} does not fit in int32`);
+      }
+      values[i] = Number(wide[i]);
+    }
+  } else {
+    const read: Record<string, (i: number) => number> = {
+      BOOL: (i) => (bytes.getUint8(i) !== 0 ? 1 : 0),
+      U8: (i) => bytes.getUint8(i),
+      I8: (i) => bytes.getInt8(i),
+      I16: (i) => bytes.getInt16(2 * i, true),
+      U16: (i) => bytes.getUint16(2 * i, true),
+    };
+    values = Int32Array.from({ length: n }, (_, i) => read[s.dtype](i));
+  }
+  return tensor(values, { shape: s.shape });
+}
+
+/**
+ * Reads safetensors bytes, validating them as untrusted input, as strictly as the reference
+ * implementation (the Rust `safetensors` crate) or more: the header length must fit the file
+ * and stay under 100 MB; the header must be UTF-8 JSON beginning with `{` (as the format
+ * says: no byte-order mark, no leading whitespace; trailing whitespace pads it), an object
+ * naming no key twice (the reference keeps the last; this reader refuses); every entry names
+ * each field once and needs a known dtype (F32, F64 and I32 as they are; F16 and BF16 into
+ * float32; I64 — whose values must fit — BOOL, U8, I8, I16 and U16 into int32), a shape and
+ * offsets of integers written in digits (`2.0` and `4e0` are refused, as the reference
+ * refuses them) that hold its size; the data blocks must not overlap and must cover the data
+ * section exactly. Fields of an entry other than `dtype`, `shape` and `data_offsets` are
+ * ignored, as the reference ignores them. Nothing in the file is executed.
+ *
+ * @param bytes The file's bytes.
+ * @param options `file`, the name used in errors.
+ * @returns The tensors and the metadata.
+ * @throws {SyntaxError} Naming the file and what is wrong.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseSafetensors, serializeSafetensors } from "@kiso/io";
+ * import { tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = serializeSafetensors({ w: tensor([1, 2]) });
+ * assert.deepEqual(parseSafetensors(bytes).tensors.w.arraySync(), [1, 2]);
+ * assert.throws(() => parseSafetensors(bytes.subarray(0, 20), { file: "cut.safetensors" }), SyntaxError);
+ * ```
+ */
+export function parseSafetensors(bytes: Uint8Array, options: { file?: string } = {}): Safetensors {
+  const fail = failFor(options.file ?? "<safetensors>");
+  const n = headerLength(bytes, bytes.length, fail);
+  const { entries, metadata } = readHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, fail);
+  const data = bytes.subarray(8 + n);
   // own properties even for names like "__proto__"
   const tensors: Record<string, Tensor> = Object.create(null);
-  for (const s of specs) {
-    const raw = data.slice(s.begin, s.end).buffer;
-    let values: Float32Array | Float64Array | Int32Array;
-    const bytes = new DataView(raw);
-    const n = raw.byteLength / BYTES[s.dtype];
-    if (s.dtype === "F32") values = new Float32Array(raw);
-    else if (s.dtype === "F64") values = new Float64Array(raw);
-    else if (s.dtype === "I32") values = new Int32Array(raw);
-    else if (s.dtype === "F16" || s.dtype === "BF16") {
-      const convert = s.dtype === "F16" ? fromF16 : fromBF16;
-      values = new Float32Array(n);
-      for (let i = 0; i < n; i++) values[i] = convert(bytes.getUint16(2 * i, true));
-    } else if (s.dtype === "I64") {
-      const wide = new BigInt64Array(raw);
-      values = new Int32Array(wide.length);
-      for (let i = 0; i < wide.length; i++) {
-        if (wide[i] > 2147483647n || wide[i] < -2147483648n) {
-          fail(`entry "${s.name}": I64 value ${wide[i]} does not fit in int32`);
-        }
-        values[i] = Number(wide[i]);
-      }
-    } else {
-      const read: Record<string, (i: number) => number> = {
-        BOOL: (i) => (bytes.getUint8(i) !== 0 ? 1 : 0),
-        U8: (i) => bytes.getUint8(i),
-        I8: (i) => bytes.getInt8(i),
-        I16: (i) => bytes.getInt16(2 * i, true),
-        U16: (i) => bytes.getUint16(2 * i, true),
-      };
-      values = Int32Array.from({ length: n }, (_, i) => read[s.dtype](i));
-    }
-    tensors[s.name] = tensor(values, { shape: s.shape });
+  for (const s of entries) {
+    tensors[s.name] = decodeEntry(s, data.slice(s.begin, s.end).buffer, fail);
   }
   return { tensors, metadata };
 }
-
 /**
  * Writes bytes atomically: to a temporary file beside the target, then renamed over it, so a
  * crash never leaves a half-written file in its place.
@@ -343,10 +416,17 @@ export async function saveSafetensors(
 }
 
 /**
- * Loads and validates a `.safetensors` file (see {@linkcode parseSafetensors}).
+ * Loads and validates a `.safetensors` file (see {@linkcode parseSafetensors}) reading the
+ * header first: a header that does not describe the file exactly (its size included) is
+ * refused before any tensor byte is read, and then each tensor's bytes, exactly, are read into
+ * memory of their own. A huge or padded file thus costs no more memory than the tensors it
+ * holds.
  *
  * @param path The file.
  * @returns The tensors and the metadata.
+ * @throws {TypeError} When the path is not a regular file.
+ * @throws {SyntaxError} For a malformed file, naming it and what is wrong.
+ * @throws {RangeError} When its tensors do not fit in memory, naming the file.
  *
  * @example Usage
  * ```ts ignore
@@ -361,13 +441,37 @@ export async function loadSafetensors(path: string): Promise<Safetensors> {
   if (!info.isFile) {
     throw new TypeError(`loadSafetensors: ${path} is not a regular file`);
   }
-  const bytes = new Uint8Array(info.size);
+  const fail = failFor(path);
   using file = await Deno.open(path);
-  let read = 0;
-  while (read < bytes.length) {
-    const n = await file.read(bytes.subarray(read));
-    if (n === null) break;
-    read += n;
+  /** The next `length` bytes of the file, in memory of their own. */
+  const next = async (length: number, what: string): Promise<Uint8Array> => {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(length);
+    } catch (e) {
+      throw new RangeError(
+        `loadSafetensors: ${path}: cannot allocate ${length} bytes for ${what}: ${
+          (e as Error).message
+        }`,
+      );
+    }
+    let read = 0;
+    while (read < length) {
+      const n = await file.read(bytes.subarray(read));
+      if (n === null) fail(`the file ended ${read} bytes into the ${length} bytes of ${what}`);
+      read += n!;
+    }
+    return bytes;
+  };
+  const n = headerLength(await next(Math.min(8, info.size), "the header length"), info.size, fail);
+  const { entries, metadata } = readHeader(await next(n, "the header"), info.size - 8 - n, fail);
+  // the entries cover the data section exactly, so reading them in offset order reads it all
+  const read = new Map<Entry, Tensor>();
+  for (const s of entries.toSorted((a, b) => a.begin - b.begin)) {
+    const raw = await next(s.end - s.begin, `entry "${s.name}"`);
+    read.set(s, decodeEntry(s, raw.buffer as ArrayBuffer, fail));
   }
-  return parseSafetensors(bytes.subarray(0, read), { file: path });
+  const tensors: Record<string, Tensor> = Object.create(null);
+  for (const s of entries) tensors[s.name] = read.get(s)!;
+  return { tensors, metadata };
 }

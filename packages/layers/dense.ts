@@ -43,9 +43,21 @@ export class Dense extends Module {
    * @param inFeatures Input size.
    * @param outFeatures Output size.
    * @param options `bias`, `weightInit`, `rng`, `dtype`.
+   * @throws {RangeError} When a size is not a positive integer.
    */
   constructor(inFeatures: number, outFeatures: number, options: DenseOptions = {}) {
     super();
+    for (
+      const [name, value] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const
+    ) {
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw new RangeError(
+          `Dense: ${name} must be a positive integer: current value is ${
+            typeof value === "string" ? `"${value}"` : value
+          }`,
+        );
+      }
+    }
     this.describe(inFeatures, outFeatures, options);
     const init = options.weightInit ?? ((shape: Shape) => torchUniform(shape, inFeatures, options));
     this.weight = this.registerParameter("weight", new Parameter(init([outFeatures, inFeatures])));

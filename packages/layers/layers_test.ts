@@ -181,6 +181,29 @@ Deno.test("loadStateDict() checks keys, shapes and dtypes before changing anythi
   assert.deepEqual(layer.weight.arraySync(), [[0, 0], [0, 0]]);
 });
 
+Deno.test("loadStateDict() compares own keys: names on Object.prototype are unexpected keys", () => {
+  const layer = new Dense(2, 2);
+  const good = { weight: zeros([2, 2]), bias: zeros([2]) };
+  for (const name of ["toString", "constructor", "hasOwnProperty", "__proto__", "valueOf"]) {
+    // defineProperty makes "__proto__" an own key, as a parsed file's names are
+    const state = Object.defineProperty({ ...good }, name, {
+      value: zeros([1]),
+      enumerable: true,
+    }) as Record<string, Tensor>;
+    assert.throws(() => layer.loadStateDict(state), {
+      name: "TypeError",
+      message: `loadStateDict: keys do not match: missing [], unexpected [${name}]`,
+    });
+    assert.deepEqual(layer.loadStateDict(state, { strict: false }).unexpectedKeys, [name]);
+  }
+  // keys inherited from a prototype are not the state's own: they are missing
+  const inherited = Object.create(good) as Record<string, Tensor>;
+  assert.throws(
+    () => layer.loadStateDict(inherited),
+    /loadStateDict: keys do not match: missing \[weight, bias\], unexpected \[\]/,
+  );
+});
+
 Deno.test("train() and eval() reach every sub-module; zeroGrad() clears gradients", () => {
   const inner = new Dense(2, 2);
   const model = new Sequential(inner, new ReLU());

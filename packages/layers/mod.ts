@@ -38,3 +38,4 @@ export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./perceptron.ts";
 export type { LayerOptions } from "./_init.ts";
+export * from "./rebuild.ts";

@@ -1,6 +1,7 @@
 import { formatShape } from "@kiso/tensor/errors";
-import type { Tensor } from "@kiso/tensor";
+import { keep, type Tensor } from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
+import { jsonArgument } from "./_arguments.ts";
 
 /** What {@linkcode Module.loadStateDict} found missing or unexpected (non-strict loads). */
 export interface LoadResult {
@@ -10,27 +11,18 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
-/** A module's type and constructor arguments (see `Module.architecture`), as JSON. */
+/**
+ * A module's type and constructor arguments (see `Module.architecture`), as JSON. Numbers that
+ * JSON cannot hold are written `{"$number": "NaN"}` (also `"Infinity"`, `"-Infinity"` and
+ * `"-0"`), so that they survive a file.
+ */
 export interface LayerSpec {
   /** The registered layer type, e.g. `Dense`. */
   type: string;
-  /** The constructor's arguments. */
+  /** The constructor's arguments, as JSON. */
   args: unknown[];
   /** A container's children, in order. */
   children?: LayerSpec[];
-}
-
-/** A constructor argument as JSON: generators, tensors and functions become undefined. */
-function jsonArgument(value: unknown): unknown {
-  if (value === null || ["number", "string", "boolean"].includes(typeof value)) return value;
-  if (Array.isArray(value)) return value.map(jsonArgument);
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => [k, jsonArgument(v)] as const)
-      .filter(([, v]) => v !== undefined);
-    return Object.fromEntries(entries);
-  }
-  return undefined;
 }
 
 /**
@@ -107,7 +99,7 @@ export abstract class Module {
   }
 
   /**
-   * Registers a buffer: saved in the state dict, not trained.
+   * Registers a buffer: saved in the state dict, not trained, and never freed by a `tidy` scope.
    *
    * @param name The name (no dots).
    * @param buffer The tensor.
@@ -115,6 +107,7 @@ export abstract class Module {
    */
   protected registerBuffer(name: string, buffer: Tensor): Tensor {
     this.#checkName(name);
+    keep(buffer); // a module built inside a tidy scope keeps its state
     this.#buffers.set(name, buffer);
     return buffer;
   }
@@ -216,8 +209,10 @@ export abstract class Module {
    */
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in state));
-    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    // own keys only: names such as "toString" or "__proto__" that Object.prototype has are
+    // keys like any other, never found through the prototype
+    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(state, k));
+    const unexpectedKeys = Object.keys(state).filter((k) => !Object.hasOwn(own, k));
     if ((options.strict ?? true) && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       throw new TypeError(
         `loadStateDict: keys do not match: missing [${missingKeys.join(", ")}], unexpected [${
@@ -225,7 +220,7 @@ export abstract class Module {
         }]`,
       );
     }
-    const pairs = Object.entries(own).filter(([k]) => k in state).map(([k, target]) =>
+    const pairs = Object.entries(own).filter(([k]) => Object.hasOwn(state, k)).map(([k, target]) =>
       [k, target, state[k]] as const
     );
     for (const [key, target, source] of pairs) {

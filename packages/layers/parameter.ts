@@ -1,8 +1,8 @@
-import { Tensor } from "@kiso/tensor";
+import { keep, Tensor } from "@kiso/tensor";
 
 /**
- * A tensor that a {@linkcode Module} trains: it always requires grad, and optimizers replace
- * its values in place (`assign`).
+ * A tensor that a {@linkcode Module} trains: it always requires grad, optimizers replace its
+ * values in place (`assign`), and no `tidy` scope frees it.
  *
  * @example Usage
  * ```ts
@@ -27,5 +27,6 @@ export class Parameter extends Tensor {
       throw new TypeError("Parameter: values must be float32 or float64: got int32");
     }
     super(values.backend, values.storage, values.shape, true);
+    keep(this); // a model built inside a tidy scope keeps its weights
   }
 }

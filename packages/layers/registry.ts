@@ -4,6 +4,7 @@ import { Dense } from "./dense.ts";
 import { GRU } from "./gru.ts";
 import { LSTM } from "./lstm.ts";
 import type { LayerSpec, Module } from "./module.ts";
+import { decodeArgument } from "./_arguments.ts";
 import { AvgPool2d, LpPool2d, MaxPool2d } from "./pooling.ts";
 import { Flatten, Reshape } from "./reshape.ts";
 import { SimpleRNN } from "./rnn.ts";
@@ -67,12 +68,22 @@ export function registerLayer(type: string, layer: LayerClass): void {
   LAYERS.set(type, layer);
 }
 
+/** A value for an error message: its JSON, shortened. */
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /**
- * Builds a module from its spec (fresh weights: load them afterwards).
+ * Builds a module from its spec (fresh weights: load them afterwards), checking the spec as
+ * untrusted input: every layer must be an object with a registered `type` and an `args`
+ * array (a `Sequential` a `children` array too); numbers that JSON cannot hold are decoded
+ * (see {@linkcode LayerSpec}). Errors name the layer by its state-dict prefix (`layer 1.0`,
+ * or `the model` for the root) and say what is wrong; a constructor's error keeps its class.
  *
  * @param spec The spec, as `Module.architecture()` gives it.
  * @returns The module.
- * @throws {TypeError} For a type that is not registered.
+ * @throws {TypeError} For a malformed spec or a type that is not registered.
  *
  * @example Usage
  * ```ts
@@ -81,16 +92,57 @@ export function registerLayer(type: string, layer: LayerClass): void {
  *
  * const spec = new Sequential(new Dense(2, 3), new ReLU()).architecture()!;
  * assert.equal(buildLayer(spec).numParameters(), 9);
+ * assert.throws(() => buildLayer({ type: "Dense", args: [-1, 3] }), RangeError);
  * ```
  */
 export function buildLayer(spec: LayerSpec): Module {
-  if (spec.type === "Sequential") return new Sequential(...(spec.children ?? []).map(buildLayer));
-  const layer = LAYERS.get(spec.type);
-  if (layer === undefined) {
+  return build(spec, "the model");
+}
+
+/** {@linkcode buildLayer} of the layer at `where`. */
+function build(spec: unknown, where: string): Module {
+  const fail = (what: string): never => {
+    throw new TypeError(`buildLayer: ${where}: ${what}`);
+  };
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
+    fail(`a layer must be an object with "type" and "args": got ${brief(spec)}`);
+  }
+  const { type, args, children } = spec as Record<string, unknown>;
+  if (typeof type !== "string" || type === "") {
+    fail(`"type" must name a layer: got ${brief(type)}`);
+  }
+  const name = `${where} (${type})`;
+  if (!Array.isArray(args)) {
     throw new TypeError(
-      `buildLayer: unknown layer type "${spec.type}": import the package that defines it, or ` +
-        `registerLayer("${spec.type}", ${spec.type}) first`,
+      `buildLayer: ${name}: "args" must be an array of constructor arguments: got ${brief(args)}`,
     );
   }
-  return new layer(...spec.args);
+  if (type === "Sequential") {
+    if (!Array.isArray(children)) {
+      throw new TypeError(
+        `buildLayer: ${name}: "children" must be an array of layers: got ${brief(children)}`,
+      );
+    }
+    const prefix = where === "the model" ? "layer " : `${where}.`;
+    return new Sequential(...children.map((child, i) => build(child, `${prefix}${i}`)));
+  }
+  const layer = LAYERS.get(type as string);
+  if (layer === undefined) {
+    throw new TypeError(
+      `buildLayer: ${where}: unknown layer type "${type}": import the package that defines it, ` +
+        `or registerLayer("${type}", ${type}) first`,
+    );
+  }
+  try {
+    return new layer(...args.map(decodeArgument));
+  } catch (e) {
+    // the constructor's message usually names the layer already ("Dense: inFeatures …")
+    const detail = (e as Error).message;
+    const message = `buildLayer: ${where}: ${
+      detail.startsWith(`${type}: `) ? detail : `${type}: ${detail}`
+    }`;
+    if (e instanceof RangeError) throw new RangeError(message, { cause: e });
+    if (e instanceof TypeError) throw new TypeError(message, { cause: e });
+    throw new Error(message, { cause: e });
+  }
 }

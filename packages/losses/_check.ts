@@ -1,5 +1,39 @@
-import { cast, oneHot, ShapeError, type Tensor } from "@kiso/tensor";
-import { formatShape } from "@kiso/tensor/errors";
+import {
+  cast,
+  mul,
+  notEqual,
+  oneHot,
+  ShapeError,
+  type Tensor,
+  unsqueeze,
+  where,
+} from "@kiso/tensor";
+import { checkOptions, formatShape } from "@kiso/tensor/errors";
+import type { Reduction, ReductionOptions } from "./reduction.ts";
+
+/**
+ * Refuses option keys a loss does not know (`reduction` and `extra`) and returns its
+ * reduction, `fallback` when none is given.
+ */
+export function lossReduction<R extends string = Reduction>(
+  op: string,
+  options: ReductionOptions | { reduction?: R } | undefined,
+  extra: readonly string[] = [],
+  fallback: R = "mean" as R,
+  allowed: readonly string[] = ["mean", "sum", "none"],
+): R {
+  checkOptions(op, options, ["reduction", ...extra]);
+  const reduction = (options?.reduction ?? fallback) as R;
+  if (!allowed.includes(reduction)) {
+    const names = allowed.map((r) => `"${r}"`);
+    throw new RangeError(
+      `${op}: reduction must be ${names.slice(0, -1).join(", ")} or ${
+        names.at(-1)
+      }: current value is "${reduction}"`,
+    );
+  }
+  return reduction;
+}
 
 /** Throws unless prediction and target have exactly the same shape (no silent broadcasting). */
 export function checkSameShape(op: string, y: Tensor, t: Tensor): void {
@@ -8,11 +42,25 @@ export function checkSameShape(op: string, y: Tensor, t: Tensor): void {
   }
 }
 
+/** Options of {@linkcode classTargets}. */
+export interface ClassTargetOptions {
+  /** Class indices equal to this become rows of zeros (they count for nothing). */
+  ignoreIndex?: number;
+  /** Whether the loss takes `ignoreIndex` (its label error then says how to skip −100s). */
+  ignorable?: boolean;
+}
+
 /**
  * Class targets as one-hot rows like `scores` (`[…, C]`): int32 class indices `[…]` are
- * encoded, float targets must already have the scores' shape.
+ * encoded (labels equal to `ignoreIndex` as rows of zeros), float targets must already have the
+ * scores' shape.
  */
-export function classTargets(op: string, scores: Tensor, target: Tensor): Tensor {
+export function classTargets(
+  op: string,
+  scores: Tensor,
+  target: Tensor,
+  options: ClassTargetOptions = {},
+): Tensor {
   const classes = scores.shape[scores.rank - 1];
   if (target.dtype !== "int32") {
     if (target.rank === scores.rank - 1) {
@@ -34,15 +82,23 @@ export function classTargets(op: string, scores: Tensor, target: Tensor): Tensor
       "class indices must have the scores' shape without the class axis",
     );
   }
+  const { ignoreIndex } = options;
   // backends that read synchronously check the labels here; the others clamp them in gather
   const labels = target.backend.readSync?.(target.storage);
-  const bad = labels?.findIndex((label) => label < 0 || label >= classes) ?? -1;
+  const bad =
+    labels?.findIndex((label) => label !== ignoreIndex && (label < 0 || label >= classes)) ?? -1;
   if (bad >= 0) {
+    const hint = options.ignorable && ignoreIndex === undefined && labels![bad] === -100
+      ? ": pass ignoreIndex: -100 to skip such targets (PyTorch's default)"
+      : "";
     throw new RangeError(
       `${op}: label ${labels![bad]} (sample ${bad}) is outside the ${classes} classes 0…${
         classes - 1
-      }`,
+      }${hint}`,
     );
   }
-  return oneHot(target, classes, { dtype: scores.dtype });
+  if (ignoreIndex === undefined) return oneHot(target, classes, { dtype: scores.dtype });
+  const kept = notEqual(target, ignoreIndex);
+  const rows = oneHot(where(kept, target, 0), classes, { dtype: scores.dtype });
+  return mul(rows, unsqueeze(cast(kept, scores.dtype), -1));
 }

@@ -1,5 +1,5 @@
 import { add, clip, log, mul, softplus, sub, type Tensor } from "@kiso/tensor";
-import { checkSameShape } from "./_check.ts";
+import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -30,6 +30,7 @@ export function binaryCrossEntropy(
   options: ReductionOptions & { epsilon?: number } = {},
 ): Tensor {
   checkSameShape("binaryCrossEntropy", y, t);
+  const reduction = lossReduction("binaryCrossEntropy", options, ["epsilon"]);
   const eps = options.epsilon ?? 1e-7;
   // ln(min(p + ε, 1)) so that a perfect prediction costs exactly 0, floored at −100 as PyTorch's
   // BCELoss does, so that a probability of exactly 0 or 1 costs 100 rather than ∞ or NaN (the
@@ -39,7 +40,7 @@ export function binaryCrossEntropy(
   const positive = mul(t, logOf(y));
   const negative = mul(sub(1, t), logOf(sub(1, y)));
   // 0 − …, not −…: a perfect prediction costs +0
-  return reduceLoss(sub(0, add(positive, negative)), options.reduction ?? "mean");
+  return reduceLoss(sub(0, add(positive, negative)), reduction);
 }
 
 /**
@@ -67,9 +68,10 @@ export function binaryCrossEntropyWithLogits(
   options: ReductionOptions = {},
 ): Tensor {
   checkSameShape("binaryCrossEntropyWithLogits", z, t);
+  const reduction = lossReduction("binaryCrossEntropyWithLogits", options);
   // softplus(z) − z·t with the stable softplus kernel: its derivative σ(z) − t is smooth, so the
   // second derivative σ(z)(1 − σ(z)) is right everywhere (relu(z) + softplus(−|z|) would lose it
   // at z = 0, where both pieces have kinks)
   const losses = sub(softplus(z), mul(z, t));
-  return reduceLoss(losses, options.reduction ?? "mean");
+  return reduceLoss(losses, reduction);
 }

@@ -1,5 +1,5 @@
 import { add, log, mul, neg, sum, type Tensor } from "@kiso/tensor";
-import { classTargets } from "./_check.ts";
+import { classTargets, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -27,7 +27,8 @@ export function categoricalCrossEntropy(
   t: Tensor,
   options: ReductionOptions & { epsilon?: number } = {},
 ): Tensor {
+  const reduction = lossReduction("categoricalCrossEntropy", options, ["epsilon"]);
   const target = classTargets("categoricalCrossEntropy", y, t);
   const perSample = neg(sum(mul(target, log(add(y, options.epsilon ?? 1e-7))), { axis: -1 }));
-  return reduceLoss(perSample, options.reduction ?? "mean");
+  return reduceLoss(perSample, reduction);
 }

@@ -1,5 +1,5 @@
 import { abs, relu, sub, type Tensor } from "@kiso/tensor";
-import { checkSameShape } from "./_check.ts";
+import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -28,11 +28,12 @@ export function epsilonInsensitiveLoss(
   options: ReductionOptions & { epsilon?: number } = {},
 ): Tensor {
   checkSameShape("epsilonInsensitiveLoss", y, t);
+  const reduction = lossReduction("epsilonInsensitiveLoss", options, ["epsilon"]);
   const epsilon = options.epsilon ?? 0.1;
   if (!(epsilon >= 0)) {
     throw new RangeError(
       `epsilonInsensitiveLoss: epsilon must be >= 0: current value is ${epsilon}`,
     );
   }
-  return reduceLoss(relu(sub(abs(sub(t, y)), epsilon)), options.reduction ?? "mean");
+  return reduceLoss(relu(sub(abs(sub(t, y)), epsilon)), reduction);
 }

@@ -1,5 +1,5 @@
 import { abs, add, minimum, mul, square, sub, type Tensor } from "@kiso/tensor";
-import { checkSameShape } from "./_check.ts";
+import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /** Options of {@linkcode huberLoss}. */
@@ -44,13 +44,11 @@ export interface HuberOptions extends ReductionOptions {
  */
 export function huberLoss(y: Tensor, t: Tensor, options: HuberOptions = {}): Tensor {
   checkSameShape("huberLoss", y, t);
+  const reduction = lossReduction("huberLoss", options, ["delta", "form"]);
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be > 0: current value is ${delta}`);
   const r = abs(sub(t, y));
   const quadratic = minimum(r, delta);
   const standard = add(mul(square(quadratic), 0.5), mul(sub(r, quadratic), delta));
-  return reduceLoss(
-    options.form === "seed" ? mul(standard, 2) : standard,
-    options.reduction ?? "mean",
-  );
+  return reduceLoss(options.form === "seed" ? mul(standard, 2) : standard, reduction);
 }

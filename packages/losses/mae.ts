@@ -1,5 +1,5 @@
 import { abs, sub, type Tensor } from "@kiso/tensor";
-import { checkSameShape } from "./_check.ts";
+import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -22,5 +22,6 @@ import { reduceLoss, type ReductionOptions } from "./reduction.ts";
  */
 export function mae(y: Tensor, t: Tensor, options: ReductionOptions = {}): Tensor {
   checkSameShape("mae", y, t);
-  return reduceLoss(abs(sub(y, t)), options.reduction ?? "mean");
+  const reduction = lossReduction("mae", options);
+  return reduceLoss(abs(sub(y, t)), reduction);
 }

@@ -1,5 +1,5 @@
 import { exp, mul, neg, relu, softplus, sub, type Tensor } from "@kiso/tensor";
-import { checkSameShape } from "./_check.ts";
+import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -22,7 +22,8 @@ import { reduceLoss, type ReductionOptions } from "./reduction.ts";
  */
 export function logisticLoss(y: Tensor, t: Tensor, options: ReductionOptions = {}): Tensor {
   checkSameShape("logisticLoss", y, t);
-  return reduceLoss(softplus(neg(mul(t, y))), options.reduction ?? "mean");
+  const reduction = lossReduction("logisticLoss", options);
+  return reduceLoss(softplus(neg(mul(t, y))), reduction);
 }
 
 /**
@@ -44,7 +45,8 @@ export function logisticLoss(y: Tensor, t: Tensor, options: ReductionOptions = {
  */
 export function exponentialLoss(y: Tensor, t: Tensor, options: ReductionOptions = {}): Tensor {
   checkSameShape("exponentialLoss", y, t);
-  return reduceLoss(exp(neg(mul(t, y))), options.reduction ?? "mean");
+  const reduction = lossReduction("exponentialLoss", options);
+  return reduceLoss(exp(neg(mul(t, y))), reduction);
 }
 
 /**
@@ -67,5 +69,6 @@ export function exponentialLoss(y: Tensor, t: Tensor, options: ReductionOptions 
  */
 export function hingeLoss(y: Tensor, t: Tensor, options: ReductionOptions = {}): Tensor {
   checkSameShape("hingeLoss", y, t);
-  return reduceLoss(relu(sub(1, mul(t, y))), options.reduction ?? "mean");
+  const reduction = lossReduction("hingeLoss", options);
+  return reduceLoss(relu(sub(1, mul(t, y))), reduction);
 }

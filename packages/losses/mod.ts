@@ -24,6 +24,7 @@ export * from "./binary_cross_entropy.ts";
 export * from "./cross_entropy.ts";
 export * from "./softmax_cross_entropy.ts";
 export * from "./nll.ts";
+export * from "./kl_divergence.ts";
 export * from "./margin_losses.ts";
 export * from "./quantile.ts";
 export * from "./huber.ts";

@@ -1,5 +1,5 @@
 import { square, sub, type Tensor } from "@kiso/tensor";
-import { checkSameShape } from "./_check.ts";
+import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -21,5 +21,6 @@ import { reduceLoss, type ReductionOptions } from "./reduction.ts";
  */
 export function mse(y: Tensor, t: Tensor, options: ReductionOptions = {}): Tensor {
   checkSameShape("mse", y, t);
-  return reduceLoss(square(sub(y, t)), options.reduction ?? "mean");
+  const reduction = lossReduction("mse", options);
+  return reduceLoss(square(sub(y, t)), reduction);
 }

@@ -1,5 +1,5 @@
 import { mul, neg, sum, type Tensor } from "@kiso/tensor";
-import { classTargets } from "./_check.ts";
+import { classTargets, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -21,6 +21,7 @@ import { reduceLoss, type ReductionOptions } from "./reduction.ts";
  * ```
  */
 export function nll(logProbs: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const reduction = lossReduction("nll", options);
   const t = classTargets("nll", logProbs, target);
-  return reduceLoss(neg(sum(mul(t, logProbs), { axis: -1 })), options.reduction ?? "mean");
+  return reduceLoss(neg(sum(mul(t, logProbs), { axis: -1 })), reduction);
 }

@@ -1,6 +1,6 @@
 import { add, mul, relu, sub, type Tensor } from "@kiso/tensor";
 import { checkRange } from "@kiso/tensor/errors";
-import { checkSameShape } from "./_check.ts";
+import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -29,9 +29,10 @@ export function quantileLoss(
   options: ReductionOptions & { tau?: number } = {},
 ): Tensor {
   checkSameShape("quantileLoss", y, t);
+  const reduction = lossReduction("quantileLoss", options, ["tau"]);
   const tau = options.tau ?? 0.5;
   checkRange("quantileLoss", "tau", tau, 0, 1);
   const over = mul(relu(sub(y, t)), 1 - tau);
   const under = mul(relu(sub(t, y)), tau);
-  return reduceLoss(add(over, under), options.reduction ?? "mean");
+  return reduceLoss(add(over, under), reduction);
 }

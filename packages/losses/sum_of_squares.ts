@@ -1,5 +1,5 @@
 import { mul, square, sub, type Tensor } from "@kiso/tensor";
-import { checkSameShape } from "./_check.ts";
+import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
@@ -22,5 +22,6 @@ import { reduceLoss, type ReductionOptions } from "./reduction.ts";
  */
 export function sumOfSquares(y: Tensor, t: Tensor, options: ReductionOptions = {}): Tensor {
   checkSameShape("sumOfSquares", y, t);
-  return reduceLoss(mul(square(sub(y, t)), 0.5), options.reduction ?? "sum");
+  const reduction = lossReduction("sumOfSquares", options, [], "sum");
+  return reduceLoss(mul(square(sub(y, t)), 0.5), reduction);
 }

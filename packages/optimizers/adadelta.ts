@@ -43,7 +43,7 @@ export class AdaDelta extends Optimizer<AdaDeltaHyper> {
    * @param options `lr` (default 1), `beta` (0.95), `eps` (1e−6), `weightDecay` (0).
    */
   constructor(params: ParamsInput<AdaDeltaHyper>, options: Partial<AdaDeltaHyper> = {}) {
-    super("AdaDelta", params, { lr: 1, beta: 0.95, eps: 1e-6, weightDecay: 0, ...options });
+    super("AdaDelta", params, { lr: 1, beta: 0.95, eps: 1e-6, weightDecay: 0 }, options);
   }
 
   /** Checks β ∈ [0, 1). */

@@ -39,7 +39,7 @@ export class AdaGrad extends Optimizer<AdaGradHyper> {
    * @param options `lr` (default 0.01), `eps` v₀ (default 1e−8), `weightDecay` (0).
    */
   constructor(params: ParamsInput<AdaGradHyper>, options: Partial<AdaGradHyper> = {}) {
-    super("AdaGrad", params, { lr: 0.01, eps: 1e-8, weightDecay: 0, ...options });
+    super("AdaGrad", params, { lr: 0.01, eps: 1e-8, weightDecay: 0 }, options);
   }
 
   /** One step of Algorithm 14. */

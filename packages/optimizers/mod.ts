@@ -1,8 +1,9 @@
 /**
  * Every optimizer of the source material (course notes §3.6, Algorithms 12–17) with the seeds'
- * defaults, plus PyTorch's SGD and AdamW; learning-rate schedules (the inverse-time η₀/e of
- * Algorithm 1, step, exponential, cosine, warm-up), the tolerance stopping rule, and gradient
- * clipping. Optimizers work on parameter groups and save and restore their state.
+ * defaults, plus PyTorch's SGD and AdamW (with `amsgrad`); learning-rate schedules by epoch or
+ * by step (the inverse-time η₀/e of Algorithm 1, step, exponential, cosine, warm-up, warm-up then
+ * cosine, PyTorch's OneCycleLR), the tolerance stopping rule, and gradient clipping. Optimizers
+ * work on parameter groups, and optimizers and schedulers save and restore their state.
  *
  * @example Usage
  * ```ts
@@ -32,4 +33,5 @@ export * from "./adadelta.ts";
 export * from "./adam.ts";
 export * from "./adamw.ts";
 export * from "./schedules.ts";
+export * from "./one_cycle_lr.ts";
 export * from "./clip_grad.ts";

@@ -42,7 +42,7 @@ export class Momentum extends Optimizer<MomentumHyper> {
    * @param options `lr` (default 0.01), `momentum` α (default 0.9), `weightDecay` (0).
    */
   constructor(params: ParamsInput<MomentumHyper>, options: Partial<MomentumHyper> = {}) {
-    super("Momentum", params, { lr: 0.01, momentum: 0.9, weightDecay: 0, ...options });
+    super("Momentum", params, { lr: 0.01, momentum: 0.9, weightDecay: 0 }, options);
   }
 
   /** Checks α ∈ [0, 1). */

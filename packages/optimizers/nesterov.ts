@@ -51,7 +51,7 @@ export class Nesterov extends Optimizer<NesterovHyper> {
    * @param options `lr` (default 0.01), `schedule` (default `"sequence"`), `weightDecay` (0).
    */
   constructor(params: ParamsInput<NesterovHyper>, options: Partial<NesterovHyper> = {}) {
-    super("Nesterov", params, { lr: 0.01, schedule: "sequence", weightDecay: 0, ...options });
+    super("Nesterov", params, { lr: 0.01, schedule: "sequence", weightDecay: 0 }, options);
   }
 
   /** One step of Algorithm 13. */

@@ -1,5 +1,5 @@
-import { add, mul, noGrad, type Tensor } from "@kiso/tensor";
-import { formatShape } from "@kiso/tensor/errors";
+import { add, keep, mul, noGrad, Tensor } from "@kiso/tensor";
+import { checkOptions, formatShape } from "@kiso/tensor/errors";
 
 /** Per-parameter state: tensors shaped like the parameter, and numbers (step counts). */
 export type ParamState = Record<string, Tensor | number>;
@@ -48,15 +48,22 @@ export abstract class Optimizer<H extends BaseHyper> {
    *
    * @param name The optimizer's name, for errors.
    * @param params Parameters, or groups of parameters with overrides.
-   * @param defaults The hyper-parameters of groups that do not override them.
+   * @param defaults Every hyper-parameter with its default value.
+   * @param options The caller's hyper-parameters, over the defaults.
+   * @throws {TypeError} When the options or a group hold a key that is not a hyper-parameter.
    */
-  constructor(name: string, params: ParamsInput<H>, defaults: H) {
+  constructor(name: string, params: ParamsInput<H>, defaults: H, options: Partial<H> = {}) {
     this.#name = name;
+    const known = Object.keys(defaults);
+    checkOptions(name, options, known);
     const groups = params.length > 0 && !("params" in params[0])
       ? [{ params: params as readonly Tensor[] }]
       : params as readonly (Partial<H> & { params: readonly Tensor[] })[];
+    groups.forEach((g, i) =>
+      checkOptions(`${name}: parameter group ${i}`, g, ["params", ...known])
+    );
     this.paramGroups = groups.map((g) =>
-      ({ ...defaults, ...g, params: [...g.params] }) as ParamGroup<H>
+      ({ ...defaults, ...options, ...g, params: [...g.params] }) as ParamGroup<H>
     );
     for (const group of this.paramGroups) this.validate(group);
   }
@@ -74,7 +81,7 @@ export abstract class Optimizer<H extends BaseHyper> {
 
   /**
    * Throws a RangeError naming the optimizer unless `min ≤ value ≤ max` (`max` excluded when
-   * `openMax`).
+   * `openMax`), and a TypeError for a value that is not a number.
    *
    * @param name The hyper-parameter.
    * @param value Its value.
@@ -83,6 +90,11 @@ export abstract class Optimizer<H extends BaseHyper> {
    * @param openMax Whether `max` itself is excluded.
    */
   protected check(name: string, value: number, min: number, max: number, openMax = false): void {
+    if (typeof value !== "number") {
+      throw new TypeError(
+        `${this.#name}: ${name} must be a number: current value is ${JSON.stringify(value)}`,
+      );
+    }
     const ok = value >= min && (openMax ? value < max : value <= max);
     if (!ok) {
       throw new RangeError(
@@ -108,7 +120,11 @@ export abstract class Optimizer<H extends BaseHyper> {
     group: ParamGroup<H>,
   ): void;
 
-  /** Updates every parameter that has a gradient, without recording a graph. */
+  /**
+   * Updates every parameter that has a gradient, without recording a graph. It may run inside
+   * a `tidy` scope: new values are assigned and the state is kept, so the scope frees only the
+   * step's intermediates.
+   */
   step(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
@@ -122,6 +138,8 @@ export abstract class Optimizer<H extends BaseHyper> {
             this.state.set(p, state);
           }
           this.update(p, grad, state, group);
+          // the state lives on past a tidy scope around the step
+          for (const v of Object.values(state)) if (v instanceof Tensor) keep(v);
         }
       }
     });
@@ -153,52 +171,93 @@ export abstract class Optimizer<H extends BaseHyper> {
   }
 
   /**
-   * Restores a state from {@linkcode Optimizer.stateDict}, checking it fits these parameters.
+   * Restores a state from {@linkcode Optimizer.stateDict}, checking it as untrusted input before
+   * changing anything: the groups and their parameter counts must match; each restored
+   * hyper-parameter must be one this optimizer has, of the same type, and pass the checks the
+   * constructor makes (`lr` ≥ 0, β ∈ [0, 1), …); each parameter's state must hold tensors of the
+   * parameter's shape and dtype, step counts that are non-negative integers and other numbers
+   * that are finite and non-negative.
    *
    * @param dict The saved state.
-   * @throws {TypeError} When groups, parameter counts or state shapes differ.
+   * @throws {TypeError} When groups, parameter counts, state shapes or types differ.
+   * @throws {RangeError} When a hyper-parameter or a step count is out of range.
    */
   loadStateDict(dict: OptimizerStateDict): void {
     const name = this.#name;
-    if (dict.paramGroups.length !== this.paramGroups.length) {
-      throw new TypeError(
-        `${name}.loadStateDict: ${dict.paramGroups.length} groups in the state, ${this.paramGroups.length} here`,
+    const fail = (what: string, kind: typeof TypeError = TypeError): never => {
+      throw new kind(`${name}.loadStateDict: ${what}`);
+    };
+    if (!Array.isArray(dict.paramGroups) || dict.paramGroups.length !== this.paramGroups.length) {
+      fail(
+        `${dict.paramGroups?.length} groups in the state, ${this.paramGroups.length} here`,
       );
     }
     const params = this.paramGroups.flatMap((g) => g.params);
-    dict.paramGroups.forEach((saved, i) => {
-      const count = (saved.params as number[]).length;
-      if (count !== this.paramGroups[i].params.length) {
-        throw new TypeError(
-          `${name}.loadStateDict: group ${i} has ${count} parameters in the state, ${
-            this.paramGroups[i].params.length
-          } here`,
+    const restored = dict.paramGroups.map((saved, i) => {
+      const group = this.paramGroups[i];
+      const { params: ids, ...hyper } = saved;
+      if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id) && id >= 0)) {
+        fail(`group ${i}: params must be an array of parameter indices`);
+      }
+      if ((ids as number[]).length !== group.params.length) {
+        fail(
+          `group ${i} has ${
+            (ids as number[]).length
+          } parameters in the state, ${group.params.length} here`,
         );
       }
+      for (const [key, value] of Object.entries(hyper)) {
+        if (!Object.hasOwn(group, key)) fail(`group ${i}: unknown hyper-parameter "${key}"`);
+        const here = (group as unknown as Record<string, unknown>)[key];
+        if (typeof value !== typeof here) {
+          fail(
+            `group ${i}: ${key} must be a ${typeof here}: current value is ${
+              JSON.stringify(value)
+            }`,
+          );
+        }
+      }
+      // the constructor's checks, with the restored values in place
+      const merged = { ...group, ...hyper } as ParamGroup<H>;
+      try {
+        this.validate(merged);
+      } catch (e) {
+        const message = (e as Error).message.replace(`${name}: `, "");
+        fail(`group ${i}: ${message}`, e instanceof RangeError ? RangeError : TypeError);
+      }
+      return hyper;
     });
+    if (typeof dict.state !== "object" || dict.state === null) fail("state must be an object");
     for (const [index, s] of Object.entries(dict.state)) {
-      const p = params[Number(index)];
-      if (p === undefined) {
-        throw new TypeError(
-          `${name}.loadStateDict: state for parameter ${index}, which does not exist`,
-        );
-      }
+      const p = Object.hasOwn(params, index) ? params[Number(index)] : undefined;
+      if (p === undefined) fail(`state for parameter ${index}, which does not exist`);
       for (const [key, v] of Object.entries(s)) {
-        if (
-          typeof v !== "number" &&
-          (v.shape.length !== p.shape.length || v.shape.some((d, k) => d !== p.shape[k]))
+        if (typeof v === "number") {
+          // step counts are whole; other numbers of state (Nesterov's s) finite and ≥ 0
+          const whole = key === "step";
+          if (!(whole ? Number.isSafeInteger(v) : Number.isFinite(v)) || v < 0) {
+            fail(
+              `parameter ${index} ${key} must be a non-negative ${
+                whole ? "integer" : "number"
+              }: current value is ${v}`,
+              RangeError,
+            );
+          }
+        } else if (!(v instanceof Tensor)) {
+          fail(`parameter ${index} ${key} must be a tensor or a step count: got ${typeof v}`);
+        } else if (
+          v.dtype !== p!.dtype || v.shape.length !== p!.shape.length ||
+          v.shape.some((d, k) => d !== p!.shape[k])
         ) {
-          throw new TypeError(
-            `${name}.loadStateDict: parameter ${index} ${key}: ${
-              formatShape(v.shape)
-            } in the state, ${formatShape(p.shape)} here`,
+          fail(
+            `parameter ${index} ${key}: ${formatShape(v.shape)} ${v.dtype} in the state, ${
+              formatShape(p!.shape)
+            } ${p!.dtype} here`,
           );
         }
       }
     }
-    dict.paramGroups.forEach(({ params: _ids, ...hyper }, i) =>
-      Object.assign(this.paramGroups[i], hyper)
-    );
+    restored.forEach((hyper, i) => Object.assign(this.paramGroups[i], hyper));
     this.state.clear();
     for (const [index, s] of Object.entries(dict.state)) {
       this.state.set(params[Number(index)], { ...s });

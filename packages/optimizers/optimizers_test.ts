@@ -7,11 +7,16 @@ import {
   AdamW,
   clipGradNorm,
   clipGradValue,
+  cosineDecay,
+  LRScheduler,
   Momentum,
   Nesterov,
+  OneCycleLR,
   type Optimizer,
   RMSProp,
+  type Scheduler,
   SGD,
+  warmupCosine,
 } from "./mod.ts";
 import type { BaseHyper } from "./optimizer.ts";
 import { RACES, stepsToTolerance } from "./testdata/race.ts";
@@ -161,6 +166,8 @@ Deno.test("each optimizer drives a quadratic and Rosenbrock below tolerance in t
 Deno.test("saving optimizer state mid-training and restoring it continues bit-identically", async (t) => {
   const makers: [string, (ps: Tensor[]) => Optimizer<BaseHyper>][] = [
     ["Adam", (ps) => new Adam(ps, { lr: 0.01 })],
+    ["Adam amsgrad", (ps) => new Adam(ps, { lr: 0.01, amsgrad: true })],
+    ["AdamW amsgrad", (ps) => new AdamW(ps, { lr: 0.01, amsgrad: true })],
     ["SGD momentum", (ps) => new SGD(ps, { lr: 0.05, momentum: 0.9 })],
     ["Nesterov", (ps) => new Nesterov(ps, { lr: 0.05 })],
     ["AdaDelta", (ps) => new AdaDelta(ps)],
@@ -229,7 +236,7 @@ Deno.test("optimizers refuse bad hyper-parameters and mismatched state", () => {
   const other = new Adam([tensor([1, 2], { requiresGrad: true })]);
   assert.throws(
     () => other.loadStateDict(opt.stateDict()),
-    /Adam.loadStateDict: parameter 0 m: \[1\] in the state, \[2\] here/,
+    /Adam.loadStateDict: parameter 0 m: \[1\] float32 in the state, \[2\] float32 here/,
   );
   assert.throws(
     () => new Adam([w, w]).loadStateDict(opt.stateDict()),
@@ -269,4 +276,191 @@ Deno.test("Momentum (Algorithm 12) equals the velocity form of SGD with momentum
   const seed = run((w) => new Momentum([w], { lr: 0.1, momentum: 0.8 }));
   const velocity = run((w) => new SGD([w], { lr: 0.1, momentum: 0.8 }));
   seed.forEach((v, i) => assert.ok(Math.abs(v - velocity[i]) < 1e-14, `${seed} vs ${velocity}`));
+});
+
+Deno.test("amsgrad keeps the largest second moment in the state (vMax) and never steps further for a shrinking gradient", () => {
+  const w = tensor([0], { requiresGrad: true, dtype: "float64" });
+  const plain = tensor([0], { requiresGrad: true, dtype: "float64" });
+  const ams = new Adam([w], { lr: 0.1, amsgrad: true });
+  const adam = new Adam([plain], { lr: 0.1 });
+  const moves: number[][] = [];
+  for (const g of [10, 0.01, 0.01]) {
+    const before = [w.item(), plain.item()];
+    w.grad = tensor([g], { dtype: "float64" });
+    plain.grad = tensor([g], { dtype: "float64" });
+    ams.step();
+    adam.step();
+    moves.push([before[0] - w.item(), before[1] - plain.item()]);
+  }
+  const state = ams.state.get(w)!;
+  assert.deepEqual(Object.keys(state).sort(), ["m", "step", "v", "vMax"]);
+  // v falls after the large gradient; vMax holds it
+  assert.ok((state.vMax as Tensor).item() > (state.v as Tensor).item());
+  assert.equal(moves[0][0], moves[0][1]);
+  assert.ok(moves[2][0] < moves[2][1]);
+});
+
+/** Runs `steps` SGD steps on a quadratic, stepping the scheduler after each; the lrs seen. */
+function scheduledRun(
+  w: Tensor,
+  opt: Optimizer<BaseHyper>,
+  scheduler: Scheduler,
+  steps: number,
+): number[] {
+  const lrs: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    opt.zeroGrad();
+    backward(sum(square(w)));
+    lrs.push(opt.paramGroups[0].lr);
+    opt.step();
+    scheduler.step();
+  }
+  return lrs;
+}
+
+Deno.test("schedulers save and restore their position: a resumed run continues bit-identically", async (t) => {
+  const makers: [string, (opt: Optimizer<BaseHyper>) => Scheduler][] = [
+    ["LRScheduler warmupCosine", (opt) => new LRScheduler(opt, warmupCosine(3, 12))],
+    ["OneCycleLR", (opt) => new OneCycleLR(opt, { maxLr: 0.2, totalSteps: 12 })],
+  ];
+  for (const [name, make] of makers) {
+    await t.step(name, () => {
+      const w = tensor([0.5, -1, 2], { requiresGrad: true });
+      const opt = new AdamW([w], { lr: 0.1, amsgrad: true });
+      const scheduler = make(opt);
+      const first = scheduledRun(w, opt, scheduler, 5);
+      const saved = {
+        w: w.dataSync().slice(),
+        optimizer: opt.stateDict(),
+        scheduler: JSON.parse(JSON.stringify(scheduler.stateDict())),
+      };
+      const rest = scheduledRun(w, opt, scheduler, 7);
+      // a fresh run: the optimizer restored first (its lr is the scheduled one), then the scheduler
+      const w2 = tensor(saved.w, { requiresGrad: true });
+      const opt2 = new AdamW([w2], { lr: 0.1, amsgrad: true });
+      const scheduler2 = make(opt2);
+      opt2.loadStateDict(saved.optimizer);
+      scheduler2.loadStateDict(saved.scheduler);
+      assert.deepEqual(scheduledRun(w2, opt2, scheduler2, 7), rest);
+      assert.deepEqual(w2.dataSync(), w.dataSync());
+      assert.notDeepEqual(first.slice(0, 1), rest.slice(0, 1));
+    });
+  }
+});
+
+Deno.test("an LRScheduler built after the optimizer was restored keeps the saved initial rates", () => {
+  const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.4 });
+  const scheduler = new LRScheduler(opt, cosineDecay(4));
+  scheduler.step();
+  const saved = scheduler.stateDict();
+  const opt2 = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.4 });
+  opt2.loadStateDict(opt.stateDict()); // lr is now the scheduled 0.2
+  const scheduler2 = new LRScheduler(opt2, cosineDecay(4));
+  scheduler2.loadStateDict(saved);
+  scheduler.step();
+  scheduler2.step();
+  assert.equal(opt2.paramGroups[0].lr, opt.paramGroups[0].lr);
+  assert.throws(
+    () => scheduler2.loadStateDict({ epoch: 2 }),
+    /LRScheduler.loadStateDict: expected \{ epoch, baseLrs \} for 1 groups: got \{"epoch":2\}/,
+  );
+});
+
+Deno.test("OneCycleLR cycles Adam's beta1, may step totalSteps times, and says what is wrong", () => {
+  const w = tensor([1], { requiresGrad: true });
+  const adam = new Adam([w]);
+  const cycle = new OneCycleLR(adam, { maxLr: 0.01, epochs: 2, stepsPerEpoch: 5 });
+  assert.equal(cycle.totalSteps, 10);
+  assert.equal(adam.paramGroups[0].beta1, 0.95);
+  for (let i = 0; i < 9; i++) cycle.step();
+  assert.equal(adam.paramGroups[0].lr, 0.01 / 25 / 1e4); // the last step of the cycle
+  assert.equal(adam.paramGroups[0].beta1, 0.95);
+  cycle.step(); // one past the cycle, as PyTorch allows (fit steps after the last batch)
+  assert.throws(() => cycle.step(), {
+    name: "RangeError",
+    message: "OneCycleLR: stepped 11 times: the cycle has totalSteps 10",
+  });
+  assert.throws(
+    () => cycle.loadStateDict({ stepCount: 3, totalSteps: 9 }),
+    /OneCycleLR.loadStateDict: expected \{ stepCount, totalSteps: 10 \}/,
+  );
+  assert.throws(
+    () => new OneCycleLR(new RMSProp([w]), { maxLr: 0.1, totalSteps: 10 }),
+    /OneCycleLR: the optimizer has neither momentum nor beta1 to cycle: pass cycleMomentum: false/,
+  );
+  new OneCycleLR(new RMSProp([w]), { maxLr: 0.1, totalSteps: 10, cycleMomentum: false });
+  assert.throws(
+    () => new OneCycleLR(adam, { maxLr: 0.1 }),
+    /OneCycleLR: totalSteps must be a positive integer: current value is undefined/,
+  );
+  assert.throws(
+    () => new OneCycleLR(adam, { maxLr: 0.1, epochs: 2 }),
+    /OneCycleLR: stepsPerEpoch must be a positive integer/,
+  );
+  assert.throws(
+    () => new OneCycleLR(adam, { maxLr: [0.1, 0.2], totalSteps: 10 }),
+    /OneCycleLR: maxLr must be a positive number or one per group \(1\): got \[0.1,0.2\]/,
+  );
+  assert.throws(
+    () => new OneCycleLR(adam, { maxLr: 0.1, totalSteps: 10, pctStart: 0.05 }),
+    /OneCycleLR: phase 1 of 2 ends at step -0.5, not after its start 0/,
+  );
+  assert.throws(
+    () => new OneCycleLR(adam, { maxLr: 0.1, totalSteps: 10, annealStrategy: "cosine" as "cos" }),
+    /OneCycleLR: annealStrategy must be "cos" or "linear": current value is "cosine"/,
+  );
+  assert.throws(
+    () => new OneCycleLR(adam, { maxLr: 0.1, totalSteps: 10, maxMomentum: 1 }),
+    /OneCycleLR: maxMomentum must be in \[0, 1\): current value is 1/,
+  );
+});
+
+Deno.test("optimizers, groups and schedules refuse unknown options by name, with the known ones", () => {
+  const w = tensor([1], { requiresGrad: true });
+  assert.throws(() => new Adam([w], { lr: 0.1, betas: [0.9, 0.99] } as never), {
+    name: "TypeError",
+    message:
+      'Adam: unknown option "betas": known options are lr, beta1, beta2, eps, weightDecay, amsgrad',
+  });
+  assert.throws(
+    () => new AdamW([w], { amsGrad: true } as never),
+    /AdamW: unknown option "amsGrad": known options are lr, beta1, beta2, eps, weightDecay, amsgrad/,
+  );
+  assert.throws(
+    () => new SGD([{ params: [w], momentun: 0.9 } as never]),
+    /SGD: parameter group 0: unknown option "momentun": known options are params, lr, momentum, dampening, nesterov, weightDecay/,
+  );
+  for (
+    const make of [
+      () => new Momentum([w], { nesterov: true } as never),
+      () => new Nesterov([w], { nesterov: true } as never),
+      () => new AdaGrad([w], { nesterov: true } as never),
+      () => new RMSProp([w], { nesterov: true } as never),
+      () => new AdaDelta([w], { nesterov: true } as never),
+      () => new SGD([w], { betas: 1 } as never),
+    ]
+  ) {
+    assert.throws(make, /: unknown option "(nesterov|betas)": known options are /);
+  }
+  assert.throws(
+    () => new Adam([w], { amsgrad: 1 as unknown as boolean }),
+    /Adam: amsgrad must be true or false: got 1/,
+  );
+  assert.throws(
+    () => new OneCycleLR(new SGD([w]), { maxLr: 0.1, totalSteps: 5, max_lr: 1 } as never),
+    /OneCycleLR: unknown option "max_lr": known options are maxLr, totalSteps, epochs/,
+  );
+  assert.throws(
+    () => cosineDecay(5, 0, { after: "hold" } as never),
+    /cosineDecay: unknown option "after": known options are afterEnd/,
+  );
+  assert.throws(
+    () => warmupCosine(2, 10, { min: 0.1 } as never),
+    /warmupCosine: unknown option "min": known options are minFactor/,
+  );
+  assert.throws(
+    () => warmupCosine(5, 5),
+    /warmupCosine: totalSteps must be an integer > warmupSteps \(5\): current value is 5/,
+  );
+  assert.throws(() => warmupCosine(-1, 5), /warmupCosine: warmupSteps must be an integer >= 0/);
 });

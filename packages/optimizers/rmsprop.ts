@@ -42,7 +42,7 @@ export class RMSProp extends Optimizer<RMSPropHyper> {
    * @param options `lr` (default 0.01), `beta` (0.9), `eps` (1e−8), `weightDecay` (0).
    */
   constructor(params: ParamsInput<RMSPropHyper>, options: Partial<RMSPropHyper> = {}) {
-    super("RMSProp", params, { lr: 0.01, beta: 0.9, eps: 1e-8, weightDecay: 0, ...options });
+    super("RMSProp", params, { lr: 0.01, beta: 0.9, eps: 1e-8, weightDecay: 0 }, options);
   }
 
   /** Checks β ∈ [0, 1). */

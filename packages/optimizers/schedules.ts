@@ -1,7 +1,27 @@
+import { checkOptions } from "@kiso/tensor/errors";
 import type { BaseHyper, Optimizer } from "./optimizer.ts";
 
-/** A learning-rate multiplier by epoch (epochs count from 1). */
+/**
+ * A learning-rate multiplier by position, counted from 1: the epoch for a scheduler stepped
+ * after each epoch, the optimizer step for one stepped after each batch.
+ */
 export type Schedule = (epoch: number) => number;
+
+/** A scheduler's position and what it needs to continue from there (numbers only, JSON-safe). */
+export type SchedulerState = Record<string, number | number[]>;
+
+/**
+ * What `@kiso/train`'s `fit` steps after every optimizer step, and what a checkpoint saves and
+ * restores so that a resumed run continues bit for bit (PyTorch's `LRScheduler` protocol).
+ */
+export interface Scheduler {
+  /** Moves to the next position and sets the optimizer's hyper-parameters for it. */
+  step(): void;
+  /** The position and what a resumed scheduler needs. */
+  stateDict(): SchedulerState;
+  /** Continues from a saved position, setting the optimizer's hyper-parameters for it. */
+  loadStateDict(state: SchedulerState): void;
+}
 
 /**
  * The inverse-time schedule η_e = η₀/e of course notes Algorithm 1 (multiplier 1/e).
@@ -95,6 +115,7 @@ export function cosineDecay(
   minFactor = 0,
   options: CosineDecayOptions = {},
 ): Schedule {
+  checkOptions("cosineDecay", options, ["afterEnd"]);
   const hold = (options.afterEnd ?? "hold") === "hold";
   return (epoch) => {
     const progress = (hold ? Math.min(epoch - 1, totalEpochs) : epoch - 1) / totalEpochs;
@@ -122,8 +143,54 @@ export function linearWarmup(warmupEpochs: number, after: Schedule = () => 1): S
 }
 
 /**
+ * Linear warm-up then cosine annealing, per optimizer step (the usual schedule of Transformer
+ * training): the multiplier rises as k/W over the first W = `warmupSteps` steps, then follows a
+ * half cosine from 1 down to `minFactor`, which it reaches after `totalSteps` steps and holds.
+ * This is PyTorch's `SequentialLR` of `LinearLR(start_factor = 1/W, total_iters = W − 1)` and
+ * `CosineAnnealingLR(T_max = totalSteps − W, eta_min = minFactor·lr)` with the milestone W;
+ * step it after every batch with an {@linkcode LRScheduler} (`fit`'s `scheduler` option).
+ *
+ * @param warmupSteps Steps of warm-up W (0 for none).
+ * @param totalSteps Steps until the minimum, after the warm-up's (> W).
+ * @param options `minFactor`, the final multiplier (default 0).
+ * @returns The schedule, by step counted from 1.
+ * @throws {RangeError} When the step counts are not integers with 0 ≤ W < totalSteps.
+ *
+ * @example Usage
+ * ```ts
+ * import { warmupCosine } from "@kiso/optimizers";
+ * import assert from "node:assert/strict";
+ *
+ * const f = warmupCosine(2, 6);
+ * assert.deepEqual([1, 2, 3].map(f), [0.5, 1, 1]);
+ * assert.ok(Math.abs(f(5) - 0.5) < 1e-15);
+ * assert.deepEqual([f(7), f(8)], [0, 0]);
+ * ```
+ */
+export function warmupCosine(
+  warmupSteps: number,
+  totalSteps: number,
+  options: { minFactor?: number } = {},
+): Schedule {
+  checkOptions("warmupCosine", options, ["minFactor"]);
+  if (!Number.isInteger(warmupSteps) || warmupSteps < 0) {
+    throw new RangeError(
+      `warmupCosine: warmupSteps must be an integer >= 0: current value is ${warmupSteps}`,
+    );
+  }
+  if (!Number.isInteger(totalSteps) || totalSteps <= warmupSteps) {
+    throw new RangeError(
+      `warmupCosine: totalSteps must be an integer > warmupSteps (${warmupSteps}): current value is ${totalSteps}`,
+    );
+  }
+  return linearWarmup(warmupSteps, cosineDecay(totalSteps - warmupSteps, options.minFactor ?? 0));
+}
+
+/**
  * Applies a schedule to an optimizer: each group's learning rate is its initial one times the
- * schedule's multiplier, from epoch 1 at construction; call `step()` after each epoch.
+ * schedule's multiplier, from position 1 at construction; call `step()` after each epoch, or
+ * after each optimizer step for a per-step schedule such as {@linkcode warmupCosine}. Its state
+ * (position and initial rates) saves and restores with `stateDict()`/`loadStateDict()`.
  *
  * @example Usage
  * ```ts
@@ -135,14 +202,15 @@ export function linearWarmup(warmupEpochs: number, after: Schedule = () => 1): S
  * const scheduler = new LRScheduler(opt, inverseTime());
  * scheduler.step();
  * assert.equal(opt.paramGroups[0].lr, 0.15);
+ * assert.deepEqual(scheduler.stateDict(), { epoch: 2, baseLrs: [0.3] });
  * ```
  */
-export class LRScheduler {
-  /** The current epoch (1-based). */
+export class LRScheduler implements Scheduler {
+  /** The current position, from 1: the epoch, or the step when stepped per batch. */
   epoch = 1;
   readonly #optimizer: Optimizer<BaseHyper>;
   readonly #schedule: Schedule;
-  readonly #baseLrs: number[];
+  #baseLrs: number[];
 
   /**
    * Attaches the schedule and sets the epoch-1 learning rates.
@@ -167,6 +235,39 @@ export class LRScheduler {
   /** Moves to the next epoch. */
   step(): void {
     this.epoch++;
+    this.#apply();
+  }
+
+  /**
+   * The position and the initial learning rates.
+   *
+   * @returns `{ epoch, baseLrs }`.
+   */
+  stateDict(): SchedulerState {
+    return { epoch: this.epoch, baseLrs: [...this.#baseLrs] };
+  }
+
+  /**
+   * Continues from a saved state and sets the learning rates for its position.
+   *
+   * @param state From {@linkcode LRScheduler.stateDict}.
+   * @throws {TypeError} When the state is not one of an LRScheduler of as many groups.
+   */
+  loadStateDict(state: SchedulerState): void {
+    const { epoch, baseLrs } = state;
+    const groups = this.#optimizer.paramGroups.length;
+    if (
+      !Number.isInteger(epoch) || !Array.isArray(baseLrs) || baseLrs.length !== groups ||
+      Object.keys(state).length !== 2
+    ) {
+      throw new TypeError(
+        `LRScheduler.loadStateDict: expected { epoch, baseLrs } for ${groups} groups: got ${
+          JSON.stringify(state)
+        }`,
+      );
+    }
+    this.epoch = epoch as number;
+    this.#baseLrs = [...baseLrs];
     this.#apply();
   }
 }

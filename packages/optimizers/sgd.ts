@@ -43,14 +43,12 @@ export class SGD extends Optimizer<SGDHyper> {
    * @param options `lr` (default 0.01), `momentum` (0), `dampening` (0), `nesterov` (false), `weightDecay` (0).
    */
   constructor(params: ParamsInput<SGDHyper>, options: Partial<SGDHyper> = {}) {
-    super("SGD", params, {
-      lr: 0.01,
-      momentum: 0,
-      dampening: 0,
-      nesterov: false,
-      weightDecay: 0,
-      ...options,
-    });
+    super(
+      "SGD",
+      params,
+      { lr: 0.01, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
+      options,
+    );
   }
 
   /** Checks the momentum too. */

@@ -30,6 +30,7 @@ export * from "./transforms.ts";
 export * from "./rng.ts";
 export * from "./registry.ts";
 export * from "./event_loop.ts";
+export * from "./scope.ts";
 export { ShapeError } from "./errors.ts";
 export type { Shape } from "./shape.ts";
 export type { TensorLike } from "./_op.ts";

@@ -105,17 +105,19 @@ export class Rng {
   /**
    * Restores a state from {@linkcode Rng.getState}.
    *
-   * @param state Four 32-bit words, not all zero.
+   * @param state Four unsigned 32-bit words (0 … 2³² − 1), not all zero.
    * @throws {RangeError} When the state is malformed.
    */
   setState(state: readonly number[]): void {
+    // what getState gives: four unsigned 32-bit words (2^40 would wrap silently)
     if (
-      state.length !== 4 || state.every((w) => w === 0) || state.some((w) => !Number.isInteger(w))
+      !Array.isArray(state) || state.length !== 4 || state.every((w) => w === 0) ||
+      state.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)
     ) {
       throw new RangeError(
-        `Rng.setState: expected four 32-bit integers, not all zero: current value is [${
-          state.join(",")
-        }]`,
+        `Rng.setState: expected four unsigned 32-bit integers, not all zero: current value is ${
+          JSON.stringify(state)
+        }`,
       );
     }
     this.#s.set(state);

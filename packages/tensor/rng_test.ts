@@ -22,10 +22,20 @@ Deno.test("Rng state round-trips bit-identically", () => {
   const b = new Rng(0);
   b.setState(state);
   assert.deepEqual([b.random(), b.normal(), b.int(10)], next);
-  assert.throws(
-    () => b.setState([0, 0, 0, 0]),
-    /Rng.setState: expected four 32-bit integers, not all zero/,
-  );
+  const words = [2 ** 32 - 1, 0, 1, 2];
+  b.setState(words);
+  assert.deepEqual(b.getState(), words);
+  const bad = [[0, 0, 0, 0], [2 ** 40, 2, 3, 4], [-1, 2, 3, 4], [1.5, 2, 3, 4], [1, 2, 3], "abcd"];
+  for (const state of bad) {
+    assert.throws(() => b.setState(state as number[]), {
+      name: "RangeError",
+      message:
+        `Rng.setState: expected four unsigned 32-bit integers, not all zero: current value is ${
+          JSON.stringify(state)
+        }`,
+    });
+  }
+  assert.deepEqual(b.getState(), words); // a refused state changes nothing
   assert.throws(() => new Rng(NaN), /Rng: seed must be a finite number: current value is NaN/);
 });
 

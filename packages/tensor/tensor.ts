@@ -4,6 +4,7 @@ import { backward, type BackwardOptions } from "./autograd.ts";
 import { formatTensor } from "./_format.ts";
 import type { Shape } from "./shape.ts";
 import { sizeOf } from "./shape.ts";
+import { keepStorage, release, track } from "./_scope.ts";
 
 /** How a tensor was computed, kept for the backward pass (see `@kiso/tensor` `backward`). */
 export interface GradFn {
@@ -45,11 +46,10 @@ export class Tensor {
   readonly backend: Backend;
   /** Whether gradients are computed for this tensor. */
   requiresGrad: boolean;
-  /** The accumulated gradient after `backward` (leaf tensors only). */
-  grad: Tensor | null = null;
   /** How this tensor was computed, or null for a leaf. */
   gradFn: GradFn | null = null;
   #storage: Storage;
+  #grad: Tensor | null = null;
 
   /**
    * Wraps a backend storage. Most code uses the creation functions instead.
@@ -72,6 +72,17 @@ export class Tensor {
     this.dtype = storage.dtype;
     this.size = size;
     this.requiresGrad = requiresGrad;
+    track(backend, storage);
+  }
+
+  /** The accumulated gradient after `backward` (leaf tensors only); no `tidy` scope frees it. */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+
+  set grad(value: Tensor | null) {
+    if (value !== null) keepStorage(value.storage);
+    this.#grad = value;
   }
 
   /** The backend storage (for kernels and backends). */
@@ -107,6 +118,7 @@ export class Tensor {
         `assign: tensor on ${values.backend.name} into one on ${this.backend.name}`,
       );
     }
+    keepStorage(values.storage);
     this.#storage = values.storage;
   }
 
@@ -134,7 +146,7 @@ export class Tensor {
   /**
    * Frees the values' memory now rather than at garbage collection (it matters on backends that
    * own memory outside JavaScript, such as the WebAssembly one). Reading the tensor afterwards,
-   * or any tensor sharing its values (`detach`, `reshape`), throws.
+   * or any tensor sharing its values (`detach`, `reshape`), throws; disposing again does nothing.
    *
    * @example Usage
    * ```ts
@@ -147,7 +159,29 @@ export class Tensor {
    * ```
    */
   dispose(): void {
-    this.backend.dispose(this.#storage);
+    release(this.backend, this.#storage);
+  }
+
+  /**
+   * Frees the values at the end of the block that declared the tensor with `using` (the same
+   * as {@linkcode Tensor.dispose}).
+   *
+   * @example Usage
+   * ```ts
+   * import { mul, sum, tensor } from "@kiso/tensor";
+   * import assert from "node:assert/strict";
+   *
+   * const x = tensor([1, 2, 3]);
+   * let total = 0;
+   * {
+   *   using squares = mul(x, x); // freed when the block ends
+   *   total = sum(squares).item();
+   * }
+   * assert.equal(total, 14);
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Module } from "@kiso/layers";
-import type { BaseHyper, Optimizer } from "@kiso/optimizers";
+import type { BaseHyper, Optimizer, Scheduler } from "@kiso/optimizers";
 import type { Rng } from "@kiso/tensor";
 
 /**
@@ -29,11 +29,16 @@ export interface FitContext {
   readonly model: Module;
   /** Its optimizer. */
   readonly optimizer: Optimizer<BaseHyper>;
+  /** The scheduler stepped after every optimizer step, if any (its state belongs in checkpoints). */
+  readonly scheduler?: Scheduler;
   /** The generator that shuffles the batches (its state belongs in checkpoints). */
   readonly rng: Rng;
   /** The last epoch of the run. */
   readonly epochs: number;
-  /** Batches per epoch. */
+  /**
+   * Batches per epoch: the data's length, or for an iterable without one NaN until the first
+   * epoch has counted them.
+   */
   readonly steps: number;
   /** Every finished epoch's logs, resumed ones included. */
   readonly history: EpochLogs[];

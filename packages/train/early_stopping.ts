@@ -1,4 +1,5 @@
 import type { Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Callback, EpochLogs, FitContext, MonitorMode } from "./callback.ts";
 import { Monitor } from "./_monitor.ts";
 
@@ -62,6 +63,13 @@ export class EarlyStopping implements Callback {
    * @param options What to watch, how long to wait, and whether to restore the best weights.
    */
   constructor(options: EarlyStoppingOptions = {}) {
+    checkOptions("EarlyStopping", options, [
+      "monitor",
+      "mode",
+      "patience",
+      "minDelta",
+      "restoreBestWeights",
+    ]);
     this.#patience = options.patience ?? 0;
     if (!Number.isInteger(this.#patience) || this.#patience < 0) {
       throw new RangeError(

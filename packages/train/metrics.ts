@@ -1,5 +1,6 @@
 import { ConfusionMatrix, RegressionMetrics } from "@kiso/metrics";
 import type { DataArray, Tensor } from "@kiso/tensor";
+import { classOfRows } from "./_classes.ts";
 
 /**
  * A metric as {@linkcode fit} and {@linkcode evaluate} take it: a name (`"accuracy"`, `"top5"`
@@ -37,32 +38,13 @@ export interface MetricAccumulator {
 
 /** The predicted class of each row: argmax over the last axis, or ≥ 0.5 for one column. */
 function predictedClasses(values: BatchValues): Int32Array {
-  const classes = values.outputShape.at(-1) ?? 1;
-  const rows = classes === 0 ? 0 : values.output.length / classes;
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    if (classes === 1) {
-      out[r] = values.output[r] >= 0.5 ? 1 : 0;
-      continue;
-    }
-    let best = 0;
-    for (let c = 1; c < classes; c++) {
-      if (values.output[r * classes + c] > values.output[r * classes + best]) best = c;
-    }
-    out[r] = best;
-  }
-  return out;
+  return classOfRows(values.output, values.outputShape.at(-1) ?? 1);
 }
 
 /** The class index of each target row: itself for indices, the argmax of one-hot rows. */
 function targetClasses(values: BatchValues, rows: number): ArrayLike<number> {
   if (values.target.length === rows) return values.target;
-  const classes = values.target.length / rows;
-  return predictedClasses({
-    output: values.target,
-    outputShape: [rows, classes],
-    target: [] as unknown as DataArray,
-  });
+  return classOfRows(values.target, values.target.length / rows);
 }
 
 function accuracyMetric(): MetricAccumulator {

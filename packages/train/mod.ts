@@ -1,6 +1,8 @@
 /**
- * The training loop as a library: {@linkcode fit} (mini-batches, metrics accumulated over the
- * batches, validation, callbacks), {@linkcode evaluate} and {@linkcode predict}; the callbacks
+ * The training loop as a library: {@linkcode fit} (mini-batches from tensors or any iterable of
+ * batches, metrics accumulated over the batches, validation, gradient accumulation and clipping,
+ * per-step schedules, callbacks), {@linkcode evaluate}, {@linkcode predict} and
+ * {@linkcode predictClasses}; the callbacks
  * {@linkcode ProgressBar}, {@linkcode EarlyStopping}, {@linkcode ReduceLROnPlateau},
  * {@linkcode ModelCheckpoint} (with {@linkcode resumeFrom}, bit for bit), {@linkcode CSVLogger},
  * {@linkcode LearningRateScheduler} and {@linkcode StopOnInterrupt}; and one-call
@@ -34,6 +36,7 @@ export * from "./callback.ts";
 export * from "./metrics.ts";
 export * from "./fit.ts";
 export * from "./evaluate.ts";
+export * from "./predict_classes.ts";
 export * from "./progress_bar.ts";
 export * from "./early_stopping.ts";
 export * from "./reduce_lr_on_plateau.ts";

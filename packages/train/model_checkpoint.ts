@@ -1,9 +1,12 @@
 import { loadCheckpoint, saveCheckpoint } from "@kiso/io";
 import type { Module } from "@kiso/layers";
-import type { BaseHyper, Optimizer } from "@kiso/optimizers";
-import { globalRng, type Rng } from "@kiso/tensor";
+import type { BaseHyper, Optimizer, Scheduler, SchedulerState } from "@kiso/optimizers";
+import { globalRng, Rng } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Callback, EpochLogs, FitContext, MonitorMode } from "./callback.ts";
 import { Monitor } from "./_monitor.ts";
+import { naming } from "./_errors.ts";
+import { checkedHistory } from "./_resume_checks.ts";
 
 /** Options of {@linkcode ModelCheckpoint}. */
 export interface ModelCheckpointOptions {
@@ -55,6 +58,7 @@ export class ModelCheckpoint implements Callback {
    * @param options Best-only, what to monitor, extra state.
    */
   constructor(path: string, options: ModelCheckpointOptions = {}) {
+    checkOptions("ModelCheckpoint", options, ["saveBestOnly", "monitor", "mode", "extra"]);
     this.path = path;
     this.#options = options;
     this.#monitor = options.saveBestOnly
@@ -76,7 +80,11 @@ export class ModelCheckpoint implements Callback {
       optimizer: ctx.optimizer.stateDict(),
       rng: { data: ctx.rng.getState(), global: globalRng().getState() },
       epoch: logs.epoch,
-      extra: { history: ctx.history, ...this.#options.extra?.() },
+      extra: {
+        history: ctx.history,
+        ...(ctx.scheduler === undefined ? {} : { scheduler: ctx.scheduler.stateDict() }),
+        ...this.#options.extra?.(),
+      },
     });
   }
 }
@@ -91,15 +99,34 @@ export interface Resumed {
   extra: Record<string, unknown>;
 }
 
+/** Options of {@linkcode resumeFrom}. */
+export interface ResumeOptions {
+  /**
+   * Called with the checkpoint's extra JSON once the model's state is found to fit, before the
+   * optimizer's is restored: throw to refuse the checkpoint (e.g. one trained with options that
+   * this run changes); the error passes on as it is, and the run is left as it was.
+   */
+  check?: (extra: Record<string, unknown>) => void;
+}
+
 /**
- * Restores a run from a {@linkcode ModelCheckpoint} file: the model's and optimizer's states and
- * both generators, so that `fit` with the returned `initialEpoch` and `history` continues bit for
- * bit where the run stopped.
+ * Restores a run from a {@linkcode ModelCheckpoint} file: the model's and optimizer's states,
+ * the per-step scheduler's position, and both generators, so that `fit` with the returned
+ * `initialEpoch` and `history` continues bit for bit where the run stopped. Every restored field
+ * is checked first, with the rules the constructors use (the optimizer's hyper-parameters and
+ * state, each generator's four 32-bit words, the history's epochs and numbers, the model's keys,
+ * shapes and dtypes); a checkpoint refused changes nothing.
  *
  * @param path The checkpoint.
- * @param run The model, its optimizer and the generator of the shuffles.
+ * @param run The model, its optimizer, the generator of the shuffles, and `fit`'s scheduler if
+ * the run has one.
+ * @param options `check`: refuses a checkpoint by its extra JSON before the optimizer's state is
+ * restored.
  * @returns The epoch and history to continue from.
- * @throws {Error} When the file lacks the optimizer or generator states a run needs.
+ * @throws {Error} When the file lacks the optimizer or generator states a run needs, or has a
+ * scheduler's state and the run none (or the other way round).
+ * @throws {TypeError} When a restored field has the wrong type or shape, naming the file.
+ * @throws {RangeError} When a restored value is out of range, naming the file.
  *
  * @example Usage
  * ```ts ignore
@@ -111,7 +138,8 @@ export interface Resumed {
  */
 export async function resumeFrom(
   path: string,
-  run: { model: Module; optimizer: Optimizer<BaseHyper>; rng: Rng },
+  run: { model: Module; optimizer: Optimizer<BaseHyper>; rng: Rng; scheduler?: Scheduler },
+  options: ResumeOptions = {},
 ): Promise<Resumed> {
   const saved = await loadCheckpoint(path);
   if (!saved.optimizer || !Array.isArray(saved.rng?.data) || !Array.isArray(saved.rng?.global)) {
@@ -119,10 +147,43 @@ export async function resumeFrom(
       `resumeFrom: ${path} lacks the optimizer or generator state a run needs to continue`,
     );
   }
-  run.model.loadStateDict(saved.model);
-  run.optimizer.loadStateDict(saved.optimizer);
+  const { history, scheduler, ...extra } = saved.extra ?? {};
+  if ((scheduler === undefined) !== (run.scheduler === undefined)) {
+    throw new Error(
+      scheduler === undefined
+        ? `resumeFrom: ${path} was written by a run without a scheduler: resume without one`
+        : `resumeFrom: ${path} was written by a run with a scheduler: pass it as scheduler so that it continues where it stopped`,
+    );
+  }
+  const logs = checkedHistory(history, saved.epoch, (what) => {
+    throw new TypeError(`resumeFrom: ${path}: ${what}`);
+  });
+  // the model's values as they are, to put back if a later part is refused
+  const model = Object.fromEntries(
+    Object.entries(run.model.stateDict()).map(([k, t]) => [k, t.detach()]),
+  );
+  try {
+    // the generators' states on scratch generators, then the model's, which checks itself
+    // before changing anything
+    for (const state of [saved.rng.data, saved.rng.global]) new Rng(1).setState(state);
+    run.model.loadStateDict(saved.model);
+  } catch (e) {
+    throw naming(e, "resumeFrom", path);
+  }
+  try {
+    options.check?.(extra);
+  } catch (e) {
+    run.model.loadStateDict(model);
+    throw e;
+  }
+  try {
+    run.optimizer.loadStateDict(saved.optimizer);
+    run.scheduler?.loadStateDict(scheduler as SchedulerState);
+  } catch (e) {
+    run.model.loadStateDict(model);
+    throw naming(e, "resumeFrom", path);
+  }
   run.rng.setState(saved.rng.data);
   globalRng().setState(saved.rng.global);
-  const { history, ...extra } = saved.extra ?? {};
-  return { initialEpoch: saved.epoch, history: (history as EpochLogs[]) ?? [], extra };
+  return { initialEpoch: saved.epoch, history: logs, extra };
 }

@@ -1,3 +1,4 @@
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Callback, EpochLogs, FitContext } from "./callback.ts";
 
 /** Options of {@linkcode ProgressBar}. */
@@ -70,6 +71,7 @@ export class ProgressBar implements Callback {
    * @param options How often, with what prefix and where to print.
    */
   constructor(options: ProgressBarOptions = {}) {
+    checkOptions("ProgressBar", options, ["every", "prefix", "samples", "print", "terminal"]);
     this.#options = options;
     this.#tty = options.terminal ?? (options.print === undefined && Deno.stdout.isTerminal());
   }

@@ -1,3 +1,4 @@
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Callback, EpochLogs, FitContext, MonitorMode } from "./callback.ts";
 import { Monitor } from "./_monitor.ts";
 
@@ -73,6 +74,15 @@ export class ReduceLROnPlateau implements Callback {
    * @param options What to watch and how to reduce.
    */
   constructor(options: ReduceLROnPlateauOptions = {}) {
+    checkOptions("ReduceLROnPlateau", options, [
+      "monitor",
+      "mode",
+      "factor",
+      "patience",
+      "minDelta",
+      "cooldown",
+      "minLr",
+    ]);
     this.#factor = options.factor ?? 0.1;
     if (!(this.#factor > 0 && this.#factor < 1)) {
       throw new RangeError(

@@ -1,28 +1,25 @@
 import { loadSafetensors, saveSafetensors } from "@kiso/io";
-import { buildLayer, type LayerSpec, type Module } from "@kiso/layers";
+import { buildLayer, type LayerSpec, type Module, rebuildProblem, stateShapes } from "@kiso/layers";
+import { formatShape } from "@kiso/tensor/errors";
+import { naming } from "./_errors.ts";
 import "@kiso/regularization"; // registers Dropout, BatchNorm1d/2d and LayerNorm with buildLayer
 
 const KEY = "kiso.architecture";
-
-/** The first module of the tree (by path) that cannot describe itself. */
-function undescribed(model: Module, path = "the model"): string | undefined {
-  if (model.architecture() !== undefined) return undefined;
-  for (const [name, child] of model.namedChildren()) {
-    const found = undescribed(child, `${path === "the model" ? "" : `${path}.`}${name}`);
-    if (found !== undefined) return found;
-  }
-  return `${path} (${model.typeName})`;
-}
 
 /**
  * Saves a model in one safetensors file: the weights under PyTorch's keys and layouts, and the
  * architecture as JSON in the metadata, so that {@linkcode loadModel} rebuilds it without code.
  * A `Sequential` of built-in layers (nested ones too) needs nothing more; a custom layer calls
- * `describe(...)` in its constructor and is registered with `registerLayer`. The write is atomic.
+ * `describe(...)` in its constructor and is registered with `registerLayer`. Before writing, the
+ * architecture is rebuilt (without allocating) and compared with the model, so a file that
+ * `loadModel` could not rebuild faithfully is never written: an unregistered layer class
+ * (`class MyDense extends Dense {}`), or a registered one whose constructor takes other
+ * arguments than those recorded. Numbers JSON cannot hold (NaN, ±∞ in an `eps` or `p`) are
+ * written so that they come back. The write is atomic.
  *
  * @param path The file.
  * @param model The model.
- * @throws {TypeError} When part of the model cannot describe itself, naming it.
+ * @throws {TypeError} When part of the model cannot be rebuilt from the file, naming it and why.
  *
  * @example Usage
  * ```ts
@@ -36,26 +33,41 @@ function undescribed(model: Module, path = "the model"): string | undefined {
  * ```
  */
 export async function saveModel(path: string, model: Module): Promise<void> {
-  const spec = model.architecture();
-  if (spec === undefined) {
-    const part = undescribed(model);
+  const problem = rebuildProblem(model);
+  if (problem !== undefined) {
     throw new TypeError(
-      `saveModel: ${part} cannot be rebuilt without its code: have its constructor call ` +
-        "describe(...) and register it with registerLayer, or save the weights alone with " +
+      `saveModel: ${path}: ${problem}; or save the weights alone with ` +
         "saveSafetensors(path, model.stateDict())",
     );
   }
+  const spec = model.architecture()!;
   await saveSafetensors(path, model.stateDict(), { format: "pt", [KEY]: JSON.stringify(spec) });
 }
 
+/** The file's architecture JSON, parsed (its structure is checked by `buildLayer`). */
+function parseArchitecture(raw: string, path: string): LayerSpec {
+  try {
+    return JSON.parse(raw) as LayerSpec;
+  } catch (e) {
+    throw new SyntaxError(
+      `loadModel: ${path}: the "${KEY}" metadata is not valid JSON: ${(e as Error).message}`,
+    );
+  }
+}
+
 /**
- * Loads a model that {@linkcode saveModel} wrote: rebuilds the architecture and loads the
- * weights (every key must match).
+ * Loads a model that {@linkcode saveModel} wrote, treating the file as untrusted: the
+ * architecture is checked and its parameters' shapes and dtypes are compared with the file's
+ * tensors before anything is built, so a small file that asks for billions of weights is refused
+ * at once; then the model is built and the weights loaded (every key must match).
  *
  * @param path The file.
  * @returns The model, in training mode.
  * @throws {TypeError} When the file holds no architecture (weights alone: build the model and
- * use `loadStateDict`) or names a layer type that is not registered.
+ * use `loadStateDict`), when it is malformed or names a layer type that is not registered, or
+ * when its tensors do not match the architecture; each error names the file and the layer.
+ * @throws {SyntaxError} When the architecture is not JSON, or the file not safetensors.
+ * @throws {RangeError} When a layer's arguments are out of range (`Dense(-1, 3)`).
  *
  * @example Usage
  * ```ts
@@ -77,7 +89,42 @@ export async function loadModel(path: string): Promise<Module> {
         "model.loadStateDict(...) with the file's tensors",
     );
   }
-  const model = buildLayer(JSON.parse(raw) as LayerSpec);
+  const spec = parseArchitecture(raw, path);
+  let expected: ReturnType<typeof stateShapes>;
+  try {
+    expected = stateShapes(spec);
+  } catch (e) {
+    throw naming(e, "loadModel", path, "buildLayer: ");
+  }
+  const problems: string[] = [];
+  for (const [key, want] of Object.entries(expected)) {
+    const got = Object.hasOwn(file.tensors, key) ? file.tensors[key] : undefined;
+    if (got === undefined) problems.push(`${key} is missing`);
+    else if (got.dtype !== want.dtype || formatShape(got.shape) !== formatShape(want.shape)) {
+      problems.push(
+        `${key} is ${formatShape(got.shape)} ${got.dtype}, the architecture needs ${
+          formatShape(want.shape)
+        } ${want.dtype}`,
+      );
+    }
+  }
+  for (const key of Object.keys(file.tensors)) {
+    if (!Object.hasOwn(expected, key)) problems.push(`${key} is not in the architecture`);
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 5).join("; ");
+    throw new TypeError(
+      `loadModel: ${path}: the weights do not fit the architecture: ${shown}${
+        problems.length > 5 ? `; and ${problems.length - 5} more` : ""
+      }`,
+    );
+  }
+  let model: Module;
+  try {
+    model = buildLayer(spec);
+  } catch (e) {
+    throw naming(e, "loadModel", path, "buildLayer: ");
+  }
   model.loadStateDict(file.tensors);
   return model;
 }

@@ -1,3 +1,4 @@
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Callback, FitContext } from "./callback.ts";
 
 /**
@@ -29,6 +30,7 @@ export class StopOnInterrupt implements Callback {
    * @param options `listen: false` leaves the signal alone (stop with `request()` only).
    */
   constructor(options: { listen?: boolean } = {}) {
+    checkOptions("StopOnInterrupt", options, ["listen"]);
     this.#listen = options.listen ?? true;
   }
 

@@ -107,28 +107,32 @@ async function resume(
   path: string,
 ): Promise<{ epoch: number; history: EpochLogs[] }> {
   const { model, optimizer, rng, options } = spec;
-  const resumed = await resumeFrom(path, { model, optimizer, rng }).catch((e: unknown) => {
-    if (e instanceof Deno.errors.NotFound) throw new Error(`--resume: no checkpoint at ${path}`);
-    if (e instanceof Error && e.message.startsWith("resumeFrom: ")) {
-      throw new Error(`--resume: ${e.message.slice("resumeFrom: ".length)}`);
-    }
-    throw e;
-  });
   // the optimizer, its learning rate and the batch size cannot change silently mid-run
-  const before = resumed.extra.trainedWith as Record<string, unknown> | undefined;
-  const now = trainedWith(options);
-  const changed = before === undefined
-    ? []
-    : Object.entries(now).filter(([k, v]) => before[k] !== v).map(([k]) => k);
-  if (changed.length > 0) {
-    const flags = (o: Record<string, unknown>): string =>
-      changed.map((k) => `--${k === "batchSize" ? "batch-size" : k} ${o[k]}`).join(" ");
-    throw new Error(
-      `--resume: ${path} was trained with ${flags(before!)}; this run asks for ${
-        flags(now)
-      }: resume with the same options, or start a new run`,
-    );
-  }
+  const check = (extra: Record<string, unknown>): void => {
+    const before = extra.trainedWith as Record<string, unknown> | undefined;
+    const now = trainedWith(options);
+    const changed = before === undefined
+      ? []
+      : Object.entries(now).filter(([k, v]) => before[k] !== v).map(([k]) => k);
+    if (changed.length > 0) {
+      const flags = (o: Record<string, unknown>): string =>
+        changed.map((k) => `--${k === "batchSize" ? "batch-size" : k} ${o[k]}`).join(" ");
+      throw new Error(
+        `--resume: ${path} was trained with ${flags(before!)}; this run asks for ${
+          flags(now)
+        }: resume with the same options, or start a new run`,
+      );
+    }
+  };
+  const resumed = await resumeFrom(path, { model, optimizer, rng }, { check }).catch(
+    (e: unknown) => {
+      if (e instanceof Deno.errors.NotFound) throw new Error(`--resume: no checkpoint at ${path}`);
+      if (e instanceof Error && e.message.startsWith("resumeFrom: ")) {
+        throw new Error(`--resume: ${e.message.slice("resumeFrom: ".length)}`);
+      }
+      throw e;
+    },
+  );
   spec.progress.log(`resumed from ${path} after epoch ${resumed.initialEpoch}`);
   return { epoch: resumed.initialEpoch, history: resumed.history };
 }

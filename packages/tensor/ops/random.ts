@@ -4,7 +4,9 @@ import type { Shape } from "../shape.ts";
 import { sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkShape, dtypeOption } from "../_op.ts";
-import { type CreationOptions, tensor } from "./creation.ts";
+import { type CreationOptions, full, tensor } from "./creation.ts";
+import { isMetaBackend } from "../meta.ts";
+import { getBackend } from "../registry.ts";
 
 /** Options of the random creation functions. */
 export interface RandomOptions extends CreationOptions {
@@ -23,6 +25,8 @@ function draw(
   sample: (rng: Rng) => number,
 ): Tensor {
   checkShape(op, shape);
+  // on the meta backend a shape is all there is: nothing to draw (and no generator advances)
+  if (isMetaBackend(getBackend())) return full(shape, 0, options);
   const rng = options.rng ?? globalRng();
   const data = allocArray(dtypeOption(options.dtype), sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = sample(rng);

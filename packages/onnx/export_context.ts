@@ -1,5 +1,5 @@
 import type { Module } from "@kiso/layers";
-import type { DataArray, Tensor } from "@kiso/tensor";
+import type { DataArray, DType, Tensor } from "@kiso/tensor";
 import type { GraphBuilder } from "./graph_builder.ts";
 
 /** A value of the graph being exported: its name and its shape in the traced run. */
@@ -8,6 +8,8 @@ export interface OnnxValue {
   name: string;
   /** Its shape when the model runs on the example input (dynamic axes included at their size). */
   shape: number[];
+  /** Its dtype (the model's float dtype, or int32 for indices). */
+  dtype: DType;
 }
 
 /** What a layer exporter gets besides its layer and input. */

@@ -1,6 +1,6 @@
 import { writeFileAtomic } from "@kiso/io";
 import type { Module } from "@kiso/layers";
-import { type DataArray, noGrad, type Shape, type Tensor, zeros } from "@kiso/tensor";
+import { type DataArray, type DType, noGrad, type Shape, type Tensor, zeros } from "@kiso/tensor";
 import { checkOptions, formatShape } from "@kiso/tensor/errors";
 import type { ExportContext, OnnxValue } from "./export_context.ts";
 import { exportableLayers, onnxExporter } from "./exporters.ts";
@@ -45,6 +45,13 @@ export interface ExportOnnxOptions {
    */
   dtype?: "float32" | "float64";
   /**
+   * The dtype of the input: the model's float dtype, or `"int32"` for indices (token ids of an
+   * embedding), written as ONNX int64 as PyTorch writes them.
+   *
+   * @default {the model's float dtype}
+   */
+  inputDtype?: "float32" | "float64" | "int32";
+  /**
    * The names of the graph's inputs.
    *
    * @default {["input"]}
@@ -58,14 +65,22 @@ export interface ExportOnnxOptions {
   outputNames?: string[];
 }
 
-const KNOWN = ["inputShapes", "dynamicAxes", "opset", "dtype", "inputNames", "outputNames"];
+const KNOWN = [
+  "inputShapes",
+  "dynamicAxes",
+  "opset",
+  "dtype",
+  "inputDtype",
+  "inputNames",
+  "outputNames",
+];
 
 /** Runs the model on zeros of `shape` in evaluation mode, restoring its mode afterwards. */
-function trace(model: Module, shape: Shape, dtype: Tensor["dtype"], path: string): number[] {
+function trace(model: Module, shape: Shape, dtype: DType, path: string): Tensor {
   const training = model.training;
   model.eval();
   try {
-    return [...noGrad(() => model.forward(zeros(shape, { dtype }))).shape];
+    return noGrad(() => model.forward(zeros(shape, { dtype })));
   } catch (e) {
     const message = `exportOnnx: ${path === "" ? "the model" : path} on ${formatShape(shape)}: ${
       (e as Error).message
@@ -148,7 +163,7 @@ function outputShape(
   const result: (number | string)[] = [...traced];
   for (const [axis, name] of Object.entries(dynamic)) {
     const grown = shape.map((d, i) => (i === Number(axis) ? d + 1 : d));
-    const other = trace(model, grown, dtype, "");
+    const other = trace(model, grown, dtype, "").shape;
     other.forEach((d, i) => {
       if (d === traced[i] || typeof result[i] === "string") return;
       result[i] = d === grown[Number(axis)] && traced[i] === shape[Number(axis)]
@@ -168,7 +183,8 @@ function outputShape(
  * default. The model is traced once on zeros (in evaluation mode) for the layers' shapes.
  *
  * @param model The model (a `Sequential` of built-in layers, or layers with an exporter).
- * @param options `inputShapes` (required), `dynamicAxes`, `opset`, `dtype`, `inputNames`, `outputNames`.
+ * @param options `inputShapes` (required), `dynamicAxes`, `opset`, `dtype`, `inputDtype`,
+ * `inputNames`, `outputNames`.
  * @returns The `.onnx` file's bytes.
  * @throws {TypeError} For a layer with no exporter (naming it and the supported ones), or bad options.
  * @throws {RangeError} For an opset out of range or an input shape with sizes below 1.
@@ -207,7 +223,15 @@ export async function exportOnnx(model: Module, options: ExportOnnxOptions): Pro
   for (const t of tensors) values.set(t, await t.data());
   const graph = new GraphBuilder(dtype, opset);
   const inputName = options.inputNames?.[0] ?? "input";
-  graph.input(inputName, shape.map((d, i) => dynamic[i] ?? d));
+  const inputDtype = options.inputDtype ?? dtype;
+  if (!["float32", "float64", "int32"].includes(inputDtype)) {
+    throw new TypeError(
+      `exportOnnx: inputDtype must be "float32", "float64" or "int32": got ${
+        JSON.stringify(inputDtype)
+      }`,
+    );
+  }
+  graph.input(inputName, shape.map((d, i) => dynamic[i] ?? d), inputDtype);
   const context = (prefix: string): ExportContext => ({
     graph,
     prefix,
@@ -237,13 +261,14 @@ export async function exportOnnx(model: Module, options: ExportOnnxOptions): Pro
       );
     }
     const name = exporter(module, input, context(prefix));
-    return { name, shape: trace(module, input.shape, dtype, prefix) };
+    const traced = trace(module, input.shape, input.dtype, prefix);
+    return { name, shape: [...traced.shape], dtype: traced.dtype };
   };
-  const out = emit(model, { name: inputName, shape }, "");
+  const out = emit(model, { name: inputName, shape, dtype: inputDtype }, "");
   graph.output(
     options.outputNames?.[0] ?? "output",
     out.name,
-    outputShape(model, shape, dynamic, dtype, out.shape),
+    outputShape(model, shape, dynamic, inputDtype, out.shape),
   );
   return encodeModel({
     irVersion: irVersion(opset),

@@ -1,14 +1,25 @@
-import { Dense, Flatten, GRU, LpPool2d, LSTM, Module, ReLU, Sequential } from "@kiso/layers";
+import {
+  Dense,
+  Flatten,
+  GRU,
+  LpPool2d,
+  LSTM,
+  Module,
+  Parameter,
+  ReLU,
+  Sequential,
+} from "@kiso/layers";
 import {
   decodeModel,
   exportableLayers,
   exportOnnx,
   importOnnx,
   type ModelProto,
+  registerOnnxExporter,
   saveOnnx,
 } from "@kiso/onnx";
 import { BatchNorm1d, Dropout, LayerNorm } from "@kiso/regularization";
-import { abs, randn, Rng, type Tensor } from "@kiso/tensor";
+import { abs, gather, randn, Rng, type Tensor, tensor } from "@kiso/tensor";
 import { assertAllClose } from "@kiso/testing";
 import assert from "node:assert/strict";
 import { exportCases } from "./testdata/export_cases.ts";
@@ -149,7 +160,7 @@ Deno.test("exportOnnx() refuses bad options, naming them", async () => {
   await rejects({ inputShapes: [[1, 2]], opSet: 17 }, {
     name: "TypeError",
     message:
-      /exportOnnx: unknown option "opSet": known options are inputShapes, dynamicAxes, opset, dtype, inputNames, outputNames/,
+      /exportOnnx: unknown option "opSet": known options are inputShapes, dynamicAxes, opset, dtype, inputDtype, inputNames, outputNames/,
   });
   await rejects({ inputShapes: [[1, 2]], dtype: "int32" }, {
     name: "TypeError",
@@ -245,4 +256,36 @@ Deno.test("saveOnnx() writes the file exportOnnx() makes", async () => {
   } finally {
     await Deno.remove(path);
   }
+});
+
+Deno.test("exportOnnx() with inputDtype int32 writes an int64 input (token ids), e.g. for an embedding table", async () => {
+  // what an Embedding layer's exporter is: one Gather of its table (registered here for a stand-in)
+  class Lookup extends Module {
+    readonly weight = this.registerParameter("weight", new Parameter(randn([5, 3], { rng })));
+    forward(ids: Tensor): Tensor {
+      return gather(this.weight, ids);
+    }
+  }
+  registerOnnxExporter(
+    "Lookup",
+    (layer, x, ctx) =>
+      ctx.graph.node("Gather", [ctx.weight("weight", layer.stateDict().weight), x.name], {
+        axis: 0,
+      }, {
+        prefix: ctx.prefix,
+      })[0],
+  );
+  const model = new Sequential(new Lookup(), new Dense(3, 2));
+  const bytes = await exportOnnx(model, { inputShapes: [[1, 4]], inputDtype: "int32" });
+  const { graph } = decoded(bytes);
+  assert.deepEqual(graph.inputs[0], { name: "input", elemType: 7, shape: ["batch", 4] });
+  const ids = tensor([[0, 4, 2, 2], [1, 1, 3, 0]], { dtype: "int32" });
+  assertAllClose(importOnnx(bytes).forward(ids), model.forward(ids));
+  await assert.rejects(
+    () => exportOnnx(model, { inputShapes: [[1, 4]], inputDtype: "int64" as "int32" }),
+    {
+      name: "TypeError",
+      message: /exportOnnx: inputDtype must be "float32", "float64" or "int32": got "int64"/,
+    },
+  );
 });

@@ -191,7 +191,9 @@ export class GraphBuilder {
    */
   input(name: string, shape: readonly (number | string)[], dtype: DType = this.dtype): void {
     this.#used.add(name);
-    this.#inputs.push({ name, elemType: onnxDataType(dtype), shape: [...shape] });
+    // indices are int64 in ONNX files, as PyTorch writes them
+    const elemType = dtype === "int32" ? DATA_TYPE.int64 : onnxDataType(dtype);
+    this.#inputs.push({ name, elemType, shape: [...shape] });
   }
 
   /**

@@ -3,9 +3,8 @@
  * temporary folder, runs a task there with an empty Deno cache (`DENO_DIR`), and reports the npm
  * packages it put in `node_modules`, their size, the time and what it printed. Fails when
  * TensorFlow.js (benches only) or ONNX Runtime (tests only) was installed by another task, when
- * the output shows
- * Deno's download lines or its approve-scripts box, or when the task failed. CI runs it on
- * `deno task train --help`.
+ * the output shows Deno's download lines or its approve-scripts box, or when the task failed. CI
+ * runs it on `deno task train --help`.
  *
  * Usage: deno run -A scripts/clean_install.ts [task and arguments…]   (default: train --help)
  *

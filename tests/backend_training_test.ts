@@ -5,6 +5,7 @@
  * rounding differs between backends (fused multiply-adds, SIMD polynomials, summation order), so
  * the parameters must agree within 1e-3 relative / 1e-4 absolute, not bit for bit.
  */
+import "../packages/backend-webgpu/_test_env.ts"; // before WebGPU starts: quiets Mesa
 import { createWasmBackend } from "@kiso/backend-wasm";
 import { createWebGpuBackend } from "@kiso/backend-webgpu";
 import type { Module } from "@kiso/layers";

@@ -1,15 +1,27 @@
 /**
  * A comparison page of several runs: their settings side by side and their curves overlaid.
  *
- * Usage: deno task report runs/a runs/b … [--out comparison.html]
+ * Usage: deno task report runs/a runs/b … [--out FILE]
+ * (default: comparison.html beside the first run folder, e.g. runs/comparison.html)
  */
+import { dirname, join } from "node:path";
 import { writeFileAtomic } from "@kiso/io";
-import { keyValueTable, lineChart, page, type Series } from "./lib/report.ts";
+import {
+  escape,
+  formatNumber,
+  keyValueTable,
+  label,
+  lineChart,
+  page,
+  type Series,
+} from "./lib/report.ts";
 
-/** One run folder's settings and its per-epoch logs (every `metrics*.csv`, by tag). */
+/** One run folder's settings, its final numbers and its per-epoch logs (every `metrics*.csv`, by tag). */
 interface Run {
   name: string;
   settings: Record<string, unknown>;
+  /** The run's single-number results from summary.json (test accuracy, test MSE, …). */
+  results: Record<string, number>;
   logs: Map<string, Record<string, number>[]>;
 }
 
@@ -31,9 +43,15 @@ async function readRun(folder: string): Promise<Run> {
     }
   }
   if (logs.size === 0) throw new Error(`report: ${folder} has no metrics.csv`);
-  const { demo, options } = summary as { demo: string; options: Record<string, unknown> };
+  const { demo, options, ...rest } = summary as {
+    demo: string;
+    options: Record<string, unknown>;
+  } & Record<string, unknown>;
   const { out: _out, quiet: _quiet, resume: _resume, ...kept } = options;
-  return { name: folder, settings: { demo, ...kept }, logs };
+  const results = Object.fromEntries(
+    Object.entries(rest).filter((e): e is [string, number] => typeof e[1] === "number"),
+  );
+  return { name: folder, settings: { demo, ...kept }, results, logs };
 }
 
 /**
@@ -45,11 +63,21 @@ async function readRun(folder: string): Promise<Run> {
  */
 export async function comparisonHtml(folders: readonly string[]): Promise<string> {
   const runs = await Promise.all(folders.map(readRun));
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.settings)))];
-  const head = `<tr><th></th>${runs.map((r) => `<th>${r.name}</th>`).join("")}</tr>`;
-  const rows = keys.map((k) =>
-    `<tr><th>${k}</th>${runs.map((r) => `<td>${r.settings[k] ?? ""}</td>`).join("")}</tr>`
-  );
+  const head = `<tr><th></th>${runs.map((r) => `<th>${escape(r.name)}</th>`).join("")}</tr>`;
+  /** One row per key, one cell per run. */
+  const table = (rows: string[], cell: (r: Run, k: string) => unknown): string =>
+    `<table>${head}${
+      rows.map((k) =>
+        `<tr><th>${escape(label(k))}</th>${
+          runs.map((r) => {
+            const v = cell(r, k);
+            return `<td>${typeof v === "number" ? formatNumber(v) : escape(String(v ?? ""))}</td>`;
+          }).join("")
+        }</tr>`
+      ).join("")
+    }</table>`;
+  const settingKeys = [...new Set(runs.flatMap((r) => Object.keys(r.settings)))];
+  const resultKeys = [...new Set(runs.flatMap((r) => Object.keys(r.results)))];
   const columns = [
     ...new Set(
       runs.flatMap((r) => [...r.logs.values()].flatMap((l) => Object.keys(l[0] ?? {}))),
@@ -62,31 +90,44 @@ export async function comparisonHtml(folders: readonly string[]): Promise<string
         points: logs.map((l): [number, number] => [l.epoch, l[column]]),
       }))
     );
-    return lineChart(series, { x: "epoch", y: column, title: column });
+    return lineChart(series, { x: "epoch", y: label(column), title: label(column) });
   }));
-  return page(`kiso — ${runs.length} runs compared`, [
-    `<h2>Settings</h2><table>${head}${rows.join("")}</table>`,
+  const many = runs.length > 1;
+  const tagged = runs.filter((r) => [...r.logs.keys()].some((t) => t !== ""));
+  return page(many ? `kiso — ${runs.length} runs compared` : `kiso — ${runs[0].name}`, [
+    `<h2>Settings</h2>${table(settingKeys, (r, k) => r.settings[k])}`,
+    resultKeys.length === 0 ? "" : `<h2>Results</h2>${table(resultKeys, (r, k) => r.results[k])}`,
     `<h2>Curves</h2>${charts.map((svg) => `<figure>${svg}</figure>`).join("\n")}`,
-    `<h2>Runs</h2>${
-      keyValueTable(Object.fromEntries(runs.map((r) => [
-        r.name,
-        [...r.logs.keys()].map((t) => t || "(single model)"),
-      ])))
-    }`,
+    tagged.length === 0
+      ? ""
+      : `<h2>Models trained by each run</h2>${
+        keyValueTable(Object.fromEntries(tagged.map((r) => [r.name, [...r.logs.keys()]])))
+      }`,
   ]);
+}
+
+/** Where the page goes without `--out`: beside the first run folder (runs/comparison.html). */
+export function defaultOutput(folders: readonly string[]): string {
+  return join(dirname(folders[0].replace(/\/+$/, "")), "comparison.html");
 }
 
 if (import.meta.main) {
   const args = [...Deno.args];
   const at = args.indexOf("--out");
-  const out = at >= 0 ? args.splice(at, 2)[1] : "comparison.html";
+  const given = at >= 0 ? args.splice(at, 2)[1] : undefined;
   if (args.length === 0) {
-    console.error("usage: deno task report runs/a runs/b … [--out comparison.html]");
+    console.error(
+      "usage: deno task report runs/a runs/b … [--out FILE] (default: runs/comparison.html)",
+    );
     Deno.exit(2);
   }
+  const out = given ?? defaultOutput(args);
   try {
     await writeFileAtomic(out, new TextEncoder().encode(await comparisonHtml(args)));
-    console.log(`comparison of ${args.length} runs written to ${out}`);
+    console.log(
+      `${args.length === 1 ? `report of ${args[0]}` : `comparison of ${args.length} runs`} ` +
+        `written to ${out}`,
+    );
   } catch (e) {
     console.error(`error: ${e instanceof Error ? e.message : e}`);
     Deno.exit(1);

@@ -1,7 +1,8 @@
 /**
- * `deno task train [demo] [options]`: runs a demo of the material and writes a run folder with
+ * `deno task train [demo] [options]`: runs a demo and writes a run folder with
  * metrics.csv, summary.json, model.safetensors, checkpoints and report.html.
  */
+import { basename, dirname, join } from "node:path";
 import { Rng, setSeed } from "@kiso/tensor";
 import { DEFAULT_DEMO, DEMOS } from "./demos/mod.ts";
 import { type Demo, writeOutputs } from "./lib/demo.ts";
@@ -96,25 +97,51 @@ function parseExports(value: string | undefined, demo: Demo): ExportFormat[] {
   return [...new Set(formats)] as ExportFormat[];
 }
 
+/** The command line's options, as node:util's parseArgs takes them. */
+const OPTIONS = {
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  lr: { type: "string" },
+  optimizer: { type: "string" },
+  backend: { type: "string" },
+  export: { type: "string" },
+  seed: { type: "string" },
+  out: { type: "string" },
+  limit: { type: "string" },
+  resume: { type: "boolean" },
+  quiet: { type: "boolean" },
+  list: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The options that take a value (`--epochs 3`). */
+const VALUED: string[] = Object.entries(OPTIONS).filter(([, o]) => o.type === "string")
+  .map(([name]) => name);
+
+/**
+ * `--epochs -1` as `--epochs=-1`: node:util's parseArgs reads a value that starts with a dash as
+ * another option and calls the command "ambiguous"; joined, the value reaches the number checks
+ * and their message.
+ */
+function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i + 1];
+    if (
+      VALUED.includes(args[i].slice(2)) && args[i].startsWith("--") && /^-[\d.]/.test(value ?? "")
+    ) {
+      out.push(`${args[i]}=${value}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
 /** Parses the command line into a demo and its options. */
 export function parseCommandLine(
   args: string[],
 ): { demo: Demo; options: RunOptions } | "help" | "list" {
-  const { values, positionals } = parseCommand(args, {
-    epochs: { type: "string" },
-    "batch-size": { type: "string" },
-    lr: { type: "string" },
-    optimizer: { type: "string" },
-    backend: { type: "string" },
-    export: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-    limit: { type: "string" },
-    resume: { type: "boolean" },
-    quiet: { type: "boolean" },
-    list: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
+  const { values, positionals } = parseCommand(joinNegativeValues(args), OPTIONS);
   if (values.help) return "help";
   if (values.list) return "list";
   if (positionals.length > 1) {
@@ -163,9 +190,14 @@ export function parseCommandLine(
 /** What `writeFileAtomic` leaves behind when a write is killed: `<file>.tmp-<uuid>`. */
 const PARTIAL_WRITE = /\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The suffix of a run kept aside: `-<date and time>`, as `keepPreviousRun` names it. */
+const KEPT = /-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/;
+
 /**
  * A new run (not `--resume`) in a folder that holds one moves the old run aside rather than
- * overwrite it: to `<out>-<date and time>`, which it returns.
+ * overwrite it, as PyTorch's `runs/` and Lightning's `version_<n>` folders keep every run: to
+ * `<out>-<date and time>`. Returns the line that says so, how many runs are kept and how to
+ * remove them (nothing is deleted without being asked).
  */
 async function keepPreviousRun(out: string): Promise<string | undefined> {
   const holdsRun = await Deno.stat(`${out}/summary.json`).then(() => true, () => false) ||
@@ -173,7 +205,16 @@ async function keepPreviousRun(out: string): Promise<string | undefined> {
   if (!holdsRun) return undefined;
   const aside = `${out}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
   await Deno.rename(out, aside);
-  return aside;
+  const parent = dirname(out);
+  const name = basename(out);
+  let kept = 0;
+  for await (const entry of Deno.readDir(parent)) {
+    if (entry.isDirectory && entry.name.startsWith(`${name}-`) && KEPT.test(entry.name)) kept++;
+  }
+  const pattern = join(parent, `${name}-20*`);
+  return `the run that was in ${out} is kept in ${aside} (${kept} run${
+    kept === 1 ? "" : "s"
+  } kept aside so far: rm -r ${pattern} removes them)`;
 }
 
 /** Runs a demo end to end and returns its headline. */
@@ -190,7 +231,7 @@ export async function runDemo(demo: Demo, options: RunOptions): Promise<string> 
   setSeed(options.seed);
   const progress = new Progress(options.quiet);
   progress.log(`${demo.name}: ${demo.description} (backend ${backend})`);
-  if (previous) progress.log(`the run that was in ${options.out} is kept in ${previous}`);
+  if (previous) progress.log(previous);
   const result = await demo.run({ options, progress, rng: new Rng(options.seed) });
   await writeOutputs(demo, options, result, backend);
   const exported: string[] = [];

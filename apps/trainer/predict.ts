@@ -8,7 +8,7 @@ import type { LayerSpec, Module } from "@kiso/layers";
 import { loadOnnx, OnnxModule } from "@kiso/onnx";
 import { softmax } from "@kiso/activations";
 import { argmax, noGrad, type Tensor, tensor } from "@kiso/tensor";
-import { loadModel } from "@kiso/train";
+import { classNames, loadModel } from "@kiso/train";
 import { dirname } from "node:path";
 import { parseCommand, runCommand, UsageError } from "./lib/cli.ts";
 import { decodePng } from "./lib/png.ts";
@@ -112,7 +112,8 @@ export async function predictCommand(args: string[]): Promise<string> {
   const model =
     (modelPath.endsWith(".onnx") ? await loadOnnx(modelPath) : await loadModel(modelPath)).eval();
   const summary = await readSummary(dirname(modelPath)).catch(() => undefined);
-  const classes = summary?.perClass?.map((c) => c.class);
+  // the names saved with the model (setClassNames), else those of the run's summary
+  const classes = classNames(model) ?? summary?.perClass?.map((c) => c.class);
   let x = await readInput(inputPath, await sampleShape(modelPath, model));
   const dtype = model.parameters()[0]?.dtype;
   if (dtype === "float64") x = tensor(Float64Array.from(x.dataSync()), { shape: x.shape, dtype });

@@ -1,7 +1,8 @@
 import { expm1, greater, mul, type Tensor, where } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
- * Exponential linear unit (intro notes eq.16): x for x > 0, α(eˣ − 1) otherwise. eˣ − 1 is
+ * Exponential linear unit: x for x > 0, α(eˣ − 1) otherwise. eˣ − 1 is
  * computed on min(x, 0), so large inputs never overflow; the gradient at 0 is α
  * (the x ≤ 0 branch).
  *
@@ -20,6 +21,7 @@ import { expm1, greater, mul, type Tensor, where } from "@kiso/tensor";
  * ```
  */
 export function elu(x: Tensor, options: { alpha?: number } = {}): Tensor {
+  checkOptions("elu", options, ["alpha"]);
   const positive = greater(x, 0);
   return where(positive, x, mul(expm1(where(positive, 0, x)), options.alpha ?? 1));
 }

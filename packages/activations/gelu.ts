@@ -1,4 +1,5 @@
 import { add, erf, mul, tanh, type Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
@@ -22,6 +23,12 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  * ```
  */
 export function gelu(x: Tensor, options: { approximate?: "none" | "tanh" } = {}): Tensor {
+  checkOptions("gelu", options, ["approximate"]);
+  if (options.approximate !== undefined && !["none", "tanh"].includes(options.approximate)) {
+    throw new RangeError(
+      `gelu: approximate must be "none" or "tanh": current value is "${options.approximate}"`,
+    );
+  }
   if (options.approximate === "tanh") {
     const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), SQRT_2_OVER_PI);
     return mul(mul(x, 0.5), add(tanh(inner), 1));

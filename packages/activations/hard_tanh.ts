@@ -1,4 +1,5 @@
 import { clip, greater, less, mul, recordOp, type Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
  * Hard tanh, max(min_val, min(max_val, x)), by default clamping to [−1, 1]. Its gradient is 1
@@ -19,6 +20,7 @@ import { clip, greater, less, mul, recordOp, type Tensor } from "@kiso/tensor";
  * ```
  */
 export function hardTanh(x: Tensor, options: { minVal?: number; maxVal?: number } = {}): Tensor {
+  checkOptions("hardTanh", options, ["minVal", "maxVal"]);
   const min = options.minVal ?? -1;
   const max = options.maxVal ?? 1;
   return recordOp(clip(x.detach(), { min, max }), [x], "hardTanh", (g) => [

@@ -1,7 +1,7 @@
 import type { Tensor } from "@kiso/tensor";
 
 /**
- * The identity f(x) = x (intro notes eq.17), the output activation of regression.
+ * The identity f(x) = x, the output activation of regression.
  *
  * @param x The input.
  * @returns `x` itself.

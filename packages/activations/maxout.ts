@@ -1,4 +1,5 @@
 import { max, reshape, ShapeError, type Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { normalizeAxis } from "@kiso/tensor/shape";
 
 /**
@@ -21,6 +22,7 @@ import { normalizeAxis } from "@kiso/tensor/shape";
  * ```
  */
 export function maxout(x: Tensor, options: { pieces: number; axis?: number }): Tensor {
+  checkOptions("maxout", options, ["pieces", "axis"]);
   const axis = normalizeAxis("maxout", options.axis ?? -1, x.rank);
   const k = options.pieces;
   const size = x.shape[axis];

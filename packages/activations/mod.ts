@@ -1,10 +1,10 @@
 /**
- * Every activation of the source material, with gradients, plus GELU and SiLU.
+ * The common activations (step, sigmoid, tanh, the rectifier family, softmax, maxout, radial basis functions), with gradients, plus GELU and SiLU.
  *
- * The element-wise basics live in `@kiso/tensor` and are re-exported here: `step` (intro notes
- * eq.9, 1 for x > 0 and 0 otherwise, gradient 0), `sigmoid` (eq.10, computed without
- * overflow), `tanh` (eq.11; tanh z = 2σ(2z) − 1), `softplus` (eq.12, computed as
- * max(x, 0) + log1p(e^−|x|)), `relu` (eq.13, gradient 0 at the kink, as PyTorch) and `cos`
+ * The element-wise basics live in `@kiso/tensor` and are re-exported here: `step` (1 for x > 0
+ * and 0 otherwise, gradient 0), `sigmoid` (1/(1 + e^−x), computed without overflow), `tanh`
+ * (tanh z = 2σ(2z) − 1), `softplus` (log(1 + eˣ), computed as max(x, 0) + log1p(e^−|x|)),
+ * `relu` (max(x, 0), gradient 0 at the kink, as PyTorch) and `cos`
  * (Goodfellow et al. §6.3.3).
  *
  * @example Usage

@@ -1,4 +1,5 @@
 import { div, exp, neg, ShapeError, square, sub, sum, type Tensor, unsqueeze } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
  * Radial basis function units (Goodfellow et al. §6.3.3, Goodfellow eq.6.38):
@@ -21,6 +22,7 @@ import { div, exp, neg, ShapeError, square, sub, sum, type Tensor, unsqueeze } f
  * ```
  */
 export function rbf(x: Tensor, centres: Tensor, options: { sigma?: number } = {}): Tensor {
+  checkOptions("rbf", options, ["sigma"]);
   if (x.rank !== 2 || centres.rank !== 2 || x.shape[1] !== centres.shape[1]) {
     throw new ShapeError(
       "rbf",

@@ -1,9 +1,10 @@
 import { greater, mul, reshape, ShapeError, type Tensor, where } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
  * The generalised rectifier g(z) = max(0, z) + α·min(0, z) (Goodfellow et al. §6.3.1): z where z > 0,
  * α·z elsewhere. α = 0 is ReLU, α = −1 absolute-value rectification, a small α Leaky ReLU.
- * At the kink z = 0 the gradient is α (the z ≤ 0 branch of intro notes eq.14).
+ * At the kink z = 0 the gradient is α (the z ≤ 0 branch, as leaky ReLU).
  *
  * @param x The input (float).
  * @param alpha The slope for z ≤ 0: a number, or a tensor that broadcasts against `x`.
@@ -23,7 +24,7 @@ export function generalizedRelu(x: Tensor, alpha: number | Tensor): Tensor {
 }
 
 /**
- * Leaky ReLU (intro notes eq.14): x for x > 0, αx otherwise. The gradient at 0 is α.
+ * Leaky ReLU: x for x > 0, αx otherwise. The gradient at 0 is α.
  *
  * @param x The input (float).
  * @param options `alpha`, the negative slope (default 0.01, as Goodfellow et al. §6.3.1).
@@ -39,6 +40,7 @@ export function generalizedRelu(x: Tensor, alpha: number | Tensor): Tensor {
  * ```
  */
 export function leakyRelu(x: Tensor, options: { alpha?: number } = {}): Tensor {
+  checkOptions("leakyRelu", options, ["alpha"]);
   return generalizedRelu(x, options.alpha ?? 0.01);
 }
 
@@ -63,7 +65,7 @@ export function absoluteRectification(x: Tensor): Tensor {
 }
 
 /**
- * Parametric ReLU (intro notes eq.15): x for x > 0, a·x otherwise, with `a` learned. As in
+ * Parametric ReLU: x for x > 0, a·x otherwise, with `a` learned. As in
  * PyTorch, `a` is a scalar or has one slope per channel, channels being axis 1 of `x`
  * (axis 0 for a 1-D input).
  *

@@ -10,10 +10,11 @@ import {
   sum,
   type Tensor,
 } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { normalizeAxis } from "@kiso/tensor/shape";
 
 /**
- * Softmax along an axis, yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} (intro notes §4, course report), computed after
+ * Softmax along an axis, yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} , computed after
  * subtracting the maximum so it never overflows. Fused backward:
  * ∂L/∂x = y ⊙ (g − Σ g ⊙ y).
  *
@@ -31,6 +32,7 @@ import { normalizeAxis } from "@kiso/tensor/shape";
  * ```
  */
 export function softmax(x: Tensor, options: { axis?: number } = {}): Tensor {
+  checkOptions("softmax", options, ["axis"]);
   const axis = normalizeAxis("softmax", options.axis ?? -1, x.rank);
   const y = noGrad(() => {
     const e = exp(sub(x, max(x, { axis, keepDims: true })));
@@ -63,6 +65,7 @@ export function softmax(x: Tensor, options: { axis?: number } = {}): Tensor {
  * ```
  */
 export function logSoftmax(x: Tensor, options: { axis?: number } = {}): Tensor {
+  checkOptions("logSoftmax", options, ["axis"]);
   const axis = normalizeAxis("logSoftmax", options.axis ?? -1, x.rank);
   return sub(x, logSumExp(x, { axis, keepDims: true }));
 }

@@ -1,3 +1,4 @@
+import "./_test_env.ts"; // before WebGPU starts: quiets Mesa
 import assert from "node:assert/strict";
 import { add, ones, setBackend, tensor, zeros } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";

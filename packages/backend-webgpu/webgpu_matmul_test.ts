@@ -1,3 +1,4 @@
+import "./_test_env.ts"; // before WebGPU starts: quiets Mesa
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { Rng } from "@kiso/tensor";
 import { assertAllClose } from "@kiso/testing";

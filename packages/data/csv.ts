@@ -1,4 +1,5 @@
 import { type Tensor, tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { LabelEncoder } from "./label_encoder.ts";
 
 /** A parsed CSV record with the line it started on (1-based). */
@@ -29,6 +30,7 @@ export interface CsvRecord {
  * ```
  */
 export function parseCsv(text: string, options: { file?: string } = {}): CsvRecord[] {
+  checkOptions("parseCsv", options, ["file"]);
   const file = options.file ?? "<csv>";
   const records: CsvRecord[] = [];
   // a UTF-8 byte-order mark (as spreadsheet programs write) is not part of the first field
@@ -185,16 +187,17 @@ function labelColumnIndex(
 }
 
 /**
- * Reads a numeric CSV table: feature columns must be numbers; the optional label column may
- * be text (encoded as classes) or numbers. Numbers are decimal and must fit float32 (`1e39`
- * is refused, as `Infinity` is, rather than stored as ∞). Malformed rows are reported with
- * file, line and column, never skipped silently.
+ * Reads a numeric CSV table from its text (for a file, see {@linkcode loadCsv}): feature columns
+ * must be numbers; the optional label column may be text (encoded as classes) or numbers.
+ * Numbers are decimal and must fit float32 (`1e39` is refused, as `Infinity` is, rather than
+ * stored as ∞). Malformed rows are reported with file, line and column, never skipped silently.
  *
- * @param text The CSV text.
+ * @param text The CSV text (a lone file name such as `"iris.csv"` is refused: use `loadCsv`).
  * @param options `labelColumn`, `header`, `missing`, `file`.
  * @returns Features, labels and names.
  * @throws {SyntaxError} For a row with the wrong number of fields, a non-numeric feature or a
  * number that overflows float32.
+ * @throws {TypeError} For an unknown option, or a file's path given as the text.
  *
  * @example Usage
  * ```ts
@@ -207,6 +210,16 @@ function labelColumnIndex(
  * ```
  */
 export function readCsv(text: string, options: ReadCsvOptions = {}): CsvData {
+  checkOptions("readCsv", options, ["labelColumn", "header", "missing", "file"]);
+  if (typeof text !== "string") {
+    throw new TypeError(`readCsv: expects CSV text: got ${text === null ? "null" : typeof text}`);
+  }
+  // one line ending in .csv, without a comma: a path given where the text belongs
+  if (/^[^\n\r,]*\.(csv|tsv|txt)\s*$/i.test(text)) {
+    throw new TypeError(
+      `readCsv: takes CSV text, and "${text.trim()}" looks like a file's path: use loadCsv(path)`,
+    );
+  }
   const file = options.file ?? "<csv>";
   const policy = options.missing ?? "error";
   if (!POLICIES.includes(policy)) {

@@ -1,4 +1,5 @@
 import { globalRng, permutationIndices, type Rng, type Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Dataset } from "./dataset.ts";
 
 /** Options of {@linkcode DataLoader}. */
@@ -10,7 +11,7 @@ export interface DataLoaderOptions {
    */
   batchSize?: number;
   /**
-   * Draw a new random order every epoch (course notes Algorithm 1).
+   * Draw a new random order every epoch, as stochastic gradient descent does.
    *
    * @default {false}
    */
@@ -27,7 +28,7 @@ export interface DataLoaderOptions {
 
 /**
  * Batches of a dataset, in order or shuffled anew each epoch with a seeded generator (the
- * per-epoch permutation of course notes Algorithm 1). Iterate it once per epoch.
+ * per-epoch permutation of stochastic gradient descent). Iterate it once per epoch.
  *
  * @example Usage
  * ```ts
@@ -58,6 +59,7 @@ export class DataLoader implements Iterable<Tensor[]> {
    * @throws {RangeError} When the batch size is not a positive integer.
    */
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    checkOptions("DataLoader", options, ["batchSize", "shuffle", "dropLast", "rng"]);
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(

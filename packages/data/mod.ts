@@ -1,8 +1,8 @@
 /**
  * Data for training: datasets (in memory or generated), a `DataLoader` with seeded per-epoch
- * shuffling (course notes Algorithm 1), splits, scalers fitted on training data only, label
+ * shuffling (a new order every epoch), splits, scalers fitted on training data only, label
  * encoding, an RFC 4180 CSV reader with precise errors, and the noises of denoising
- * autoencoders (course notes §3.3.3).
+ * autoencoders.
  *
  * @example Usage
  * ```ts
@@ -23,4 +23,5 @@ export * from "./split.ts";
 export * from "./scalers.ts";
 export * from "./label_encoder.ts";
 export * from "./csv.ts";
+export * from "./load_csv.ts";
 export * from "./noise.ts";

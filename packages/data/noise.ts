@@ -8,11 +8,12 @@ import {
   type Tensor,
   uniform,
 } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { checkRange } from "@kiso/tensor/errors";
 
 /**
- * Masking noise for denoising autoencoders (course notes §3.3.3): each input is set to 0 with
- * probability `fraction` (30% in the seed).
+ * Masking noise for denoising autoencoders: each input is set to 0 with
+ * probability `fraction` (30% is a common choice).
  *
  * @param x The clean inputs.
  * @param options `fraction` (default 0.3) and `rng`.
@@ -30,6 +31,7 @@ import { checkRange } from "@kiso/tensor/errors";
  * ```
  */
 export function maskNoise(x: Tensor, options: { fraction?: number; rng?: Rng } = {}): Tensor {
+  checkOptions("maskNoise", options, ["fraction", "rng"]);
   const fraction = options.fraction ?? 0.3;
   checkRange("maskNoise", "fraction", fraction, 0, 1);
   return mul(
@@ -39,7 +41,7 @@ export function maskNoise(x: Tensor, options: { fraction?: number; rng?: Rng } =
 }
 
 /**
- * Multiplicative Gaussian noise x + εx with ε ~ N(0, σ²) (course notes §3.3.3).
+ * Multiplicative Gaussian noise x + εx with ε ~ N(0, σ²).
  *
  * @param x The clean inputs.
  * @param options `std` σ (default 0.1) and `rng`.
@@ -55,6 +57,7 @@ export function maskNoise(x: Tensor, options: { fraction?: number; rng?: Rng } =
  * ```
  */
 export function multiplicativeNoise(x: Tensor, options: { std?: number; rng?: Rng } = {}): Tensor {
+  checkOptions("multiplicativeNoise", options, ["std", "rng"]);
   const eps = normal(x.shape, {
     std: options.std ?? 0.1,
     dtype: x.dtype,
@@ -64,7 +67,7 @@ export function multiplicativeNoise(x: Tensor, options: { std?: number; rng?: Rn
 }
 
 /**
- * Additive Gaussian noise x + ε with ε ~ N(0, σ²) (course notes §3.3.3).
+ * Additive Gaussian noise x + ε with ε ~ N(0, σ²).
  *
  * @param x The clean inputs.
  * @param options `std` σ (default 0.1) and `rng`.
@@ -80,6 +83,7 @@ export function multiplicativeNoise(x: Tensor, options: { std?: number; rng?: Rn
  * ```
  */
 export function additiveNoise(x: Tensor, options: { std?: number; rng?: Rng } = {}): Tensor {
+  checkOptions("additiveNoise", options, ["std", "rng"]);
   return add(
     x,
     normal(x.shape, { std: options.std ?? 0.1, dtype: x.dtype, rng: options.rng ?? globalRng() }),

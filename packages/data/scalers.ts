@@ -12,6 +12,7 @@ import {
   variance,
   where,
 } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
  * Standardisation per column, (x − μ)/σ, with μ and σ fitted on training data only and
@@ -102,6 +103,7 @@ export class MinMaxScaler {
    * @param options `low` (0) and `high` (1).
    */
   constructor(options: { low?: number; high?: number } = {}) {
+    checkOptions("MinMaxScaler", options, ["low", "high"]);
     this.#low = options.low ?? 0;
     this.#high = options.high ?? 1;
   }

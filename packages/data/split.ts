@@ -1,4 +1,5 @@
 import { gather, globalRng, permutationIndices, type Rng, type Tensor, tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
  * Splits `0 … n−1` into consecutive parts of the given fractions, after a seeded shuffle
@@ -25,6 +26,7 @@ export function splitIndices(
   fractions: readonly number[],
   options: { shuffle?: boolean; rng?: Rng } = {},
 ): number[][] {
+  checkOptions("splitIndices", options, ["shuffle", "rng"]);
   const total = fractions.reduce((a, b) => a + b, 0);
   if (fractions.some((f) => !(f >= 0)) || Math.abs(total - 1) > 1e-9) {
     throw new RangeError(

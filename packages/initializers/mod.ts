@@ -1,11 +1,11 @@
 /**
- * Weight initialisers (intro notes §11 and what PyTorch and Keras offer): uniform U[−1, 1],
+ * Weight initialisers (those PyTorch and Keras offer): uniform U[−1, 1],
  * Gauss N(0, 1), Xavier/Glorot, He/Kaiming, LeCun (each normal and uniform) and orthogonal,
  * all seeded, with fans computed for dense `[out, in]` and convolution `[O, C, kH, kW]`
  * weights. Constant initialisers are `zeros`, `ones` and `full` of `@kiso/tensor`.
  *
  * Why not equal initial weights: every unit of a layer would then compute the same output and
- * receive the same gradient, so they could never become different (intro notes §11).
+ * receive the same gradient, so they could never become different.
  *
  * @example Usage
  * ```ts

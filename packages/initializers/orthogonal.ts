@@ -1,5 +1,6 @@
 import { globalRng, type Shape, ShapeError, type Tensor, tensor } from "@kiso/tensor";
 import type { ScaledOptions } from "./scaled.ts";
+import { randomOptions } from "./_options.ts";
 
 /**
  * Orthogonal weights (Saxe et al. 2014, PyTorch `orthogonal_`): the weight, flattened to
@@ -24,6 +25,7 @@ import type { ScaledOptions } from "./scaled.ts";
  * ```
  */
 export function orthogonal(shape: Shape, options: ScaledOptions = {}): Tensor {
+  randomOptions("orthogonal", options, ["gain"]);
   if (shape.length < 2) throw new ShapeError("orthogonal", [shape], "needs a shape of rank >= 2");
   const rows = shape[0];
   const cols = shape.slice(1).reduce((a, b) => a * b, 1);

@@ -1,7 +1,8 @@
 import { normal, type RandomOptions, type Shape, type Tensor, uniform } from "@kiso/tensor";
+import { randomOptions } from "./_options.ts";
 
 /**
- * Uniform weights U[low, high], by default the seeds' U[−1, 1] (intro notes §11).
+ * Uniform weights U[low, high], by default U[−1, 1].
  *
  * @param shape The shape.
  * @param options `low` (default −1), `high` (default 1), `rng`, `dtype`, `requiresGrad`.
@@ -19,11 +20,12 @@ export function randomUniform(
   shape: Shape,
   options: RandomOptions & { low?: number; high?: number } = {},
 ): Tensor {
-  return uniform(shape, { ...options, low: options.low ?? -1, high: options.high ?? 1 });
+  const random = randomOptions("randomUniform", options, ["low", "high"]);
+  return uniform(shape, { ...random, low: options.low ?? -1, high: options.high ?? 1 });
 }
 
 /**
- * Normal weights N(mean, std²), by default the seeds' "Gauss" N(0, 1) (intro notes §11).
+ * Normal weights N(mean, std²), by default the standard normal N(0, 1).
  *
  * @param shape The shape.
  * @param options `mean` (default 0), `std` (default 1), `rng`, `dtype`, `requiresGrad`.
@@ -41,5 +43,6 @@ export function randomNormal(
   shape: Shape,
   options: RandomOptions & { mean?: number; std?: number } = {},
 ): Tensor {
-  return normal(shape, options);
+  const random = randomOptions("randomNormal", options, ["mean", "std"]);
+  return normal(shape, { ...random, mean: options.mean, std: options.std });
 }

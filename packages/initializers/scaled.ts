@@ -1,3 +1,4 @@
+import { randomOptions } from "./_options.ts";
 import { normal, type RandomOptions, type Shape, type Tensor, uniform } from "@kiso/tensor";
 import { computeFans } from "./fans.ts";
 
@@ -26,6 +27,17 @@ function normalWith(shape: Shape, std: number, options: RandomOptions): Tensor {
   return normal(shape, { ...options, mean: 0, std });
 }
 
+/** The options of `op` checked (`gain`, and `mode` for He), and the fan He scales by. */
+function checked(op: string, options: HeOptions, he = false): RandomOptions {
+  const random = randomOptions(op, options, he ? ["gain", "mode"] : ["gain"]);
+  if (he && options.mode !== undefined && options.mode !== "fanIn" && options.mode !== "fanOut") {
+    throw new RangeError(
+      `${op}: mode must be "fanIn" or "fanOut": current value is "${options.mode}"`,
+    );
+  }
+  return random;
+}
+
 /** A uniform draw with the same variance as a normal of standard deviation `std` (bound √3·std). */
 function uniformWith(shape: Shape, std: number, options: RandomOptions): Tensor {
   const bound = Math.sqrt(3) * std;
@@ -34,7 +46,7 @@ function uniformWith(shape: Shape, std: number, options: RandomOptions): Tensor 
 
 /**
  * Xavier/Glorot normal: N(0, gain²·2/(fanIn + fanOut)) (Glorot & Bengio 2010). Note that
- * intro notes §11 writes "Xavier N(0, 1/√n)" with n the fan-in, which is the LeCun
+ * "Xavier N(0, 1/√n)" with n the fan-in, as some texts write it, is the LeCun
  * initialisation ({@linkcode lecunNormal}).
  *
  * @param shape The weight's shape.
@@ -51,7 +63,11 @@ function uniformWith(shape: Shape, std: number, options: RandomOptions): Tensor 
  */
 export function xavierNormal(shape: Shape, options: ScaledOptions = {}): Tensor {
   const { fanIn, fanOut } = computeFans(shape);
-  return normalWith(shape, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), options);
+  return normalWith(
+    shape,
+    (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)),
+    checked("xavierNormal", options),
+  );
 }
 
 /**
@@ -72,12 +88,16 @@ export function xavierNormal(shape: Shape, options: ScaledOptions = {}): Tensor 
  */
 export function xavierUniform(shape: Shape, options: ScaledOptions = {}): Tensor {
   const { fanIn, fanOut } = computeFans(shape);
-  return uniformWith(shape, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), options);
+  return uniformWith(
+    shape,
+    (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)),
+    checked("xavierUniform", options),
+  );
 }
 
 /**
- * He/Kaiming normal: N(0, gain²/fan) with gain √2, i.e. the seeds' He N(0, √(2/n))
- * (intro notes §11, for ReLU networks).
+ * He/Kaiming normal: N(0, gain²/fan) with gain √2, i.e. N(0, √(2/n)) with n the
+ * fan-in (for ReLU networks).
  *
  * @param shape The weight's shape.
  * @param options `gain` (default √2), `mode` (default `fanIn`), `rng`, `dtype`, `requiresGrad`.
@@ -94,7 +114,11 @@ export function xavierUniform(shape: Shape, options: ScaledOptions = {}): Tensor
 export function heNormal(shape: Shape, options: HeOptions = {}): Tensor {
   const fans = computeFans(shape);
   const fan = options.mode === "fanOut" ? fans.fanOut : fans.fanIn;
-  return normalWith(shape, (options.gain ?? Math.SQRT2) / Math.sqrt(fan), options);
+  return normalWith(
+    shape,
+    (options.gain ?? Math.SQRT2) / Math.sqrt(fan),
+    checked("heNormal", options, true),
+  );
 }
 
 /**
@@ -115,11 +139,15 @@ export function heNormal(shape: Shape, options: HeOptions = {}): Tensor {
 export function heUniform(shape: Shape, options: HeOptions = {}): Tensor {
   const fans = computeFans(shape);
   const fan = options.mode === "fanOut" ? fans.fanOut : fans.fanIn;
-  return uniformWith(shape, (options.gain ?? Math.SQRT2) / Math.sqrt(fan), options);
+  return uniformWith(
+    shape,
+    (options.gain ?? Math.SQRT2) / Math.sqrt(fan),
+    checked("heUniform", options, true),
+  );
 }
 
 /**
- * LeCun normal: N(0, gain²/fanIn), the "Xavier N(0, 1/√n)" that intro notes §11 writes.
+ * LeCun normal: N(0, gain²/fanIn), the "Xavier N(0, 1/√n)" that some texts write.
  *
  * @param shape The weight's shape.
  * @param options `gain`, `rng`, `dtype`, `requiresGrad`.
@@ -134,7 +162,11 @@ export function heUniform(shape: Shape, options: HeOptions = {}): Tensor {
  * ```
  */
 export function lecunNormal(shape: Shape, options: ScaledOptions = {}): Tensor {
-  return normalWith(shape, (options.gain ?? 1) / Math.sqrt(computeFans(shape).fanIn), options);
+  return normalWith(
+    shape,
+    (options.gain ?? 1) / Math.sqrt(computeFans(shape).fanIn),
+    checked("lecunNormal", options),
+  );
 }
 
 /**
@@ -153,5 +185,9 @@ export function lecunNormal(shape: Shape, options: ScaledOptions = {}): Tensor {
  * ```
  */
 export function lecunUniform(shape: Shape, options: ScaledOptions = {}): Tensor {
-  return uniformWith(shape, (options.gain ?? 1) / Math.sqrt(computeFans(shape).fanIn), options);
+  return uniformWith(
+    shape,
+    (options.gain ?? 1) / Math.sqrt(computeFans(shape).fanIn),
+    checked("lecunUniform", options),
+  );
 }

@@ -1,4 +1,5 @@
 import { type DataArray, type DType, type Tensor, tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { HeaderError, objectMembers, readString } from "./_header.ts";
 import { fromBF16, fromF16, toBF16, toF16 } from "./_half.ts";
 
@@ -67,6 +68,7 @@ export function serializeSafetensors(
   metadata: Record<string, string> = {},
   options: SafetensorsWriteOptions = {},
 ): Uint8Array {
+  checkOptions("serializeSafetensors", options, ["float32As"]);
   const values = Object.entries(tensors).map(([name, t]) => [name, t.dataSync()] as const);
   return encodeSafetensors(tensors, new Map(values), metadata, options);
 }
@@ -90,6 +92,12 @@ function encodeSafetensors(
       );
     }
   }
+  const half32 = options.float32As ?? "F32";
+  if (!["F32", "F16", "BF16"].includes(half32)) {
+    throw new RangeError(
+      `serializeSafetensors: float32As must be F32, F16 or BF16: current value is "${half32}"`,
+    );
+  }
   // a null prototype keeps names such as "__proto__" ordinary keys
   const header: Record<string, unknown> = Object.create(null);
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
@@ -97,7 +105,7 @@ function encodeSafetensors(
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     const data = values.get(name)!;
-    const half = t.dtype === "float32" ? options.float32As ?? "F32" : "F32";
+    const half = t.dtype === "float32" ? half32 : "F32";
     let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (half !== "F32") {
       const convert = half === "F16" ? toF16 : toBF16;
@@ -347,6 +355,7 @@ function decodeEntry(s: Entry, raw: ArrayBuffer, fail: Fail): Tensor {
  * ```
  */
 export function parseSafetensors(bytes: Uint8Array, options: { file?: string } = {}): Safetensors {
+  checkOptions("parseSafetensors", options, ["file"]);
   const fail = failFor(options.file ?? "<safetensors>");
   const n = headerLength(bytes, bytes.length, fail);
   const { entries, metadata } = readHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, fail);
@@ -405,6 +414,7 @@ export async function saveSafetensors(
   metadata?: Record<string, string>,
   options: SafetensorsWriteOptions = {},
 ): Promise<void> {
+  checkOptions("saveSafetensors", options, ["float32As"]);
   // read asynchronously, so that tensors on any backend (a GPU's included) can be saved
   const values = await Promise.all(
     Object.entries(tensors).map(async ([name, t]) => [name, await t.data()] as const),

@@ -4,6 +4,7 @@ import { full, relu, sigmoid, softplus, tanh, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import type { LayerOptions } from "./_init.ts";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
  * Any activation function as a layer (Keras `Activation`).
@@ -133,7 +134,7 @@ export class Softplus extends Activation {
 }
 
 /**
- * Parametric ReLU with learned slopes (intro notes eq.15): one shared slope, or one per channel
+ * Parametric ReLU with learned slopes, x for x > 0 and a·x otherwise: one shared slope, or one per channel
  * (axis 1), initialised to 0.25 as PyTorch.
  *
  * @example Usage
@@ -159,6 +160,7 @@ export class PReLU extends Module {
    */
   constructor(numParameters = 1, options: Pick<LayerOptions, "dtype"> & { init?: number } = {}) {
     super();
+    checkOptions("PReLU", options, ["init", "dtype"]);
     this.describe(numParameters, options);
     this.weight = this.registerParameter(
       "weight",

@@ -1,4 +1,4 @@
-import { Tensor } from "@kiso/tensor";
+import { ShapeError, Tensor } from "@kiso/tensor";
 
 /**
  * Throws unless a layer's input is a tensor: a plain array (or nested arrays) passed to
@@ -26,4 +26,38 @@ export function checkInput(layer: string, input: unknown): asserts input is Tens
     ? "null"
     : `a ${typeof input}${typeof input === "object" ? ` (${input.constructor?.name})` : ""}`;
   throw new TypeError(`${layer}.forward: expects a Tensor: got ${got}`);
+}
+
+/**
+ * Throws unless a layer's input has `size` features on its last axis, blaming the input (the
+ * user's data) rather than the layer's weights that an op would name.
+ *
+ * @param layer The layer's name, for the message (e.g. `Dense(4, 8)` reads as the layer built).
+ * @param input The input tensor.
+ * @param size The number of features the layer takes.
+ * @throws {ShapeError} Naming the layer, the input's shape and its last size.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkFeatures } from "@kiso/layers";
+ * import { zeros } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * checkFeatures("Dense(4, 8)", zeros([10, 4]), 4);
+ * assert.throws(
+ *   () => checkFeatures("Dense(4, 8)", zeros([10, 3]), 4),
+ *   /Dense\(4, 8\): \[10,3\]: the input must be \[…, 4\]: its last size is 3/,
+ * );
+ * ```
+ */
+export function checkFeatures(layer: string, input: Tensor, size: number): void {
+  const last = input.rank === 0 ? undefined : input.shape[input.rank - 1];
+  if (last === size) return;
+  throw new ShapeError(
+    layer,
+    [input.shape],
+    `the input must be [${input.rank > 1 ? "…, " : ""}${size}]: ${
+      last === undefined ? "got a scalar" : `its last size is ${last}`
+    }`,
+  );
 }

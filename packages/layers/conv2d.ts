@@ -33,7 +33,7 @@ export interface Conv2dLayerOptions extends LayerOptions {
 }
 
 /**
- * A 2-D convolution layer over NCHW images (course notes §3.5, Algorithms 6 and 10), with
+ * A 2-D convolution layer over NCHW images (im2col and a matrix product forward, col2im backward), with
  * PyTorch's names and layout: `weight` `[outChannels, inChannels, kH, kW]`, `bias`
  * `[outChannels]`, both initialised U(±1/√(inChannels·kH·kW)).
  *

@@ -1,5 +1,6 @@
-import { checkInput } from "./check_input.ts";
+import { checkFeatures, checkInput } from "./check_input.ts";
 import { linear, type Shape, type Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { type LayerOptions, torchUniform } from "./_init.ts";
@@ -17,7 +18,7 @@ export interface DenseOptions extends LayerOptions {
 }
 
 /**
- * A fully connected layer y = x·Wᵀ + b (course notes Algorithm 8; course report u = Wx + b), with
+ * A fully connected layer y = x·Wᵀ + b (u = Wx + b for one sample), with
  * PyTorch's names and layout: `weight` `[out, in]`, `bias` `[out]`.
  *
  * @example Usage
@@ -47,6 +48,7 @@ export class Dense extends Module {
    */
   constructor(inFeatures: number, outFeatures: number, options: DenseOptions = {}) {
     super();
+    checkOptions("Dense", options, ["bias", "weightInit", "rng", "dtype"]);
     for (
       const [name, value] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const
     ) {
@@ -72,9 +74,12 @@ export class Dense extends Module {
    *
    * @param input `[…, in]`.
    * @returns `[…, out]`.
+   * @throws {ShapeError} When the input's last size is not the layer's input size.
    */
   forward(input: Tensor): Tensor {
     checkInput(this.typeName, input);
+    const [out, features] = this.weight.shape;
+    checkFeatures(`${this.typeName}(${features}, ${out})`, input, features);
     return linear(input, this.weight, this.bias);
   }
 }

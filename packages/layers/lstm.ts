@@ -4,7 +4,7 @@ import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
 import { torchUniform } from "./_init.ts";
 
 /**
- * Long short-term memory with a forget gate (course notes §3.4.2), in PyTorch's gate order
+ * Long short-term memory with a forget gate, in PyTorch's gate order
  * i, f, g, o and layout (`weight_ih_l0` `[4·hidden, in]`, …), so PyTorch weights load
  * unchanged:
  *
@@ -12,7 +12,7 @@ import { torchUniform } from "./_init.ts";
  * o = σ(W_o x + V_o z_{t−1} [+ U_o s_{t−1}]), s_t = l ⊙ s_{t−1} + i ⊙ tanh(W x + V z_{t−1}),
  * z_t = o ⊙ tanh(s_t).
  *
- * The bracketed peephole terms of the seed (full matrices U on the previous cell state, also
+ * The optional peephole terms (full matrices U on the previous cell state, also
  * for the output gate) are on with `peepholes: true`, as the extra parameter
  * `weight_peephole_l0` `[3·hidden, hidden]` (blocks i, f, o), initialised like the others.
  *
@@ -67,7 +67,7 @@ export class LSTM extends Recurrent {
       const hc = lstmCell(gates, c);
       return [this.gate(hc, 0), this.gate(hc, 1)];
     }
-    // peepholes (the material's LSTM): the input, forget and output gates also see c
+    // peepholes (the optional LSTM variant): the input, forget and output gates also see c
     const peep = linear(c, this.weightPeephole);
     const withPeephole = (k: number, p: number): Tensor =>
       add(this.gate(gates, k), this.gate(peep, p));

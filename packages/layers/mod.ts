@@ -3,7 +3,8 @@
  * {@linkcode Sequential}, `summary`, {@linkcode Dense}, {@linkcode Flatten},
  * {@linkcode Reshape}, activation layers (incl. {@linkcode PReLU} and {@linkcode Maxout}),
  * {@linkcode Conv2d}, max/average/L_p pooling, {@linkcode SimpleRNN}, {@linkcode LSTM} (with
- * the seeds' optional peepholes) and {@linkcode GRU}.
+ * optional peephole connections) and {@linkcode GRU}, and {@linkcode Normalization}, which
+ * standardises raw inputs inside the model.
  *
  * @example Usage
  * ```ts
@@ -37,5 +38,6 @@ export * from "./rnn.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./perceptron.ts";
+export * from "./normalization.ts";
 export type { LayerOptions } from "./_init.ts";
 export * from "./rebuild.ts";

@@ -1,8 +1,9 @@
-import { full, mul, noGrad, step, sub, sum, type Tensor, tensor } from "@kiso/tensor";
+import { full, mul, noGrad, ShapeError, step, sub, sum, type Tensor, tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 
 /**
- * Rosenblatt's simple perceptron (course notes §3.1.1): ŷ = 1{w₀ + w₁x₁ + … + w_d x_d > 0}, and
- * the learning rule of eq.(7), w ← w − η(1{wᵀx > 0} − y)·x with x = (1, x₁, …, x_d), applied
+ * Rosenblatt's simple perceptron: ŷ = 1{w₀ + w₁x₁ + … + w_d x_d > 0}, and
+ * Rosenblatt's learning rule, w ← w − η(1{wᵀx > 0} − y)·x with x = (1, x₁, …, x_d), applied
  * one sample at a time. It has no gradient; it learns by its own rule.
  *
  * @example Usage
@@ -31,6 +32,7 @@ export class Perceptron {
     inputs: number,
     options: { initial?: readonly number[]; dtype?: "float32" | "float64" } = {},
   ) {
+    checkOptions("Perceptron", options, ["initial", "dtype"]);
     if (options.initial !== undefined && options.initial.length !== inputs + 1) {
       throw new RangeError(
         `Perceptron: initial needs ${inputs + 1} weights (w₀ first): got ${options.initial.length}`,
@@ -42,6 +44,14 @@ export class Perceptron {
   }
 
   #augmented(x: Tensor): Tensor {
+    const inputs = this.weight.size - 1;
+    if (x.size !== inputs) {
+      throw new ShapeError(
+        "Perceptron",
+        [x.shape],
+        `one sample has ${inputs} inputs: got ${x.size}`,
+      );
+    }
     return tensor([1, ...x.dataSync()], { dtype: this.weight.dtype });
   }
 
@@ -56,7 +66,7 @@ export class Perceptron {
   }
 
   /**
-   * Applies eq.(7) for one sample; nothing changes when the prediction is right.
+   * Applies the learning rule to one sample; nothing changes when the prediction is right.
    *
    * @param x The inputs `[d]`.
    * @param y The label, 0 or 1.

@@ -27,7 +27,7 @@ export interface PoolOptions {
 }
 
 /**
- * Max pooling (course notes Algorithms 7 and 11) with the tie rule of note 4: `"first"`
+ * Max pooling (its backward sends each window's gradient to the maximum) with a tie rule: `"first"`
  * (default, as PyTorch), `"split"` or `"random"` (seeded).
  *
  * @example Usage
@@ -69,7 +69,7 @@ export class MaxPool2d extends Module {
 }
 
 /**
- * Average pooling (course notes Algorithm 7).
+ * Average pooling: the mean of each window.
  *
  * @example Usage
  * ```ts
@@ -110,7 +110,7 @@ export class AvgPool2d extends Module {
 }
 
 /**
- * L_p pooling (course notes §3.5.1), ((1/|P|) Σ zᵖ)^{1/p}; `form: "sum"` is PyTorch's `LPPool2d`.
+ * L_p pooling, ((1/|P|) Σ zᵖ)^{1/p}; `form: "sum"` is PyTorch's `LPPool2d`.
  *
  * @example Usage
  * ```ts

@@ -33,7 +33,7 @@ export interface RecurrentResult {
  * What every recurrent layer shares: batch-first inputs `[batch, time, features]`, PyTorch's
  * parameter names (`weight_ih_l0` `[gates·hidden, in]`, `weight_hh_l0`, `bias_ih_l0`,
  * `bias_hh_l0`) and init U(±1/√hidden), the input projection of every step computed at once,
- * and back-propagation through time by autograd over the unrolled steps (course notes Algorithm 5).
+ * and back-propagation through time by autograd over the unrolled steps.
  */
 export abstract class Recurrent extends Module {
   /** Features per input step. */

@@ -3,6 +3,7 @@ import { Conv2d } from "./conv2d.ts";
 import { Dense } from "./dense.ts";
 import { GRU } from "./gru.ts";
 import { LSTM } from "./lstm.ts";
+import { Normalization } from "./normalization.ts";
 import type { LayerSpec, Module } from "./module.ts";
 import { decodeArgument } from "./_arguments.ts";
 import { AvgPool2d, LpPool2d, MaxPool2d } from "./pooling.ts";
@@ -32,6 +33,7 @@ const LAYERS = new Map<string, LayerClass>(
     SimpleRNN,
     LSTM,
     GRU,
+    Normalization,
   }),
 );
 

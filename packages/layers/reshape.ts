@@ -1,5 +1,5 @@
 import { checkInput } from "./check_input.ts";
-import { flatten, reshape, type Shape, type Tensor } from "@kiso/tensor";
+import { flatten, reshape, type Shape, ShapeError, type Tensor } from "@kiso/tensor";
 import { Module } from "./module.ts";
 
 /**
@@ -69,6 +69,16 @@ export class Reshape extends Module {
    */
   forward(input: Tensor): Tensor {
     checkInput(this.typeName, input);
+    const perSample = input.rank === 0 ? 0 : input.size / Math.max(input.shape[0], 1);
+    const target = this.shape.reduce((a, b) => a * (b === -1 ? 1 : b), 1);
+    const fits = this.shape.includes(-1) ? perSample % target === 0 : perSample === target;
+    if (input.rank === 0 || (input.shape[0] > 0 && !fits)) {
+      throw new ShapeError(
+        this.typeName,
+        [input.shape],
+        `each sample's ${perSample} values cannot take the shape [${this.shape.join(",")}]`,
+      );
+    }
     return reshape(input, [input.shape[0], ...this.shape]);
   }
 }

@@ -2,10 +2,10 @@ import { add, linear, relu, tanh, type Tensor } from "@kiso/tensor";
 import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
 
 /**
- * The simple (Elman) recurrent layer of course notes §3.4.1: z_t = f(W_in x_t† + W z_{t−1}),
+ * The simple (Elman) recurrent layer: z_t = f(W_in x_t† + W z_{t−1}),
  * with f = tanh (or relu). PyTorch's layout adds a bias to both terms (`bias_ih_l0`,
- * `bias_hh_l0`); the seed's W has none, which `bias: false` plus one Dense bias reproduces, or
- * load zeros into `bias_hh_l0`. Backward is BPTT (Algorithm 5).
+ * `bias_hh_l0`); the textbook form's W has none, which `bias: false` plus one Dense bias reproduces, or
+ * load zeros into `bias_hh_l0`. Backward is back-propagation through time.
  *
  * @example Usage
  * ```ts

@@ -1,9 +1,9 @@
 import { ShapeError, type Tensor } from "@kiso/tensor";
 import { checkSquare, matrixOf, toTensor } from "./_matrix.ts";
-import { jacobiEigen } from "./_jacobi_eigen.ts";
+import { symmetricEigen } from "./_symmetric_eigen.ts";
 
 /**
- * The eigen-decomposition of a symmetric matrix, A = V·diag(λ)·Vᵀ, by cyclic Jacobi rotations
+ * The eigen-decomposition of a symmetric matrix, A = V·diag(λ)·Vᵀ, by Householder tridiagonalisation and the implicit QL algorithm
  * in float64 (NumPy `eigh`: eigenvalues ascending, eigenvectors as columns).
  *
  * @param a A symmetric matrix `[n, n]`.
@@ -33,6 +33,6 @@ export function eigh(a: Tensor): { values: Tensor; vectors: Tensor } {
       }
     }
   }
-  const { values, vectors } = jacobiEigen(m);
+  const { values, vectors } = symmetricEigen(m);
   return { values: toTensor(values, [n], a), vectors: toTensor(vectors, [n, n], a) };
 }

@@ -3,8 +3,8 @@ import { matrixOf, multiply, toTensor, transposed } from "./_matrix.ts";
 import { pinv } from "./svd.ts";
 
 /**
- * Least squares by the normal equations with the pseudo-inverse, ŵ = (XᵀX)†Xᵀy (course notes
- * §3.1.2), which also handles rank-deficient X. Add a column of ones to X for an intercept.
+ * Least squares by the normal equations with the pseudo-inverse, ŵ = (XᵀX)†Xᵀy, which also
+ * handles rank-deficient X. Add a column of ones to X for an intercept.
  *
  * @param x The design matrix `[N, d]`.
  * @param y Targets `[N]` or `[N, k]`.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { assertAllClose } from "@kiso/testing";
-import { matmul, Rng, type Tensor, tensor, transpose, uniform } from "@kiso/tensor";
+import { matmul, ones, Rng, type Tensor, tensor, transpose, uniform } from "@kiso/tensor";
 import { eigh, inverse, leastSquares, pca, pinv, solve, svd } from "./mod.ts";
 
 const rng = new Rng(17);
@@ -103,4 +103,43 @@ Deno.test("pca() finds known eigenvalues and the contribution ratio of course no
     () => pca(x, { components: 4 }),
     /pca: components must be an integer in \[1, 3\]: current value is 4/,
   );
+});
+
+Deno.test("eigh() decomposes larger, rank-deficient and diagonal matrices to machine precision", async (t) => {
+  const cases: [string, Tensor][] = [
+    [
+      "120×120",
+      (() => {
+        const m = f64([120, 120]);
+        return matmul(m, transpose(m));
+      })(),
+    ],
+    [
+      "rank 3 of 40 (a repeated eigenvalue 0)",
+      (() => {
+        const m = f64([40, 3]);
+        return matmul(m, transpose(m));
+      })(),
+    ],
+    ["diagonal, unsorted", diag(tensor([3, -1, 2, 0], { dtype: "float64" }))],
+    ["1×1", tensor([[4]], { dtype: "float64" })],
+  ];
+  for (const [name, a] of cases) {
+    await t.step(name, () => {
+      const n = a.shape[0];
+      const { values, vectors } = eigh(a);
+      const v = Array.from(values.dataSync());
+      assert.ok(v.every((x, i) => i === 0 || x >= v[i - 1]), "ascending");
+      const scale = Math.max(1, ...v.map(Math.abs));
+      assertAllClose(matmul(matmul(vectors, diag(values)), transpose(vectors)), a, {
+        atol: 1e-12 * scale,
+        rtol: 0,
+      });
+      assertAllClose(matmul(transpose(vectors), vectors), diag(ones([n], { dtype: "float64" })), {
+        atol: 1e-12,
+        rtol: 0,
+      });
+    });
+  }
+  assert.deepEqual(Array.from(eigh(cases[2][1]).values.dataSync()), [-1, 0, 2, 3]);
 });

@@ -1,8 +1,9 @@
 /**
- * Linear algebra in float64 for the classical parts of the material: `solve` and `inverse`
- * (LU with partial pivoting), `eigh` (Jacobi), `svd` (one-sided Jacobi), `pinv`,
- * `leastSquares` by the normal equations (XᵀX)†Xᵀy, and `pca` with the contribution ratio
- * (course notes §3.1.2, §3.3.1). These are not differentiable.
+ * Linear algebra in float64 for classical machine learning: `solve` and `inverse` (LU with
+ * partial pivoting), `eigh` (Householder tridiagonalisation and implicit QL), `svd` (one-sided
+ * Jacobi), `pinv`, `leastSquares` by the normal equations (XᵀX)†Xᵀy, and `pca` with the
+ * contribution ratio (the share of the variance the first components hold). These are not
+ * differentiable.
  *
  * @example Usage
  * ```ts

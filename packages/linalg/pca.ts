@@ -1,5 +1,5 @@
 import type { Tensor } from "@kiso/tensor";
-import { jacobiEigen } from "./_jacobi_eigen.ts";
+import { symmetricEigen } from "./_symmetric_eigen.ts";
 import { type Matrix, matrixOf, multiply, toTensor, transposed } from "./_matrix.ts";
 
 /** A fitted principal component analysis. */
@@ -10,7 +10,7 @@ export interface Pca {
   explainedVariance: Tensor;
   /** Each λᵢ / (λ₁ + … + λ_d). */
   explainedVarianceRatio: Tensor;
-  /** The contribution ratio of course notes §3.3.1, (λ₁ + … + λ_q)/(λ₁ + … + λ_d). */
+  /** The contribution ratio, the share of the variance the q components hold: (λ₁ + … + λ_q)/(λ₁ + … + λ_d). */
   contributionRatio: number;
   /** The training mean `[d]`. */
   mean: Tensor;
@@ -21,10 +21,10 @@ export interface Pca {
 }
 
 /**
- * Principal component analysis by the eigen-decomposition of the covariance matrix
- * (course notes §3.3.1): the q eigenvectors with the largest eigenvalues are the principal axes,
+ * Principal component analysis by the eigen-decomposition of the covariance matrix: the q
+ * eigenvectors with the largest eigenvalues are the principal axes,
  * and (λ₁ + … + λ_q)/(λ₁ + … + λ_d) is the contribution ratio. PCA is the linear autoencoder
- * with tied weights (§3.3.2).
+ * with tied weights.
  *
  * @param x Data `[N, d]`.
  * @param options `components` q (default d).
@@ -53,7 +53,7 @@ export function pca(x: Tensor, options: { components?: number } = {}): Pca {
   const centred: Matrix = { rows: n, cols: d, data: X.data.map((v, k) => v - mu[k % d]) };
   const cov = multiply(transposed(centred), centred);
   cov.data = cov.data.map((v) => v / Math.max(n - 1, 1));
-  const { values, vectors } = jacobiEigen(cov);
+  const { values, vectors } = symmetricEigen(cov);
   const total = values.reduce((a, b) => a + Math.max(b, 0), 0);
   const top = Array.from({ length: q }, (_, i) => d - 1 - i);
   const variance = Float64Array.from(top, (i) => Math.max(values[i], 0));

@@ -3,8 +3,8 @@ import { classTargets, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * Categorical cross-entropy from probabilities, E = −Σₖ tₖ ln(yₖ + ε) per sample (intro notes
- * eq.29), with the seeds' ε = 1e−7 (course report `log(y + 1e-7)`). Classes are the last axis.
+ * Categorical cross-entropy from probabilities, E = −Σₖ tₖ ln(yₖ + ε) per sample,
+ * with ε = 1e−7 guarding log 0 (`log(y + 1e-7)`). Classes are the last axis.
  * For logits use `softmaxCrossEntropy`, which is exact and stable.
  *
  * @param y Probabilities `[…, C]`.

@@ -3,7 +3,7 @@ import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * The ε-insensitive loss max(|t − y| − ε, 0) (intro notes eq.35, support vector regression):
+ * The ε-insensitive loss max(|t − y| − ε, 0) (support vector regression):
  * residuals within ε cost nothing.
  *
  * @param y Predictions.

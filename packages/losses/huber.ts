@@ -11,8 +11,8 @@ export interface HuberOptions extends ReductionOptions {
    */
   delta?: number;
   /**
-   * `"standard"`: ½r² for |r| ≤ δ, else δ(|r| − ½δ) (PyTorch, Keras). `"seed"`: the form of
-   * intro notes eq.34, r² for |r| ≤ δ, else 2δ(|r| − ½δ), which is exactly twice the standard one.
+   * `"standard"`: ½r² for |r| ≤ δ, else δ(|r| − ½δ) (PyTorch, Keras). `"seed"`: r² for
+   * |r| ≤ δ, else 2δ(|r| − ½δ), as some texts write it, exactly twice the standard one.
    *
    * @default {"standard"}
    */
@@ -20,9 +20,9 @@ export interface HuberOptions extends ReductionOptions {
 }
 
 /**
- * The Huber loss with residual r = t − y (intro notes eq.34): quadratic near 0 and linear
- * beyond δ, so outliers pull less than in the squared error. Note that eq.34 is twice the
- * usual convention; choose it with `form: "seed"`.
+ * The Huber loss with residual r = t − y: quadratic near 0 and linear
+ * beyond δ, so outliers pull less than in the squared error. The form that some texts write,
+ * twice the usual convention, is `form: "seed"`.
  *
  * @param y Predictions.
  * @param t Targets, the same shape.

@@ -3,7 +3,7 @@ import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * The logistic loss ln(1 + e^{−ty}) (intro notes eq.30, logistic regression) for labels
+ * The logistic loss ln(1 + e^{−ty}) (logistic regression) for labels
  * t ∈ {−1, +1} and scores y, computed as softplus(−ty) so it never overflows.
  *
  * @param y Scores.
@@ -27,7 +27,7 @@ export function logisticLoss(y: Tensor, t: Tensor, options: ReductionOptions = {
 }
 
 /**
- * The exponential loss e^{−ty} (intro notes eq.31, as in AdaBoost) for labels t ∈ {−1, +1}.
+ * The exponential loss e^{−ty} (as in AdaBoost) for labels t ∈ {−1, +1}.
  *
  * @param y Scores.
  * @param t Labels −1 or +1, the same shape.
@@ -50,7 +50,7 @@ export function exponentialLoss(y: Tensor, t: Tensor, options: ReductionOptions 
 }
 
 /**
- * The hinge loss max(1 − ty, 0) (intro notes eq.32, support vector machines) for labels
+ * The hinge loss max(1 − ty, 0) (support vector machines) for labels
  * t ∈ {−1, +1}. The gradient at the hinge ty = 1 is 0.
  *
  * @param y Scores.

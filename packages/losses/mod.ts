@@ -1,5 +1,5 @@
 /**
- * Every loss of the source material (intro notes §7 eqs.27–35, course notes §3.1–3.2), with a
+ * The classic losses of regression and classification, with a
  * `reduction` of `mean`, `sum` or `none`, plus the fused, stable softmax-cross-entropy whose
  * gradient is (softmax(u) − t)/N.
  *

@@ -4,8 +4,8 @@ import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * The τ-quantile (pinball) loss (1 − τ)·max(y − t, 0) + τ·max(t − y, 0) (intro notes eq.33,
- * quantile regression): its minimiser is the τ-quantile of t. The gradient at y = t is 0.
+ * The τ-quantile (pinball) loss (1 − τ)·max(y − t, 0) + τ·max(t − y, 0)
+ * (quantile regression): its minimiser is the τ-quantile of t. The gradient at y = t is 0.
  *
  * @param y Predictions.
  * @param t Targets, the same shape.

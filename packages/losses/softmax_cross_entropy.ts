@@ -68,9 +68,9 @@ function checkIndexShape(op: string, logits: Tensor, target: Tensor): void {
 
 /**
  * Softmax followed by cross-entropy, fused: per sample E = −Σₖ tₖ ln softmax(u)ₖ
- * = (Σₖ tₖ)·log Σⱼ e^{uⱼ} − Σₖ tₖ uₖ, computed stably. Its gradient is the one the material derives by hand (course notes Algorithm 2,
- * course report `delta2 = y − d`): with `mean` over N samples, ∂E/∂u = (softmax(u) − t) / N
- * (for soft targets, softmax(u)·Σt − t).
+ * = (Σₖ tₖ)·log Σⱼ e^{uⱼ} − Σₖ tₖ uₖ, computed stably. Its gradient is the output error of
+ * back-propagation, δ = y − t (softmax output minus target): with `mean` over N samples,
+ * ∂E/∂u = (softmax(u) − t) / N (for soft targets, softmax(u)·Σt − t).
  *
  * Shapes and options follow PyTorch's `cross_entropy`: logits `[N, C]`, or `[N, C, d₁, …]`
  * with the classes on axis 1 (`[C]` for one sample); targets are int32 class indices shaped

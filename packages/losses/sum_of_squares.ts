@@ -3,12 +3,12 @@ import { checkSameShape, lossReduction } from "./_check.ts";
 import { reduceLoss, type ReductionOptions } from "./reduction.ts";
 
 /**
- * The sum-of-squares error E = ½ Σₖ (yₖ − tₖ)² (intro notes eq.27). Paired with an identity
- * output its gradient is δ = y − t (course notes Algorithm 2).
+ * The sum-of-squares error E = ½ Σₖ (yₖ − tₖ)². Paired with an identity
+ * output its gradient is δ = y − t, the output error of back-propagation.
  *
  * @param y Predictions.
  * @param t Targets, the same shape.
- * @param options `reduction` (default `sum`, as eq.27).
+ * @param options `reduction` (default `sum`, as E above).
  * @returns The loss.
  *
  * @example Usage

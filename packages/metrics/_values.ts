@@ -19,3 +19,6 @@ export function pairOf(op: string, a: Values, b: Values): [ArrayLike<number>, Ar
   }
   return [x, y];
 }
+
+/** The keys of `AverageOptions` (what precision, recall and F1 take beside `numClasses`). */
+export const AVERAGE_OPTIONS: readonly string[] = ["average", "positiveLabel", "zeroDivision"];

@@ -1,5 +1,6 @@
+import { checkOptions } from "@kiso/tensor/errors";
 import { type AverageOptions, confusionOf } from "./confusion_matrix.ts";
-import type { Values } from "./_values.ts";
+import { AVERAGE_OPTIONS, type Values } from "./_values.ts";
 
 /** Options of the classification metrics. */
 export interface ClassificationOptions extends AverageOptions {
@@ -27,7 +28,7 @@ export function accuracy(yTrue: Values, yPred: Values): number {
 }
 
 /**
- * Precision TP / (TP + FP) (intro notes §6), binary or averaged over classes.
+ * Precision TP / (TP + FP), binary or averaged over classes.
  *
  * @param yTrue True class labels.
  * @param yPred Predicted class labels.
@@ -47,11 +48,13 @@ export function precision(
   yPred: Values,
   options: ClassificationOptions = {},
 ): number {
-  return confusionOf(yTrue, yPred, options.numClasses).precision(options);
+  const { numClasses, ...average } = options;
+  checkOptions("precision", options, [...AVERAGE_OPTIONS, "numClasses"]);
+  return confusionOf(yTrue, yPred, numClasses).precision(average);
 }
 
 /**
- * Recall TP / (TP + FN) (intro notes §6), binary or averaged over classes.
+ * Recall TP / (TP + FN), binary or averaged over classes.
  *
  * @param yTrue True class labels.
  * @param yPred Predicted class labels.
@@ -67,11 +70,13 @@ export function precision(
  * ```
  */
 export function recall(yTrue: Values, yPred: Values, options: ClassificationOptions = {}): number {
-  return confusionOf(yTrue, yPred, options.numClasses).recall(options);
+  const { numClasses, ...average } = options;
+  checkOptions("recall", options, [...AVERAGE_OPTIONS, "numClasses"]);
+  return confusionOf(yTrue, yPred, numClasses).recall(average);
 }
 
 /**
- * The F-measure F1 = 2·precision·recall / (precision + recall) (intro notes §6), computed as
+ * The F-measure F1 = 2·precision·recall / (precision + recall), computed as
  * 2TP / (2TP + FP + FN), binary or averaged over classes.
  *
  * @param yTrue True class labels.
@@ -88,5 +93,7 @@ export function recall(yTrue: Values, yPred: Values, options: ClassificationOpti
  * ```
  */
 export function f1Score(yTrue: Values, yPred: Values, options: ClassificationOptions = {}): number {
-  return confusionOf(yTrue, yPred, options.numClasses).f1(options);
+  const { numClasses, ...average } = options;
+  checkOptions("f1Score", options, [...AVERAGE_OPTIONS, "numClasses"]);
+  return confusionOf(yTrue, yPred, numClasses).f1(average);
 }

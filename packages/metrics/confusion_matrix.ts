@@ -1,4 +1,5 @@
-import { pairOf, type Values } from "./_values.ts";
+import { checkOptions } from "@kiso/tensor/errors";
+import { AVERAGE_OPTIONS, pairOf, type Values } from "./_values.ts";
 
 /** How per-class scores are combined (as scikit-learn's `average`). */
 export type Average = "binary" | "macro" | "micro" | "weighted";
@@ -30,7 +31,7 @@ export interface AverageOptions {
 
 /**
  * A confusion matrix that accumulates over batches: `counts[i][j]` is the number of samples of
- * true class i predicted as class j (intro notes §6). Accuracy, precision, recall and F1 are
+ * true class i predicted as class j. Accuracy, precision, recall and F1 are
  * read from it, so streaming over batches gives exactly the metrics of the whole set.
  *
  * @example Usage
@@ -112,6 +113,7 @@ export class ConfusionMatrix {
    * @returns The precision.
    */
   precision(options: AverageOptions = {}): number {
+    checkOptions("ConfusionMatrix.precision", options, AVERAGE_OPTIONS);
     return this.#score(options, (tp, fp) => [tp, tp + fp]);
   }
 
@@ -122,6 +124,7 @@ export class ConfusionMatrix {
    * @returns The recall.
    */
   recall(options: AverageOptions = {}): number {
+    checkOptions("ConfusionMatrix.recall", options, AVERAGE_OPTIONS);
     return this.#score(options, (tp, _fp, fn) => [tp, tp + fn]);
   }
 
@@ -132,6 +135,7 @@ export class ConfusionMatrix {
    * @returns The F-measure.
    */
   f1(options: AverageOptions = {}): number {
+    checkOptions("ConfusionMatrix.f1", options, AVERAGE_OPTIONS);
     return this.#score(options, (tp, fp, fn) => [2 * tp, 2 * tp + fp + fn]);
   }
 
@@ -199,6 +203,7 @@ export function confusionMatrix(
   yPred: Values,
   options: { numClasses?: number } = {},
 ): number[][] {
+  checkOptions("confusionMatrix", options, ["numClasses"]);
   return confusionOf(yTrue, yPred, options.numClasses).counts;
 }
 

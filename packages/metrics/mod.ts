@@ -1,5 +1,5 @@
 /**
- * Classification and regression metrics (intro notes §6), as plain functions over one set and
+ * Classification and regression metrics, as plain functions over one set and
  * as accumulators ({@linkcode ConfusionMatrix}, {@linkcode RegressionMetrics}) updated per
  * batch. Inputs are tensors or plain arrays; results are numbers. Zero divisions give a
  * documented value, never NaN.

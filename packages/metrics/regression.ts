@@ -1,7 +1,7 @@
 import { pairOf, type Values } from "./_values.ts";
 
 /**
- * Regression metrics accumulated over batches (intro notes §6): MSE, RMSE, MAE and R². Target
+ * Regression metrics accumulated over batches: MSE, RMSE, MAE and R². Target
  * statistics use Welford's update, so streaming gives the whole set's values.
  *
  * @example Usage
@@ -82,8 +82,8 @@ export class RegressionMetrics {
 
   /**
    * The coefficient of determination R² = 1 − Σ(tᵢ − yᵢ)² / Σ(tᵢ − t̄)², with t̄ the mean of
-   * the targets (the standard definition). intro notes eq.26 writes ȳ, the mean of the
-   * estimates; the two agree only when the predictions' mean equals the targets' mean. When the
+   * the targets (the standard definition). Some texts write ȳ, the mean of the estimates,
+   * instead; the two agree only when the predictions' mean equals the targets' mean. When the
    * targets are constant it is 1 for a perfect fit and 0 otherwise (scikit-learn's
    * `force_finite`), never NaN.
    *
@@ -153,8 +153,8 @@ export function meanAbsoluteError(yTrue: Values, yPred: Values): number {
 }
 
 /**
- * R² of one set (see {@linkcode RegressionMetrics.r2} for the definition and the note on
- * intro notes eq.26).
+ * R² of one set (see {@linkcode RegressionMetrics.r2} for the definition, with t̄ the mean of
+ * the targets).
  *
  * @param yTrue Targets.
  * @param yPred Predictions.

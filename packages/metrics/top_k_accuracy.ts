@@ -1,4 +1,5 @@
 import { ShapeError, type Tensor } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import { type Values, valuesOf } from "./_values.ts";
 
 /**
@@ -23,6 +24,7 @@ import { type Values, valuesOf } from "./_values.ts";
  * ```
  */
 export function topKAccuracy(scores: Tensor, labels: Values, options: { k?: number } = {}): number {
+  checkOptions("topKAccuracy", options, ["k"]);
   const k = options.k ?? 5;
   const t = valuesOf(labels);
   if (scores.rank !== 2 || scores.shape[0] !== t.length) {

@@ -201,7 +201,7 @@ Deno.test("exportOnnx() refuses bad options, naming them", async () => {
   });
   await rejects({ inputShapes: [[1, 3]] }, {
     name: "TypeError",
-    message: /exportOnnx: the model on \[1,3\]: linear: \[1,3\] × \[2,2\]/,
+    message: /exportOnnx: the model on \[1,3\]: Dense\(2, 2\): \[1,3\]: the input must be \[…, 2\]/,
   });
 });
 

@@ -167,6 +167,17 @@ const maxout: LayerExporter = (layer, x, ctx) => {
   return reduce(g, "ReduceMax", grouped, [rank], false, ctx.prefix);
 };
 
+/** `(x − mean)/sd` with sd = √variance (1 where it is 0), as `Normalization` computes it. */
+const normalization: LayerExporter = (layer, x, ctx) => {
+  const { mean, variance } = state(layer);
+  const round = mean.dtype === "float32" ? Math.fround : (v: number) => v;
+  const sd = Array.from(ctx.values(variance), (v) => round(Math.sqrt(v)) || 1);
+  const g = ctx.graph;
+  const centred = g.node("Sub", [x.name, ctx.weight("mean", mean)], {}, { prefix: ctx.prefix })[0];
+  const scale = g.initializer(`${ctx.prefix}/sd`, [sd.length], sd);
+  return g.node("Div", [centred, scale], {}, { prefix: ctx.prefix })[0];
+};
+
 /** Batch normalisation in evaluation form (running statistics); ones and zeros when not affine. */
 const batchNorm: LayerExporter = (layer, x, ctx) => {
   const s = state(layer);
@@ -315,6 +326,7 @@ const EXPORTERS = new Map<string, LayerExporter>(Object.entries(
     Softplus: unary("Softplus"),
     PReLU: prelu,
     Maxout: maxout,
+    Normalization: normalization,
     Dropout: (_layer, x) => x.name,
     BatchNorm1d: batchNorm,
     BatchNorm2d: batchNorm,

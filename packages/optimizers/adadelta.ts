@@ -17,7 +17,7 @@ export interface AdaDeltaHyper extends BaseHyper {
 }
 
 /**
- * AdaDelta (course notes Algorithm 16), with the original paper's β = 0.95 and ε = 1e−6:
+ * AdaDelta, with the original paper's β = 0.95 and ε = 1e−6:
  * v_t = βv_{t−1} + (1 − β) g ⊙ g, u_t = √(s_t + ε)/√(v_t + ε) ⊙ g,
  * s_{t+1} = βs_t + (1 − β) u_t ⊙ u_t, w ← w − u_t. The algorithm has no learning rate; `lr`
  * (default 1, as PyTorch) scales u_t.
@@ -52,7 +52,7 @@ export class AdaDelta extends Optimizer<AdaDeltaHyper> {
     this.check("beta", group.beta, 0, 1, true);
   }
 
-  /** One step of Algorithm 16. */
+  /** One update step. */
   protected update(
     param: Tensor,
     grad: Tensor,

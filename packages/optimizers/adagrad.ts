@@ -15,7 +15,7 @@ export interface AdaGradHyper extends BaseHyper {
 }
 
 /**
- * AdaGrad (course notes Algorithm 14): v_t = v_{t−1} + g ⊙ g with v₀ = ε ≈ 1e−8,
+ * AdaGrad: v_t = v_{t−1} + g ⊙ g with v₀ = ε ≈ 1e−8,
  * η_t = η/√v_t, w ← w − η_t ⊙ g.
  *
  * @example Usage
@@ -42,7 +42,7 @@ export class AdaGrad extends Optimizer<AdaGradHyper> {
     super("AdaGrad", params, { lr: 0.01, eps: 1e-8, weightDecay: 0 }, options);
   }
 
-  /** One step of Algorithm 14. */
+  /** One update step. */
   protected update(
     param: Tensor,
     grad: Tensor,

@@ -24,7 +24,7 @@ export interface AdamHyper extends BaseHyper {
 }
 
 /**
- * Adam with bias correction (course notes Algorithm 17): m_t = β₁m_{t−1} + (1 − β₁)g,
+ * Adam with bias correction: m_t = β₁m_{t−1} + (1 − β₁)g,
  * v_t = β₂v_{t−1} + (1 − β₂)g ⊙ g, m̂ = m_t/(1 − β₁ᵗ), v̂ = v_t/(1 − β₂ᵗ),
  * w ← w − α m̂/(√v̂ + ε). Defaults α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e−8. With `amsgrad`,
  * v̂ = v_max/(1 − β₂ᵗ) where v_max = max(v_max, v_t) is kept in the state (`vMax`), as
@@ -72,7 +72,7 @@ export class Adam extends Optimizer<AdamHyper> {
     }
   }
 
-  /** One step of Algorithm 17. */
+  /** One update step. */
   protected update(
     param: Tensor,
     grad: Tensor,

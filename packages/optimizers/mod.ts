@@ -1,7 +1,7 @@
 /**
- * Every optimizer of the source material (course notes §3.6, Algorithms 12–17) with the seeds'
- * defaults, plus PyTorch's SGD and AdamW (with `amsgrad`); learning-rate schedules by epoch or
- * by step (the inverse-time η₀/e of Algorithm 1, step, exponential, cosine, warm-up, warm-up then
+ * The classic optimizers (momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam) with their
+ * textbook defaults, plus PyTorch's SGD and AdamW (with `amsgrad`); learning-rate schedules by
+ * epoch or by step (the inverse-time η₀/e, step, exponential, cosine, warm-up, warm-up then
  * cosine, PyTorch's OneCycleLR), the tolerance stopping rule, and gradient clipping. Optimizers
  * work on parameter groups, and optimizers and schedulers save and restore their state.
  *

@@ -15,7 +15,7 @@ export interface MomentumHyper extends BaseHyper {
 }
 
 /**
- * The momentum method of course notes Algorithm 12:
+ * The momentum (heavy-ball) method:
  * Δ⁽ᵗ⁾ = w⁽ᵗ⁾ − w⁽ᵗ⁻¹⁾ (Δ⁽⁰⁾ = 0), w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + αΔ⁽ᵗ⁾ − η∇E(w⁽ᵗ⁾). It equals the velocity
  * form v ← αv − η∇E, w ← w + v.
  *
@@ -51,7 +51,7 @@ export class Momentum extends Optimizer<MomentumHyper> {
     this.check("momentum", group.momentum, 0, 1, true);
   }
 
-  /** One step of Algorithm 12. */
+  /** One update step. */
   protected update(
     param: Tensor,
     grad: Tensor,

@@ -22,7 +22,7 @@ function nextS(s: number): number {
 }
 
 /**
- * Nesterov's accelerated gradient as course notes Algorithm 13 states it:
+ * Nesterov's accelerated gradient with the look-ahead written out:
  * v⁽ᵗ⁾ = w⁽ᵗ⁾ + α_t(w⁽ᵗ⁾ − w⁽ᵗ⁻¹⁾), w⁽ᵗ⁺¹⁾ = v⁽ᵗ⁾ − η∇E(v⁽ᵗ⁾). The gradient is taken at the
  * look-ahead point v, so between steps the parameter holds v⁽ᵗ⁺¹⁾ (where the next forward and
  * backward evaluate it) and the iterate w⁽ᵗ⁺¹⁾ is kept in the state as `w`. For PyTorch's
@@ -54,7 +54,7 @@ export class Nesterov extends Optimizer<NesterovHyper> {
     super("Nesterov", params, { lr: 0.01, schedule: "sequence", weightDecay: 0 }, options);
   }
 
-  /** One step of Algorithm 13. */
+  /** One update step. */
   protected update(
     param: Tensor,
     grad: Tensor,

@@ -17,8 +17,8 @@ export interface RMSPropHyper extends BaseHyper {
 }
 
 /**
- * RMSProp (course notes Algorithm 15): v_t = βv_{t−1} + (1 − β) g ⊙ g with v₀ = 0,
- * η_t = η/√(v_t + ε), w ← w − η_t ⊙ g. The seed's β = 0.9 is the default (PyTorch's `alpha`
+ * RMSProp: v_t = βv_{t−1} + (1 − β) g ⊙ g with v₀ = 0,
+ * η_t = η/√(v_t + ε), w ← w − η_t ⊙ g. β = 0.9 is the default (PyTorch's `alpha`
  * defaults to 0.99 and puts ε outside the root).
  *
  * @example Usage
@@ -51,7 +51,7 @@ export class RMSProp extends Optimizer<RMSPropHyper> {
     this.check("beta", group.beta, 0, 1, true);
   }
 
-  /** One step of Algorithm 15. */
+  /** One update step. */
   protected update(
     param: Tensor,
     grad: Tensor,

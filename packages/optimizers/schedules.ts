@@ -24,7 +24,7 @@ export interface Scheduler {
 }
 
 /**
- * The inverse-time schedule η_e = η₀/e of course notes Algorithm 1 (multiplier 1/e).
+ * The inverse-time schedule η_e = η₀/e: the learning rate divided by the epoch (multiplier 1/e).
  *
  * @returns The schedule.
  *
@@ -273,7 +273,7 @@ export class LRScheduler implements Scheduler {
 }
 
 /**
- * The stopping rule of course notes §3.1.2, `while avg(E) > tol` with an epoch cap: true once the
+ * The tolerance stopping rule, `while avg(E) > tol` with an epoch cap: true once the
  * epoch's mean loss is at most `tolerance`, or `maxEpochs` epochs have run.
  *
  * @param meanLoss The epoch's mean loss.

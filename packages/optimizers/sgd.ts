@@ -18,7 +18,7 @@ export interface SGDHyper extends BaseHyper {
 }
 
 /**
- * Stochastic gradient descent w ← w − η∇E (intro notes §8, course notes Algorithm 1), with
+ * Stochastic gradient descent w ← w − η∇E on mini-batches, with
  * PyTorch's optional momentum in velocity form (b ← μb + (1 − dampening)g, b₁ = g;
  * w ← w − ηb) and Nesterov variant (w ← w − η(g + μb)).
  *

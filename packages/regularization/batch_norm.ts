@@ -49,7 +49,7 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalisation over the channel axis 1 (intro notes §12, eqs.74–77):
+ * Batch normalisation over the channel axis 1:
  * μ_B = mean, σ²_B = biased variance over the batch (and the spatial positions),
  * x̂ = (x − μ_B)/√(σ²_B + ε), y = γx̂ + β with γ = 1, β = 0 at start. Training uses the batch's
  * statistics and updates the running ones (the unbiased variance, as PyTorch); evaluation uses

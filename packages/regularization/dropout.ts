@@ -1,9 +1,9 @@
 import { checkInput, Module } from "@kiso/layers";
 import { div, greaterEqual, mul, type Rng, type Tensor, uniform } from "@kiso/tensor";
-import { checkRange } from "@kiso/tensor/errors";
+import { checkOptions, checkRange } from "@kiso/tensor/errors";
 
 /**
- * Inverted dropout (intro notes §12): in training each element is zeroed with probability p and
+ * Inverted dropout: in training each element is zeroed with probability p and
  * the survivors are scaled by 1/(1 − p), so the expectation is unchanged; in evaluation it is
  * the identity. Masks come from `rng` (the global generator by default), so runs repeat.
  *
@@ -33,6 +33,7 @@ export class Dropout extends Module {
    */
   constructor(p = 0.5, options: { rng?: Rng } = {}) {
     super();
+    checkOptions("Dropout", options, ["rng"]);
     this.describe(p);
     checkRange("Dropout", "p", p, 0, 1);
     if (p === 1) throw new RangeError("Dropout: p must be < 1: current value is 1");

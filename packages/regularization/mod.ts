@@ -1,7 +1,7 @@
 /**
- * Regularisation (intro notes §12): L1 and L2 penalties (eq.73) on the weights, weight-decay
+ * Regularisation: L1 and L2 penalties on the weights, weight-decay
  * parameter groups that leave biases and normalisation parameters alone, inverted
- * {@linkcode Dropout}, {@linkcode BatchNorm1d}/{@linkcode BatchNorm2d} (eqs.74–77, fused
+ * {@linkcode Dropout}, {@linkcode BatchNorm1d}/{@linkcode BatchNorm2d} (fused
  * backward, running statistics) and {@linkcode LayerNorm}.
  *
  * @example Usage

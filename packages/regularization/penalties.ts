@@ -68,7 +68,7 @@ function penalty(
 }
 
 /**
- * The L2 penalty λ‖W‖² = λ Σ w² added to the loss, J = L(t, y) + λ‖W‖² (intro notes eq.73).
+ * The L2 penalty λ‖W‖² = λ Σ w² added to the loss, J = L(t, y) + λ‖W‖².
  * Its gradient 2λW is weight decay.
  *
  * @param params The weights to penalise (see {@linkcode decayedParameters}).

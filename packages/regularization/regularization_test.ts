@@ -148,3 +148,10 @@ Deno.test("penalties follow eq.73 and apply to weights, not biases, by default",
   gradgradcheck(penalties, [tensor([[1, -2], [0.5, 3]], { dtype: "float64" })]);
   assert.throws(() => l2Penalty([w], -1), /l2Penalty: lambda must be >= 0: current value is -1/);
 });
+
+Deno.test("Dropout refuses an option it does not know", () => {
+  assert.throws(
+    () => new Dropout(0.5, { seed: 1 } as never),
+    /Dropout: unknown option "seed": known options are rng/,
+  );
+});

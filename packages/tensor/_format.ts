@@ -5,13 +5,36 @@ const PRECISION = 8;
 const SUMMARY_THRESHOLD = 1000;
 const EDGE_ITEMS = 3;
 
-/** Formats values the way NumPy's `str()` does (precision 8, `maxprec`, summarised over 1000). */
-export function formatTensor(data: DataArray, shape: Shape, dtype: DType): string {
+/** How {@linkcode formatTensor} lays values out. */
+interface Layout {
+  /** Commas between values and rows, as PyTorch's `repr` (NumPy's `str` has none). */
+  commas: boolean;
+  /** Columns before the first bracket (e.g. 7 for `tensor(`), to align the rows under it. */
+  indent: number;
+  /**
+   * Digits after the point for values that are not all whole (PyTorch's 4, every value padded
+   * to it); the default is NumPy's: the shortest digits that read back, up to 8.
+   */
+  precision?: number;
+}
+
+/**
+ * Formats values the way NumPy's `str()` does (precision 8, `maxprec`, summarised over 1000),
+ * or with commas and an indent the way PyTorch's `repr` does.
+ */
+export function formatTensor(
+  data: DataArray,
+  shape: Shape,
+  dtype: DType,
+  layout: Layout = { commas: false, indent: 0 },
+): string {
   const summarise = data.length > SUMMARY_THRESHOLD;
   const shown = summarise ? shownValues(data, shape) : Array.from(data);
-  const format = dtype === "int32" ? intFormatter(shown) : floatFormatter(shown, dtype);
+  const format = dtype === "int32"
+    ? intFormatter(shown)
+    : floatFormatter(shown, dtype, layout.precision);
   if (shape.length === 0) return format(data[0]).trim();
-  return block(data, shape, 0, 0, format, summarise);
+  return block(data, shape, 0, 0, format, summarise, layout);
 }
 
 function block(
@@ -21,6 +44,7 @@ function block(
   offset: number,
   format: (v: number) => string,
   summarise: boolean,
+  layout: Layout,
 ): string {
   const n = shape[dim];
   const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
@@ -31,11 +55,12 @@ function block(
       ? "..."
       : last
       ? format(data[offset + i])
-      : block(data, shape, dim + 1, offset + i * stride, format, summarise)
+      : block(data, shape, dim + 1, offset + i * stride, format, summarise, layout)
   );
-  if (last) return `[${parts.join(" ")}]`;
-  const indent = " ".repeat(dim + 1);
-  const separator = "\n".repeat(shape.length - dim - 1) + indent;
+  const comma = layout.commas ? "," : "";
+  if (last) return `[${parts.join(`${comma} `)}]`;
+  const indent = " ".repeat(layout.indent + dim + 1);
+  const separator = comma + "\n".repeat(shape.length - dim - 1) + indent;
   return `[${parts.join(separator)}]`;
 }
 
@@ -83,27 +108,41 @@ function special(v: number): string | undefined {
   return undefined;
 }
 
-function floatFormatter(values: number[], dtype: DType): (v: number) => string {
+function floatFormatter(
+  values: number[],
+  dtype: DType,
+  precision?: number,
+): (v: number) => string {
   const finite = values.filter((v) => Number.isFinite(v) && v !== 0).map(Math.abs);
   const max = finite.length ? Math.max(...finite) : 0;
   const min = finite.length ? Math.min(...finite) : 0;
   const scientific = finite.length > 0 && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
+  // PyTorch's fixed digits, except where every value is whole (then `1.` as NumPy)
+  const digits = finite.every(Number.isInteger) ? undefined : precision;
   const split = (v: number): [string, string] => {
-    const text = scientific ? mantissaAndExponent(v, dtype) : fixed(v, dtype);
+    const text = digits === undefined
+      ? (scientific ? mantissaAndExponent(v, dtype) : fixed(v, dtype))
+      : scientific
+      ? exponent(v.toExponential(digits))
+      : v.toFixed(digits);
     const dot = text.indexOf(".");
     return [text.slice(0, dot + 1), text.slice(dot + 1)];
   };
-  const parts = values.map((v) => (special(v) === undefined ? split(v) : [special(v)!, ""]));
-  const intWidth = Math.max(...parts.map((p) => p[0].length));
-  const fracWidth = Math.max(...parts.map((p) => (scientific ? p[1].indexOf("e") : p[1].length)));
-  return (v) => {
-    const name = special(v);
-    if (name !== undefined) return name.padStart(intWidth + Math.max(fracWidth, 0));
+  // nan and inf do not widen the integer part: every value is padded to the widest one
+  const parts = values.filter((v) => special(v) === undefined).map(split);
+  const intWidth = Math.max(0, ...parts.map((p) => p[0].length));
+  const fracWidth = Math.max(
+    0,
+    ...parts.map((p) => (scientific ? p[1].indexOf("e") : p[1].length)),
+  );
+  const regular = (v: number): string => {
     const [int, frac] = split(v);
     if (!scientific) return int.padStart(intWidth) + frac.padEnd(fracWidth);
     const e = frac.indexOf("e");
     return int.padStart(intWidth) + frac.slice(0, e).padEnd(fracWidth, "0") + frac.slice(e);
   };
+  const width = Math.max(0, ...values.map((v) => special(v)?.length ?? regular(v).length));
+  return (v) => (special(v) ?? regular(v)).padStart(width);
 }
 
 function fixed(v: number, dtype: DType): string {
@@ -118,7 +157,12 @@ function fixed(v: number, dtype: DType): string {
 function mantissaAndExponent(v: number, dtype: DType): string {
   const s = shortest(v, dtype, (p) => v.toExponential(p - 1));
   const [m, e] = (s.includes("e") ? s : v.toExponential()).split("e");
-  const mantissa = m.includes(".") ? m.replace(/0+$/, "") : `${m}.`;
+  return exponent(`${m.includes(".") ? m.replace(/0+$/, "") : `${m}.`}e${e}`);
+}
+
+/** An exponent written with a sign and two digits at least: `1.5e-5` → `1.5e-05`. */
+function exponent(text: string): string {
+  const [mantissa, e] = text.split("e");
   const exp = Number(e);
   return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
 }

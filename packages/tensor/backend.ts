@@ -207,7 +207,7 @@ export function windowLayoutValues(L: WindowLayout): number[] {
   ];
 }
 
-/** How max pooling shares the gradient among tied maxima (course notes §3.5.1, note 4). */
+/** How max pooling shares the gradient among tied maxima (the first, a random one, or shared). */
 export type MaxPoolTieRule = "first" | "split" | "random";
 
 /** Sizes of a fused LSTM cell step: `batch` rows of `hidden` units. */

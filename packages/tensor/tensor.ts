@@ -2,6 +2,7 @@ import type { Backend, Storage } from "./backend.ts";
 import type { DataArray, DType } from "./dtype.ts";
 import { backward, type BackwardOptions } from "./autograd.ts";
 import { formatTensor } from "./_format.ts";
+import { DENO_INSPECT, inspectTensor, NODE_INSPECT } from "./_inspect.ts";
 import type { Shape } from "./shape.ts";
 import { sizeOf } from "./shape.ts";
 import { keepStorage, release, track } from "./_scope.ts";
@@ -248,6 +249,26 @@ export class Tensor {
    */
   toString(): string {
     return formatTensor(this.dataSync(), this.shape, this.dtype);
+  }
+
+  /**
+   * What `console.log(t)` prints in Deno (`Deno.customInspect`): values as PyTorch prints them
+   * (abbreviated past 1000), shape, dtype, backend and autograd state.
+   *
+   * @returns The text.
+   */
+  [DENO_INSPECT](): string {
+    return inspectTensor(this);
+  }
+
+  /**
+   * What `console.log(t)` and `util.inspect(t)` print in Node (`util.inspect.custom`): the same
+   * as in Deno.
+   *
+   * @returns The text.
+   */
+  [NODE_INSPECT](): string {
+    return inspectTensor(this);
   }
 }
 

@@ -103,7 +103,7 @@ function projector(out: Tensor, seed: number): (y: Tensor) => Tensor {
 }
 
 /**
- * Checks autograd against central differences (intro notes and 004):
+ * Checks autograd against central differences:
  * `∂L/∂xᵢ ≈ (L(x + εeᵢ) − L(x − εeᵢ)) / 2ε`, in float64. The output is reduced to a scalar
  * `L = Σ fn(inputs) ⊙ r` with a fixed random `r`, so every element of the output's Jacobian
  * takes part. Each element of each checked input is perturbed in turn.

@@ -6,7 +6,8 @@
  * {@linkcode ProgressBar}, {@linkcode EarlyStopping}, {@linkcode ReduceLROnPlateau},
  * {@linkcode ModelCheckpoint} (with {@linkcode resumeFrom}, bit for bit), {@linkcode CSVLogger},
  * {@linkcode LearningRateScheduler} and {@linkcode StopOnInterrupt}; and one-call
- * {@linkcode saveModel} / {@linkcode loadModel} with the architecture in the file.
+ * {@linkcode saveModel} / {@linkcode loadModel} with the architecture (and the class names of
+ * {@linkcode setClassNames}) in the file.
  *
  * @example Usage
  * ```ts
@@ -45,3 +46,4 @@ export * from "./csv_logger.ts";
 export * from "./lr_scheduler.ts";
 export * from "./stop_on_interrupt.ts";
 export * from "./save_model.ts";
+export { classNames, setClassNames } from "./class_names.ts";

@@ -25,6 +25,12 @@ export interface ProgressBarOptions {
    * @default {whether standard output is a terminal, when `print` is not given}
    */
   terminal?: boolean;
+  /**
+   * The terminal's width: the bar is kept one column narrower, so it never wraps.
+   *
+   * @default {the width of standard output's terminal, read at every redraw; 80 where it is not known}
+   */
+  columns?: number;
 }
 
 const encoder = new TextEncoder();
@@ -37,6 +43,43 @@ function clock(seconds: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** The width of standard output's terminal, or 80 where it cannot be read (as Python's `shutil`). */
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns || 80;
+  } catch {
+    return 80;
+  }
+}
+
+/** Columns a string takes (one per code point: the bar's blocks are single-width). */
+function width(text: string): number {
+  return [...text].length;
+}
+
+/**
+ * One bar line within `max` columns. The tail (step count, loss and metrics, times, the run's
+ * time left) is cut whole from its end, never inside a number: first the bar shrinks from 20 cells
+ * to 6, then tail items go, last to first, then the bar, then the step count; a head that still
+ * does not fit (a very narrow terminal) is cut with `…`.
+ */
+function fitLine(parts: { head: string; done: number; tail: string[] }, max: number): string {
+  const bar = (cells: number): string => {
+    const filled = Math.round(parts.done * cells);
+    return "█".repeat(filled) + "░".repeat(cells - filled);
+  };
+  for (let n = parts.tail.length; n >= 1; n--) {
+    const rest = [parts.head, ...parts.tail.slice(0, n)];
+    const cells = Math.min(20, max - width(rest.join(" ")) - 1);
+    if (cells >= 6) return [parts.head, bar(cells), ...parts.tail.slice(0, n)].join(" ");
+  }
+  const line = `${parts.head} ${parts.tail[0] ?? ""}`.trimEnd();
+  if (width(line) <= max) return line;
+  return width(parts.head) <= max
+    ? parts.head
+    : [...parts.head].slice(0, Math.max(max - 1, 0)).join("") + "…";
+}
+
 /** The numbers of an epoch's logs as `name value` pairs (loss first, then metrics). */
 export function formatLogs(logs: EpochLogs): string {
   return Object.entries(logs)
@@ -46,16 +89,24 @@ export function formatLogs(logs: EpochLogs): string {
 }
 
 /**
- * Progress of a {@linkcode fit}: on a terminal a bar redrawn after every batch (elapsed time,
- * steps/s, the epoch's and the run's remaining time, the running loss and metrics), cleared
- * when the epoch's line is printed; elsewhere (logs, CI) one line per epoch.
+ * Progress of a {@linkcode fit}: on a terminal a bar redrawn after every batch (the running
+ * loss and metrics, elapsed time, steps/s, the epoch's and the run's remaining time), cleared when the epoch's
+ * line is printed; elsewhere (logs, CI) one line per epoch. The bar is one line that never
+ * reaches the terminal's last column, so it never wraps: on a narrow terminal its tail is cut
+ * item by item (the run's time left first), never inside a number. An epoch's line wider than
+ * the terminal is broken between its items.
  *
  * @example Usage
  * ```ts
- * import { ProgressBar } from "@kiso/train";
+ * import { type FitContext, ProgressBar } from "@kiso/train";
+ *
+ * import assert from "node:assert/strict";
  *
  * const lines: string[] = [];
- * const bar = new ProgressBar({ print: (l) => lines.push(l) });
+ * const bar = new ProgressBar({ print: (l) => lines.push(l), terminal: false });
+ * const ctx = { epochs: 3, steps: 10, history: [] } as unknown as FitContext;
+ * bar.onEpochEnd({ epoch: 1, loss: 0.5, accuracy: 0.875, lr: 0.01, seconds: 2 }, ctx);
+ * assert.deepEqual(lines, ["epoch 1/3  loss 0.5000  accuracy 0.8750  2.0s"]);
  * ```
  */
 export class ProgressBar implements Callback {
@@ -71,7 +122,14 @@ export class ProgressBar implements Callback {
    * @param options How often, with what prefix and where to print.
    */
   constructor(options: ProgressBarOptions = {}) {
-    checkOptions("ProgressBar", options, ["every", "prefix", "samples", "print", "terminal"]);
+    checkOptions("ProgressBar", options, [
+      "every",
+      "prefix",
+      "samples",
+      "print",
+      "terminal",
+      "columns",
+    ]);
     this.#options = options;
     this.#tty = options.terminal ?? (options.print === undefined && Deno.stdout.isTerminal());
   }
@@ -87,7 +145,7 @@ export class ProgressBar implements Callback {
     this.#epochStart = performance.now();
   }
 
-  /** Redraws the bar (terminals only). */
+  /** Redraws the bar (terminals only), never wider than the terminal. */
   onBatchEnd(batch: number, logs: Record<string, number>, ctx: FitContext): void {
     if (!this.#tty) return;
     const epoch = ctx.history.length + 1;
@@ -98,16 +156,16 @@ export class ProgressBar implements Callback {
       ? (performance.now() - this.#runStart) / 1000 / this.#epochsDone
       : elapsed + left;
     const runLeft = left + perEpoch * (ctx.epochs - epoch);
-    const width = 20;
-    const filled = Math.round((batch / Math.max(ctx.steps, 1)) * width);
-    const bar = "█".repeat(filled) + "░".repeat(width - filled);
-    const text = `${
-      this.#options.prefix ?? ""
-    }epoch ${epoch}/${ctx.epochs} ${bar} ${batch}/${ctx.steps} [${clock(elapsed)}<${clock(left)}, ${
-      rate.toFixed(1)
-    } steps/s] ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(" ")} · run ${
-      clock(runLeft)
-    } left`;
+    const text = fitLine({
+      head: `${this.#options.prefix ?? ""}epoch ${epoch}/${ctx.epochs}`,
+      done: batch / Math.max(ctx.steps, 1),
+      tail: [
+        `${String(batch).padStart(String(ctx.steps).length)}/${ctx.steps}`, // a steady width
+        ...Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`),
+        `[${clock(elapsed)}<${clock(left)}, ${rate.toFixed(rate < 10 ? 1 : 0)} steps/s]`,
+        `· run ${clock(runLeft)} left`,
+      ],
+    }, (this.#options.columns ?? terminalColumns()) - 1);
     Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${text}`));
   }
 
@@ -123,6 +181,17 @@ export class ProgressBar implements Callback {
     const line = `${this.#options.prefix ?? ""}epoch ${logs.epoch}/${ctx.epochs}  ${
       formatLogs(logs)
     }  ${logs.seconds.toFixed(1)}s${rate}`;
-    (this.#options.print ?? console.log)(line);
+    const print = this.#options.print ?? console.log;
+    if (!this.#tty) return print(line);
+    // on a terminal, a line too wide is broken between its items (never inside a number)
+    const max = (this.#options.columns ?? terminalColumns()) - 1;
+    const rows = [""];
+    for (const item of line.split("  ")) {
+      const row = rows[rows.length - 1];
+      if (row === "" || width(row) + 2 + width(item) <= max) {
+        rows[rows.length - 1] += row === "" ? item : `  ${item}`;
+      } else rows.push(`  ${item}`);
+    }
+    for (const row of rows) print(row);
   }
 }

@@ -3,12 +3,14 @@ import { buildLayer, type LayerSpec, type Module, rebuildProblem, stateShapes } 
 import { formatShape } from "@kiso/tensor/errors";
 import { naming } from "./_errors.ts";
 import "@kiso/regularization"; // registers Dropout, BatchNorm1d/2d and LayerNorm with buildLayer
+import { classNamesMetadata, restoreClassNames } from "./class_names.ts";
 
 const KEY = "kiso.architecture";
 
 /**
  * Saves a model in one safetensors file: the weights under PyTorch's keys and layouts, and the
- * architecture as JSON in the metadata, so that {@linkcode loadModel} rebuilds it without code.
+ * architecture as JSON in the metadata (with the class names of `setClassNames`, if any), so
+ * that {@linkcode loadModel} rebuilds it without code.
  * A `Sequential` of built-in layers (nested ones too) needs nothing more; a custom layer calls
  * `describe(...)` in its constructor and is registered with `registerLayer`. Before writing, the
  * architecture is rebuilt (without allocating) and compared with the model, so a file that
@@ -41,7 +43,11 @@ export async function saveModel(path: string, model: Module): Promise<void> {
     );
   }
   const spec = model.architecture()!;
-  await saveSafetensors(path, model.stateDict(), { format: "pt", [KEY]: JSON.stringify(spec) });
+  await saveSafetensors(path, model.stateDict(), {
+    format: "pt",
+    [KEY]: JSON.stringify(spec),
+    ...classNamesMetadata(model), // the names of setClassNames
+  });
 }
 
 /** The file's architecture JSON, parsed (its structure is checked by `buildLayer`). */
@@ -126,5 +132,6 @@ export async function loadModel(path: string): Promise<Module> {
     throw naming(e, "loadModel", path, "buildLayer: ");
   }
   model.loadStateDict(file.tensors);
+  restoreClassNames(model, file.metadata, path);
   return model;
 }

@@ -15,7 +15,6 @@ import {
   loadModel,
   ModelCheckpoint,
   predict,
-  ProgressBar,
   ReduceLROnPlateau,
   resumeFrom,
   saveModel,
@@ -292,39 +291,4 @@ Deno.test("saveModel and loadModel say what cannot be rebuilt", async () => {
   );
   await saveSafetensors(path, new Dense(2, 2).stateDict());
   await assert.rejects(() => loadModel(path), /loadModel: .* holds weights but no architecture/);
-});
-
-Deno.test("the progress bar draws the running loss and metrics on a terminal, one line per epoch", async () => {
-  const { x, y, model, optimizer, rng } = problem(8);
-  const lines: string[] = [];
-  const drawn: string[] = [];
-  const write = Deno.stdout.writeSync;
-  Deno.stdout.writeSync = (bytes: Uint8Array): number => {
-    drawn.push(new TextDecoder().decode(bytes));
-    return bytes.length;
-  };
-  try {
-    await fit(model, {
-      x,
-      y,
-      loss: mse,
-      optimizer,
-      rng,
-      epochs: 2,
-      batchSize: 16,
-      metrics: ["mae"],
-      callbacks: [new ProgressBar({ print: (l) => lines.push(l), terminal: true, samples: 64 })],
-    });
-  } finally {
-    Deno.stdout.writeSync = write;
-  }
-  assert.equal(lines.length, 2);
-  assert.match(lines[1], /^epoch 2\/2 {2}loss [\d.]+ {2}mae [\d.]+ {2}[\d.]+s {2}\d+ samples\/s$/);
-  // each redraw clears the line and shows steps/s, both remaining times and the running numbers
-  const bar = drawn.find((d) => d.includes("4/4"))!;
-  assert.ok(bar.startsWith("\r\u001b[2K"), "the line is cleared before each redraw");
-  assert.match(
-    bar.slice(5),
-    /^epoch \d\/2 █+ 4\/4 \[\d\d:\d\d<\d\d:\d\d, [\d.]+ steps\/s\] loss [\d.]+ mae [\d.]+ · run \d\d:\d\d left$/,
-  );
 });

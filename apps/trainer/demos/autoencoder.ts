@@ -11,7 +11,7 @@ import { imageGrid, lineChart } from "../lib/report.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
 import { onCpu, toCpu } from "../lib/backend.ts";
 
-/** Corrupts its input with 30% masking noise in training only (course notes §3.3.3). */
+/** Corrupts its input with 30% masking noise in training only (a denoising autoencoder). */
 class Denoising extends Module {
   readonly inner: Module;
   readonly #rng: Rng;
@@ -44,7 +44,7 @@ async function trainAe(
     tag,
     model,
     optimizer: makeOptimizer(ctx.options, model.parameters()),
-    // sigmoid outputs with cross-entropy for inputs in [0, 1] (course notes §3.3.1), on logits for stability
+    // sigmoid outputs with cross-entropy for inputs in [0, 1], on logits for stability
     loss: binaryCrossEntropyWithLogits,
     train: [train, train],
     validation: [validation, validation],

@@ -18,7 +18,7 @@ export function mlp(rng: Rng): Sequential {
   );
 }
 
-/** LeNet-like: conv 5×5 (8) → pool → conv 5×5 (16) → pool → 400-120-10 (course notes §3.5, Figure 21). */
+/** LeNet-like: conv 5×5 (8) → pool → conv 5×5 (16) → pool → 400-120-10 (after LeCun et al.'s LeNet). */
 export function lenet(rng: Rng): Sequential {
   return new Sequential(
     new Conv2d(1, 8, 5, { padding: 2, rng }),

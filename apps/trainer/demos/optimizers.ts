@@ -9,7 +9,7 @@ import { OPTIMIZERS } from "../lib/options.ts";
 import { lineChart } from "../lib/report.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
 
-/** Each optimizer of course notes §3.6 with a learning rate that suits it on this problem. */
+/** Each optimizer with a learning rate that suits it on this problem. */
 const CONTESTANTS: [string, number][] = [
   ["sgd", 0.1],
   ["momentum", 0.02],

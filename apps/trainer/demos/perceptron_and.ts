@@ -4,7 +4,7 @@ import type { Demo, DemoResult } from "../lib/demo.ts";
 import { lineChart } from "../lib/report.ts";
 import { onCpu } from "../lib/backend.ts";
 
-/** The AND table of course notes Table 5. */
+/** The truth table of AND. */
 const X = [[0, 0], [1, 0], [0, 1], [1, 1]];
 const Y = [0, 0, 0, 1];
 
@@ -16,7 +16,7 @@ export interface PerceptronEpoch {
 
 /**
  * Rosenblatt's rule on the AND table with w = (0, 1, −1) and η = 0.5, samples 1–4 in order
- * every epoch (course notes §3.1.1, Table 6).
+ * every epoch (the classic worked example of Rosenblatt's rule on AND).
  */
 export function perceptronTrajectory(epochs: number, lr = 0.5): PerceptronEpoch[] {
   const p = new Perceptron(2, { initial: [0, 1, -1], dtype: "float64" });
@@ -34,7 +34,7 @@ export const perceptronAnd: Demo = {
   name: "perceptron-and",
   ignores: ["batch-size", "optimizer", "limit"],
   description:
-    "Rosenblatt's perceptron learns AND; prints the weight trajectory of course notes Table 6",
+    "Rosenblatt's perceptron learns AND; prints the weights after every sample, epoch by epoch",
   defaults: { epochs: 5, batchSize: 1, lr: 0.5, optimizer: "sgd" },
   async run({ options, progress }): Promise<DemoResult> {
     // a per-sample rule on four points in float64: it runs on the host (cpu) whatever the backend

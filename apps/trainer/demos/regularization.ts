@@ -10,10 +10,10 @@ import { makeOptimizer } from "../lib/options.ts";
 import { lineChart } from "../lib/report.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
 
-/** The variants: an over-fitting MLP, and the same with L2, dropout or batch normalisation (intro notes §12). */
+/** The variants: an over-fitting MLP, and the same with L2, dropout or batch normalisation. */
 /**
  * The variants: an over-fitting MLP, and the same with L2, dropout or batch normalisation
- * (intro notes §12). Each is built from its own generator so that every run (and its resume)
+ * Each is built from its own generator so that every run (and its resume)
  * draws the same weights, masks and batch orders.
  */
 function variants(): [string, (rng: Rng) => Module, ((m: Module) => Tensor) | undefined][] {

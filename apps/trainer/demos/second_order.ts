@@ -222,6 +222,7 @@ const fixed = (v: number, digits = 3): string => v.toExponential(digits);
 export const secondOrder: Demo = {
   name: "second-order",
   ignores: ["limit", "batch-size", "optimizer"],
+  settingNames: { epochs: "Adam steps on the XOR network", lr: "Adam's learning rate (XOR)" },
   description:
     "second derivatives: Newton's method (least squares in one step = the normal equations; " +
     "logistic regression, also Newton-CG on Hessian-vector products), the Hessian's " +
@@ -304,6 +305,22 @@ async function secondOrderRun({ options, progress, rng }: DemoContext): Promise<
       xorFlatEigenvalues: flat,
       xorPowerIteration: spectrum.powerIteration,
       ...costs,
+    },
+    names: {
+      leastSquaresGap: "least squares: ‖Δw‖ of one Newton step vs the normal equations",
+      newtonCgGap: "logistic regression: ‖Δw‖ of Newton-CG vs Newton",
+      gradientDescentFinalNorm:
+        "logistic regression: ‖gradient‖ after 100 steps of gradient descent",
+      newtonGradientNorms: "Newton: ‖gradient‖ at each step",
+      newtonCgGradientNorms: "Newton-CG: ‖gradient‖ at each step",
+      xorLoss: "XOR network: loss at the minimum",
+      xorEigenvalues: "XOR network: Hessian eigenvalues",
+      xorFlatEigenvalues: "XOR network: flat eigenvalues (|λ| < 1e-6·max)",
+      xorPowerIteration: "XOR network: largest eigenvalue by power iteration on Hv",
+      wideReverseMs: "Jacobian 256→4, reverse mode (ms)",
+      wideForwardMs: "Jacobian 256→4, forward mode (ms)",
+      tallReverseMs: "Jacobian 4→256, reverse mode (ms)",
+      tallForwardMs: "Jacobian 4→256, forward mode (ms)",
     },
     charts,
   };

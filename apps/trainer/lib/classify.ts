@@ -79,7 +79,7 @@ async function misclassified(
 ): Promise<string | undefined> {
   const size = x.size / Math.max(x.shape[0], 1);
   const side = Math.round(Math.sqrt(size));
-  if (side * side !== size) return undefined;
+  if (side * side !== size || side < 8) return undefined; // images, not e.g. iris' 4 features
   const wrong = Array.from({ length: truth.length }, (_, i) => i)
     .filter((i) => truth[i] !== predicted[i])
     .slice(0, 16);
@@ -158,6 +158,7 @@ export async function trainClassifier(
       ...timing(history, spec.train[0].shape[0]),
       history,
     },
+    names: { metric: "accuracy" },
     charts,
     model: { module: spec.model, inputShape: [1, ...spec.train[0].shape.slice(1)] },
   };

@@ -24,6 +24,11 @@ export interface DemoResult {
   headline: string;
   /** Numbers for summary.json and the report table. */
   results: Record<string, unknown>;
+  /**
+   * Words for result keys in the report, whole keys or parts (`{ metric: "accuracy" }` reads the
+   * history's `valMetric` as `validation accuracy`); other keys are read from their camelCase.
+   */
+  names?: Record<string, string>;
   /** Charts for report.html: SVG, or HTML such as image grids. */
   charts: string[];
   /** The trained model and the shape of one input batch, for the report's model summary. */
@@ -38,6 +43,8 @@ export interface Demo {
   defaults: Pick<RunOptions, "epochs" | "batchSize" | "lr" | "optimizer">;
   /** Command-line options the demo has no use for (given anyway, they are refused). */
   ignores?: readonly ("limit" | "lr" | "optimizer" | "batch-size")[];
+  /** What `--epochs` and `--lr` drive where they mean something narrower (shown in the report). */
+  settingNames?: { epochs?: string; lr?: string };
   run(ctx: DemoContext): Promise<DemoResult>;
   /**
    * The training set a run with these options trains on (inputs and int32 class indices), for
@@ -53,12 +60,16 @@ function settingsOf(demo: Demo, options: RunOptions, backend: string): Record<st
   return {
     demo: demo.name,
     about: demo.description,
-    epochs: options.epochs,
+    [demo.settingNames?.epochs ?? "epochs"]: options.epochs,
     "batch size": ignored.has("batch-size") ? undefined : options.batchSize,
-    "learning rate": ignored.has("lr") ? undefined : options.lr,
+    [demo.settingNames?.lr ?? "learning rate"]: ignored.has("lr") ? undefined : options.lr,
     optimizer: ignored.has("optimizer") ? undefined : options.optimizer,
     seed: options.seed,
-    "training samples": options.limit === undefined ? "all" : `at most ${options.limit}`,
+    "training samples": ignored.has("limit")
+      ? undefined
+      : options.limit === undefined
+      ? "all"
+      : `at most ${options.limit}`,
     backend,
     date: new Date().toISOString().replace("T", " ").slice(0, 19) + " UTC",
     "kiso version": KISO_VERSION,
@@ -91,6 +102,7 @@ export async function writeOutputs(
         title: `kiso — ${demo.name}`,
         settings: settingsOf(demo, options, backend),
         results: result.results,
+        names: result.names,
         model: result.model &&
           noGrad(() => modelSummary(result.model!.module, result.model!.inputShape)),
         charts: result.charts,

@@ -151,8 +151,8 @@ function record(logs: EpochLogs, metric: string | undefined): EpochRecord {
 }
 
 /**
- * A demo's training run on top of `@kiso/train`'s `fit` (course notes Algorithm 1, course report
- * E_t = (1/N_t) Σ E_n): shuffled mini-batches, the metric over the batches, validation, and after
+ * A demo's training run on top of `@kiso/train`'s `fit` (mini-batch stochastic gradient descent,
+ * the epoch's loss E_t = (1/N_t) Σ E_n): shuffled mini-batches, the metric over the batches, validation, and after
  * every epoch `metrics.csv` and an atomic checkpoint; `--resume` continues from that checkpoint
  * bit-identically. A NaN or infinite loss stops the run with the last good checkpoint kept; Ctrl-C
  * stops it after the epoch, checkpointed. The model is saved with its architecture.

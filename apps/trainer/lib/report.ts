@@ -48,9 +48,16 @@ export function lineChart(
         field: "y",
         type: "quantitative" as const,
         title: axes.y,
+        axis: { format: "~g" }, // 0.001, not 0.001000
         scale: axes.logY ? { type: "log" as const } : { zero: false },
       },
-      color: { field: "series", type: "nominal" as const, title: null },
+      // legend entries in full (Vega-Lite cuts labels at 160 px by default), under the chart
+      color: {
+        field: "series",
+        type: "nominal" as const,
+        title: null,
+        legend: { labelLimit: 0, orient: "bottom" as const, direction: "vertical" as const },
+      },
     },
   };
   if (axes.marker === undefined) {
@@ -81,11 +88,16 @@ export function lineChart(
   });
 }
 
-/** Confusion-matrix heatmap: rows true classes, columns predictions, counts in the cells. */
+/**
+ * Confusion-matrix heatmap: rows true classes, columns predictions, counts in the cells (white
+ * on the dark cells, black on the light ones).
+ */
 export function heatmap(counts: number[][], labels: string[], title: string): Promise<string> {
   const values = counts.flatMap((row, i) =>
     row.map((n, j) => ({ actual: labels[i], predicted: labels[j], n }))
   );
+  // the "blues" scheme is dark from about 40% of its range up
+  const dark = 0.4 * Math.max(...counts.flat(), 1);
   return render({
     title,
     width: 30 * labels.length,
@@ -102,7 +114,10 @@ export function heatmap(counts: number[][], labels: string[], title: string): Pr
       },
       {
         mark: { type: "text", fontSize: 9 },
-        encoding: { text: { field: "n", type: "quantitative" } },
+        encoding: {
+          text: { field: "n", type: "quantitative" },
+          color: { condition: { test: `datum.n > ${dark}`, value: "white" }, value: "black" },
+        },
       },
     ],
   });
@@ -113,35 +128,30 @@ const SCALE = 2;
 
 /**
  * Rows of greyscale images (values in [0, 1], e.g. inputs above their reconstructions), each
- * row one embedded PNG shown at twice its size, with optional captions under the images.
+ * image an embedded PNG shown at twice its size in a cell of its own, with its caption (if any)
+ * under it: cells of one width, so the rows' images line up.
  */
 export async function imageGrid(
   rows: { label: string; images: ArrayLike<number>[]; captions?: string[] }[],
   side: number,
   title: string,
 ): Promise<string> {
-  const gap = 2;
   const body = await Promise.all(rows.map(async (row) => {
-    const width = row.images.length * (side + gap) - gap;
-    const pixels = new Uint8Array(Math.max(width, 1) * side).fill(255);
-    row.images.forEach((img, k) => {
+    const cells = await Promise.all(row.images.map(async (img, k) => {
+      const pixels = new Uint8Array(side * side);
       for (let p = 0; p < side * side; p++) {
-        const v = Math.min(1, Math.max(0, img[p]));
-        pixels[Math.floor(p / side) * width + k * (side + gap) + (p % side)] = Math.round(
-          255 * (1 - v),
-        );
+        pixels[p] = Math.round(255 * (1 - Math.min(1, Math.max(0, img[p]))));
       }
-    });
-    const url = await greyPngDataUrl(pixels, Math.max(width, 1), side);
-    const captions = row.captions
-      ? `<div class="captions" style="width:${3 * width}px">${
-        row.captions.map((c) => `<span style="width:${3 * (side + gap)}px">${escape(c)}</span>`)
-          .join("")
-      }</div>`
-      : "";
-    return `<tr><th>${escape(row.label)}</th><td><img class="pixels" width="${
-      SCALE * width
-    }" height="${SCALE * side}" alt="${escape(row.label)}" src="${url}">${captions}</td></tr>`;
+      const caption = row.captions?.[k];
+      return `<figure class="cell"><img class="pixels" width="${SCALE * side}" height="${
+        SCALE * side
+      }" alt="${escape(caption ?? row.label)}" src="${await greyPngDataUrl(pixels, side, side)}">${
+        caption === undefined ? "" : `<figcaption>${escape(caption)}</figcaption>`
+      }</figure>`;
+    }));
+    return `<tr><th>${escape(row.label)}</th><td><div class="cells">${
+      cells.join("")
+    }</div></td></tr>`;
   }));
   return `<div class="grid"><div class="caption">${escape(title)}</div><table>${
     body.join("")
@@ -182,33 +192,83 @@ export function observedVsPredicted(
   });
 }
 
-const escape = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+/** Text as HTML: `&`, `<`, `>` and `"` escaped. */
+export function escape(s: string): string {
+  return s.replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!,
+  );
+}
 
-/** A number as a report shows it: six significant digits, whole numbers as they are. */
-function number(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+/** Words for the parts of result keys that reading camelCase alone gets wrong. */
+const WORDS: Record<string, string> = {
+  val: "validation",
+  train: "training",
+  lr: "learning rate",
+  f1: "F1",
+  mse: "MSE",
+  rmse: "RMSE",
+  mae: "MAE",
+  r2: "R²",
+  pca: "PCA",
+  xor: "XOR",
+  cg: "CG",
+  newton: "Newton",
+  ms: "ms",
+};
+
+/**
+ * A result key as words: `testMacroF1` → `test macro F1`, `secondsPerEpoch` → `seconds per
+ * epoch`, `val_loss` → `validation loss`; keys that already hold spaces are kept.
+ *
+ * @param key The key.
+ * @param names Words of this report, for whole keys (`{ wideReverseMs: "…" }`) or for parts of
+ * keys (`{ metric: "accuracy" }` reads `valMetric` as `validation accuracy`).
+ */
+export function label(key: string, names: Record<string, string> = {}): string {
+  if (Object.hasOwn(names, key)) return names[key];
+  if (key.includes(" ")) return key;
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[ _]/).map((word) => {
+    const lower = word.toLowerCase();
+    return Object.hasOwn(names, lower) ? names[lower] : WORDS[lower] ?? lower;
+  }).join(" ");
+}
+
+/**
+ * A number as a report shows it: whole numbers and values from 100 up as whole numbers with
+ * thousands separators, others to four significant digits, tiny ones as `6.00e-33`.
+ */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const magnitude = Math.abs(v);
+  if (Number.isInteger(v) || magnitude >= 100) return Math.round(v).toLocaleString("en-US");
+  if (magnitude >= 1e-3 || v === 0) return String(Number(v.toPrecision(4)));
+  return v.toExponential(2);
+}
+
+/** Whether a value is a list of records (a table with one row each). */
+function isRecordList(v: unknown): v is Record<string, unknown>[] {
+  return Array.isArray(v) && v.length > 0 &&
+    v.every((x) => typeof x === "object" && x !== null && !Array.isArray(x));
 }
 
 /**
  * A value as HTML: numbers formatted, short lists of numbers inline, objects as key/value
- * tables, lists of records (e.g. the history) as tables with one column per key.
+ * tables, lists of records (e.g. the history) as tables with one labelled column per key.
  */
-function valueHtml(v: unknown): string {
-  if (typeof v === "number") return number(v);
+function valueHtml(v: unknown, names?: Record<string, string>): string {
+  if (typeof v === "number") return formatNumber(v);
   if (typeof v === "string" || typeof v === "boolean") return escape(String(v));
   if (v === null || v === undefined) return "";
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === "number" || typeof x === "string")) {
-      return escape(v.map((x) => (typeof x === "number" ? number(x) : x)).join(", "));
+      return escape(v.map((x) => (typeof x === "number" ? formatNumber(x) : x)).join(", "));
     }
-    if (v.every((x) => typeof x === "object" && x !== null && !Array.isArray(x))) {
-      const columns = [...new Set(v.flatMap((x) => Object.keys(x as object)))];
-      const head = columns.map((c) => `<th>${escape(c)}</th>`).join("");
+    if (isRecordList(v)) {
+      const columns = [...new Set(v.flatMap((x) => Object.keys(x)))];
+      const head = columns.map((c) => `<th>${escape(label(c, names))}</th>`).join("");
       const body = v.map((x) =>
-        `<tr>${
-          columns.map((c) => `<td>${valueHtml((x as Record<string, unknown>)[c])}</td>`).join("")
-        }</tr>`
+        `<tr>${columns.map((c) => `<td>${valueHtml(x[c], names)}</td>`).join("")}</tr>`
       ).join("");
       return `<table class="records"><tr>${head}</tr>${body}</table>`;
     }
@@ -220,16 +280,24 @@ function valueHtml(v: unknown): string {
     Object.values(x).every((y) => typeof y !== "object" || y === null);
   // records by name (e.g. results per optimizer): one row each
   if (entries.length > 0 && entries.every(([, x]) => isRecord(x))) {
-    return valueHtml(entries.map(([name, x]) => ({ name, ...(x as object) })));
+    return valueHtml(entries.map(([name, x]) => ({ name, ...(x as object) })), names);
   }
-  return keyValueTable(v as Record<string, unknown>);
+  return keyValueTable(v as Record<string, unknown>, names);
 }
 
-/** Rows of `key | value`. */
-export function keyValueTable(record: Record<string, unknown>): string {
+/**
+ * Rows of `key | value`, keys in words.
+ *
+ * @param record The values by key.
+ * @param names Words for the keys (see {@linkcode label}).
+ */
+export function keyValueTable(
+  record: Record<string, unknown>,
+  names?: Record<string, string>,
+): string {
   const rows = Object.entries(record)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${valueHtml(v)}</td></tr>`)
+    .map(([k, v]) => `<tr><th>${escape(label(k, names))}</th><td>${valueHtml(v, names)}</td></tr>`)
     .join("\n");
   return `<table>${rows}</table>`;
 }
@@ -237,8 +305,9 @@ export function keyValueTable(record: Record<string, unknown>): string {
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}
 table{border-collapse:collapse;margin:0.3em 0 1.2em}th,td{border:1px solid #ccc;padding:3px 9px;text-align:left;vertical-align:top}
 th{background:#f4f4f4;font-weight:600}table.records td{text-align:right}pre{background:#f7f7f7;padding:0.8em;overflow:auto}
-figure{display:inline-block;margin:1em;vertical-align:top}img.pixels{image-rendering:pixelated}
-.captions{display:flex;font-size:11px;color:#555}.captions span{display:inline-block;text-align:center}
+figure{display:inline-block;margin:1em;vertical-align:top}img.pixels{image-rendering:pixelated;display:block}
+.cells{display:flex;flex-wrap:wrap;gap:4px}.cells figure.cell{margin:0}
+figure.cell figcaption{font-size:11px;color:#555;text-align:center}
 .grid{margin:1em}.caption{font-weight:600;margin-bottom:0.3em}`;
 
 /** A self-contained HTML page (opens offline: no scripts, no fetches). */
@@ -252,20 +321,34 @@ ${sections.join("\n")}
 `;
 }
 
-/** The report of a run: its settings, its results as tables, the model's summary and the charts. */
+/**
+ * The report of a run: its settings, its results (numbers, and small records by name such as
+ * one row per optimizer), the charts, the model's summary, then the tables with a row per
+ * item (per class, per epoch), each under its own heading.
+ */
 export function reportHtml(report: {
   title: string;
   settings: Record<string, unknown>;
   results: Record<string, unknown>;
+  /** Words for result keys (see {@linkcode label}), e.g. `{ metric: "accuracy" }`. */
+  names?: Record<string, string>;
   model?: string;
   charts: string[];
 }): string {
+  const entries = Object.entries(report.results);
+  const short = Object.fromEntries(entries.filter(([, v]) => !isRecordList(v)));
+  const tables = entries.filter(([, v]) => isRecordList(v));
   return page(report.title, [
     `<h2>Settings</h2>${keyValueTable(report.settings)}`,
-    `<h2>Results</h2>${keyValueTable(report.results)}`,
-    report.model === undefined ? "" : `<h2>Model</h2><pre>${escape(report.model)}</pre>`,
+    `<h2>Results</h2>${keyValueTable(short, report.names)}`,
     `<h2>Charts</h2>${
       report.charts.map((c) => (c.startsWith("<svg") ? `<figure>${c}</figure>` : c)).join("\n")
     }`,
+    report.model === undefined ? "" : `<h2>Model</h2><pre>${escape(report.model)}</pre>`,
+    ...tables.map(([k, v]) =>
+      `<h2>${escape(label(k, report.names).replace(/^./, (c) => c.toUpperCase()))}</h2>${
+        valueHtml(v, report.names)
+      }`
+    ),
   ]);
 }

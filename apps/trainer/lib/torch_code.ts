@@ -37,6 +37,17 @@ const HELPERS: Record<string, string> = {
 
     def forward(self, x):
         return x.unflatten(-1, (-1, self.pieces)).amax(-1)`,
+  Normalization: `class Normalization(nn.Module):
+    """kiso's Normalization: (x - mean) / sqrt(variance), by feature (1 where the variance is 0)."""
+
+    def __init__(self, features):
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(features))
+        self.register_buffer("variance", torch.ones(features))
+
+    def forward(self, x):
+        sd = self.variance.sqrt()
+        return (x - self.mean) / torch.where(sd != 0, sd, torch.ones_like(sd))`,
   LpPool2d: `class LpPool2d(nn.Module):
     """kiso's LpPool2d: ((1/|P|) sum x^p)^(1/p) (form "mean") or PyTorch's sum form."""
 
@@ -156,6 +167,7 @@ const TORCH_LAYERS: Record<string, TorchLayer> = {
   Softplus: { code: () => "nn.Softplus()" },
   PReLU: { code: (a) => call("nn.PReLU", [a[0] ?? 1], { init: opts(a, 1).init }) },
   Maxout: { helpers: ["Maxout"], code: (a) => call("Maxout", [a[0]]) },
+  Normalization: { helpers: ["Normalization"], code: (a) => call("Normalization", [a[0]]) },
   Dropout: { code: (a) => call("nn.Dropout", [a[0] ?? 0.5]) },
   BatchNorm1d: { code: (a) => batchNorm("nn.BatchNorm1d", a) },
   BatchNorm2d: { code: (a) => batchNorm("nn.BatchNorm2d", a) },

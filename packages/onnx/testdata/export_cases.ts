@@ -15,6 +15,7 @@ import {
   Maxout,
   MaxPool2d,
   type Module,
+  Normalization,
   PReLU,
   ReLU,
   Reshape,
@@ -25,7 +26,7 @@ import {
   Tanh,
 } from "@kiso/layers";
 import { BatchNorm1d, BatchNorm2d, Dropout, LayerNorm } from "@kiso/regularization";
-import { add, mul, randn, type Rng } from "@kiso/tensor";
+import { add, mul, randn, type Rng, tensor } from "@kiso/tensor";
 
 /** Every exportable layer and option, float64, with an input shape (batch 2). */
 export function exportCases(
@@ -65,6 +66,13 @@ export function exportCases(
     ["PReLU shared", new PReLU(1, { dtype: o.dtype, init: 0.3 }), [2, 5]],
     ["PReLU per channel", new PReLU(3, { dtype: o.dtype }), [2, 3, 4, 4]],
     ["Maxout", new Maxout(3), [2, 4, 6]],
+    [
+      "Normalization (a zero variance included)",
+      new Normalization(3, { dtype: o.dtype }).adapt(
+        mul(randn([5, 3], o), tensor([[1, 0, 3]], { dtype: o.dtype })),
+      ),
+      [2, 3],
+    ],
     ["Dropout (evaluation: identity)", new Sequential(new Dense(4, 4, o), new Dropout(0.5)), [
       2,
       4,

@@ -4,10 +4,10 @@ import { allocArray, dtypeOfArray } from "../dtype.ts";
 import { Rng } from "../rng.ts";
 
 /**
- * Walks every patch element of course notes Algorithm 6 in im2col order: row (n, i, j) holds
+ * Walks every patch element of a convolution in im2col order: row (n, i, j) holds
  * x[n, c, i·s − α + r·d, j·s − α + q·d] for every (c, r, q), zero outside the image. With
  * `toColumns` it copies x into the rows; otherwise it adds the rows back into x (col2im, the
- * adjoint, course notes Algorithm 10).
+ * adjoint, the convolution's backward).
  */
 function walkPatches(x: DataArray, cols: DataArray, L: WindowLayout, toColumns: boolean): void {
   const { batch, channels: C, height: H, width: W, kernelH: KH, kernelW: KW, outH, outW } = L;
@@ -47,7 +47,7 @@ export function im2colKernel(x: DataArray, L: WindowLayout): DataArray {
   return cols;
 }
 
-/** The adjoint of {@linkcode im2colKernel} (course notes Algorithm 10): adds each patch back. */
+/** The adjoint of {@linkcode im2colKernel} (the convolution's backward): adds each patch back. */
 export function col2imKernel(cols: DataArray, L: WindowLayout): DataArray {
   const x = allocArray(dtypeOfArray(cols), L.batch * L.channels * L.height * L.width);
   walkPatches(x, cols, L, false);
@@ -84,7 +84,7 @@ function forEachWindow(
   }
 }
 
-/** Max pooling (course notes Algorithm 7 with g = max); padding counts as −∞. */
+/** Max pooling (each window's maximum); padding counts as −∞. */
 export function maxPool2dKernel(x: DataArray, L: WindowLayout): DataArray {
   const out = allocArray(dtypeOfArray(x), L.batch * L.channels * L.outH * L.outW);
   const W = L.width;
@@ -102,7 +102,7 @@ export function maxPool2dKernel(x: DataArray, L: WindowLayout): DataArray {
 }
 
 /**
- * The gradient of max pooling (course notes Algorithm 11) with the tie rules of note 4: `first`
+ * The gradient of max pooling with the tie rules: `first`
  * gives the whole gradient to the first maximum in row-major order (as PyTorch), `split` gives
  * 1/τ of it to each of the τ tied maxima, `random` picks one of them with a generator seeded
  * by `seed`.

@@ -20,8 +20,8 @@ export function pairOf(op: string, name: string, value: Pair, min: number): [num
 }
 
 /**
- * The layout of a sliding window over an NCHW input, with the output size of course notes
- * Algorithm 6: d′ = ⌊(d + 2α − d·(H − 1) − 1)/β⌋ + 1 (α padding, β stride, d dilation).
+ * The layout of a sliding window over an NCHW input, with the output size of a
+ * convolution: d′ = ⌊(d + 2α − d·(H − 1) − 1)/β⌋ + 1 (α padding, β stride, d dilation).
  * `"same"` pads (k − 1)·d in total, the extra row or column after (as PyTorch), and needs
  * stride 1.
  */

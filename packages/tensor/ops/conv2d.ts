@@ -27,15 +27,15 @@ export interface Conv2dOptions {
    * @default {1}
    */
   dilation?: Pair;
-  /** Optional biases `[outChannels]`, one per filter (course notes §3.5.1). */
+  /** Optional biases `[outChannels]`, one per filter. */
   bias?: Tensor;
 }
 
 /**
  * 2-D convolution (cross-correlation, as every framework) of NCHW images with filters
- * `[outChannels, inChannels, kH, kW]` (course notes Algorithm 6): the output size is
+ * `[outChannels, inChannels, kH, kW]` (each output is a filter's dot product with a patch): the output size is
  * ⌊(d + 2α − H)/β⌋ + 1. Computed as im2col + one matrix product per batch; the backward
- * (course notes Algorithm 10) is col2im of gᵀ·W for the input, and Σₙ g·cols for the filters.
+ * is col2im of gᵀ·W for the input, and Σₙ g·cols for the filters.
  *
  * @param x Images `[N, C, H, W]`.
  * @param weight Filters `[O, C, kH, kW]`.

@@ -7,7 +7,7 @@ import { product } from "./_product.ts";
 
 /**
  * The affine map of a dense layer, y = x·Wᵀ + b, with PyTorch's weight layout `[out, in]`
- * (course report: u = Wx + b). The transpose is never materialised: forward and backward read W
+ * (u = Wx + b for one sample). The transpose is never materialised: forward and backward read W
  * in place (∂x = g·W, ∂W = gᵀ·x, ∂b = Σ g).
  *
  * @param x Inputs `[…, in]`.

@@ -40,9 +40,9 @@ function poolLayout(op: string, x: Tensor, kernel: Pair, options: Pool2dOptions)
 }
 
 /**
- * Max pooling over kH×kW windows of NCHW images (course notes Algorithm 7 with g = max). The
- * backward (Algorithm 11) sends each window's gradient to its maximum; ties follow `tie`
- * (course notes note 4): `"first"` (the first maximum in row-major order, as PyTorch),
+ * Max pooling over kH×kW windows of NCHW images (each window's maximum). The backward sends
+ * each window's gradient to its maximum; ties follow `tie`: `"first"` (the first maximum in
+ * row-major order, as PyTorch),
  * `"split"` (1/τ to each of the τ tied maxima) or `"random"` (one of them, drawn from `rng`).
  *
  * @param x Images `[N, C, H, W]`.
@@ -108,7 +108,7 @@ function maxWeights(x: Tensor, layout: WindowLayout, tie: MaxPoolTieRule): Tenso
 }
 
 /**
- * Average pooling (course notes Algorithm 7 with g = mean); padding counts as zeros in the mean,
+ * Average pooling (each window's mean); padding counts as zeros in the mean,
  * as PyTorch's default.
  *
  * @param x Images `[N, C, H, W]`.
@@ -138,14 +138,14 @@ export function avgPool2d(x: Tensor, kernel: Pair, options: Pool2dOptions = {}):
 }
 
 /**
- * L_p pooling (course notes §3.5.1): z′ = ((1/|P|) Σ_{P} zᵖ)^{1/p}, between average pooling
+ * L_p pooling: z′ = ((1/|P|) Σ_{P} zᵖ)^{1/p}, between average pooling
  * (p = 1) and max pooling (p → ∞). `form: "sum"` drops the 1/|P| as PyTorch's `LPPool2d`.
  * Inputs should be non-negative (or p an even integer) for a real result.
  *
  * @param x Images `[N, C, H, W]`.
  * @param p The exponent (> 0).
  * @param kernel The window size.
- * @param options `stride`, `padding` and `form` (default `"mean"`, the seeds' form).
+ * @param options `stride`, `padding` and `form` (default `"mean"`, the mean inside the root).
  * @returns `[N, C, H′, W′]`.
  *
  * @example Usage

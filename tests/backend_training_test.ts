@@ -13,7 +13,7 @@ import { softmaxCrossEntropy } from "@kiso/losses";
 import { type Backend, Rng, tensor, uniform } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { assertAllClose } from "@kiso/testing";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
 import { trainedParameters, type Workload } from "./_train_steps.ts";
 
 /** A classifier on random inputs of `shape` and labels 0 … 9. */
@@ -29,7 +29,7 @@ function classifier(make: (rng: Rng) => Module, shape: number[]): Workload {
 const WORKLOADS: Record<string, Workload> = {
   mlp: classifier(mlp, [32, 784]),
   cnn: classifier(lenet, [16, 1, 28, 28]),
-  lstm: classifier((rng) => new RowReader(rng, 32), [16, 28, 28]),
+  lstm: classifier((rng) => rowReader(rng, 32), [16, 28, 28]),
 };
 
 /** The parameters after 20 SGD steps of `name` on `backend`. */

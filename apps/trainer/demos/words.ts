@@ -1,4 +1,5 @@
-import words from "an-array-of-english-words/index.json" with { type: "json" };
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import words from "npm:an-array-of-english-words@2.0.0/index.json" with { type: "json" };
 import { permutationIndices, type Rng } from "@kiso/tensor";
 
 /** The characters of the word list; "." (token 0) marks where a word ends and the next begins. */

@@ -1,5 +1,7 @@
-import * as vega from "vega";
-import * as vl from "vega-lite";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import * as vega from "npm:vega@6.4.0";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import * as vl from "npm:vega-lite@6.5.0";
 import { greyPngDataUrl } from "./png.ts";
 
 /** Renders a Vega-Lite spec to an SVG string (no browser needed). */

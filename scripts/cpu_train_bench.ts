@@ -23,8 +23,8 @@ import {
   yieldToEventLoop,
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
-import { cpuModel, measureColumns, median, pythonJson } from "./_bench_process.ts";
+import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { cpuModel, measureColumns, median, runTorch } from "./_bench.ts";
 
 const STEPS = Number(Deno.args[0] ?? 50);
 const RUNS = 5;
@@ -33,7 +33,7 @@ const WARMUP = 20;
 const WORKLOADS: Record<string, { batch: number; shape: number[]; model: (rng: Rng) => Module }> = {
   mlp: { batch: 128, shape: [784], model: mlp },
   cnn: { batch: 64, shape: [1, 28, 28], model: lenet },
-  lstm: { batch: 64, shape: [28, 28], model: (rng) => new RowReader(rng, 128) },
+  lstm: { batch: 64, shape: [28, 28], model: (rng) => rowReader(rng, 128) },
 };
 
 async function kisoRates(backend: Backend): Promise<Record<string, number>> {
@@ -64,8 +64,10 @@ async function kisoRates(backend: Backend): Promise<Record<string, number>> {
 }
 
 function torchRates(): Promise<Record<string, Record<string, number>> | string> {
-  const script = new URL("./cpu_train_bench.py", import.meta.url).pathname;
-  return pythonJson(script, [`${STEPS}`, `${RUNS}`, "1", "2"]);
+  const script = new URL("./cpu_train_bench.py", import.meta.url);
+  return runTorch(script, [`${STEPS}`, `${RUNS}`, "1", "2"]) as Promise<
+    Record<string, Record<string, number>> | string
+  >;
 }
 
 const CONFIGS: Record<string, () => Promise<Backend>> = {

@@ -27,7 +27,7 @@ import {
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { mnistResnet } from "../apps/trainer/demos/vision_models.ts";
-import { cpuModel, measureColumns, median, pythonJson } from "./_bench_process.ts";
+import { cpuModel, measureColumns, median, runTorch } from "./_bench.ts";
 
 const STEPS = Number(Deno.args[0] ?? 20);
 const RUNS = 5;
@@ -91,8 +91,10 @@ const CONFIGS: Record<string, () => Promise<Backend>> = {
 };
 
 function torchRates(): Promise<Record<string, Record<string, number>> | string> {
-  const script = new URL("./vision_bench.py", import.meta.url).pathname;
-  return pythonJson(script, [`${STEPS}`, `${RUNS}`, "1", "2"]);
+  const script = new URL("./vision_bench.py", import.meta.url);
+  return runTorch(script, [`${STEPS}`, `${RUNS}`, "1", "2"]) as Promise<
+    Record<string, Record<string, number>> | string
+  >;
 }
 
 const only = Deno.args[1];

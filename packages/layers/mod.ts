@@ -6,8 +6,9 @@
  * ({@linkcode Conv1d}, {@linkcode Conv2d} with groups and padding modes,
  * {@linkcode ConvTranspose1d}, {@linkcode ConvTranspose2d}), max/average/L_p and adaptive
  * pooling, {@linkcode GlobalAvgPool}, {@linkcode Upsample}, {@linkcode PixelShuffle},
- * {@linkcode SimpleRNN}, {@linkcode LSTM} (with optional peephole connections) and
- * {@linkcode GRU}, and {@linkcode Normalization}, which standardises raw inputs inside the model.
+ * {@linkcode Embedding}, {@linkcode SimpleRNN}, {@linkcode LSTM} (with optional peephole
+ * connections) and {@linkcode GRU} (stacked, bidirectional, variable lengths), and
+ * {@linkcode Normalization}, which standardises raw inputs inside the model.
  *
  * @example Usage
  * ```ts
@@ -48,6 +49,7 @@ export * from "./rnn.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./perceptron.ts";
+export * from "./embedding.ts";
 export * from "./normalization.ts";
 export type { LayerOptions } from "./_init.ts";
 export * from "./rebuild.ts";

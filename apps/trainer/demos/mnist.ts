@@ -1,6 +1,6 @@
 import { compose, randomAffine, randomCrop } from "@kiso/data";
 import { cosineDecay } from "@kiso/optimizers";
-import { lenet, mlp, RowReader } from "./mnist_models.ts";
+import { lenet, mlp, rowReader } from "./mnist_models.ts";
 import { mnistResnet } from "./vision_models.ts";
 import type { Demo, DemoResult } from "../lib/demo.ts";
 import { trainClassifier } from "../lib/classify.ts";
@@ -13,6 +13,7 @@ export const mnistMlp: Demo = {
   run(ctx): Promise<DemoResult> {
     return trainClassifier(ctx, { model: mlp(ctx.rng), ...mnistSplit(ctx.options) });
   },
+  trainingData: (options) => mnistSplit(options).train,
 };
 
 export const mnistCnn: Demo = {
@@ -27,6 +28,7 @@ export const mnistCnn: Demo = {
       schedule,
     });
   },
+  trainingData: (options) => mnistSplit(options, [1, 28, 28]).train,
 };
 
 export const mnistRnn: Demo = {
@@ -37,10 +39,11 @@ export const mnistRnn: Demo = {
   run(ctx): Promise<DemoResult> {
     return trainClassifier(ctx, {
       schedule: cosineDecay(ctx.options.epochs, 0.05),
-      model: new RowReader(ctx.rng),
+      model: rowReader(ctx.rng),
       ...mnistSplit(ctx.options, [28, 28]),
     });
   },
+  trainingData: (options) => mnistSplit(options, [28, 28]).train,
 };
 
 export const mnistResnetDemo: Demo = {

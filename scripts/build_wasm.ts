@@ -23,6 +23,8 @@ const sources = [
   "layout.c",
   "optimizer.c",
   "softmax.c",
+  "masked_softmax.c",
+  "depthwise.c",
 ].map((f) => join(dir, "csrc", f));
 const clang = Deno.env.get("CLANG") ?? "clang-16";
 const check = Deno.args.includes("--check");

@@ -6,10 +6,12 @@ import { BlockPool, Storages } from "@kiso/tensor/memory";
 import { type Blas, openBlas } from "./_blas.ts";
 import { Heap } from "./_heap.ts";
 import { RELAXED_WASM, SIMD128_WASM } from "./_kernels_wasm.ts";
+import { DEPTHWISE_EXPORTS, depthwiseKernels } from "./_kernels/depthwise.ts";
 import { ELEMENTWISE_EXPORTS, elementwiseKernels } from "./_kernels/elementwise.ts";
 import { GEMM_EXPORTS, gemmKernels } from "./_kernels/gemm.ts";
 import { layoutKernels } from "./_kernels/layout.ts";
 import { LSTM_EXPORTS, lstmKernels } from "./_kernels/lstm.ts";
+import { MASKED_SOFTMAX_EXPORTS, maskedSoftmaxKernels } from "./_kernels/masked_softmax.ts";
 import { OPTIMIZER_EXPORTS, optimizerKernels } from "./_kernels/optimizer.ts";
 import { REDUCE_EXPORTS, reduceKernels } from "./_kernels/reduce.ts";
 import { SOFTMAX_EXPORTS, softmaxKernels } from "./_kernels/softmax.ts";
@@ -85,6 +87,8 @@ const WORKER_EXPORTS = [
   ...LSTM_EXPORTS,
   ...OPTIMIZER_EXPORTS,
   ...SOFTMAX_EXPORTS,
+  ...MASKED_SOFTMAX_EXPORTS,
+  ...DEPTHWISE_EXPORTS,
 ];
 
 const WORKER_STACK = 1 << 16;
@@ -292,5 +296,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     ...lstmKernels(rt),
     ...optimizerKernels(rt),
     ...softmaxKernels(rt),
+    ...maskedSoftmaxKernels(rt),
+    ...depthwiseKernels(rt),
   };
 }

@@ -40,6 +40,8 @@ interface Case {
   atol?: number;
   /** Another dtype the case makes (a cast's target), skipped with it. */
   makes?: DType;
+  /** The result must equal cpu's bit for bit (values a kernel must get exactly, such as 0 and 1). */
+  exact?: boolean;
 }
 
 /** The optional fused kernels: backends without them skip their cases. */
@@ -119,8 +121,18 @@ function cases(): Case[] {
     run: Case["run"],
     atol?: number,
     makes?: DType,
+    exact?: boolean,
   ): void => {
-    all.push({ kernel, name: `${kernel} ${name} ${dtype}`, dtype, inputs, run, atol, makes });
+    all.push({
+      kernel,
+      name: `${kernel} ${name} ${dtype}`,
+      dtype,
+      inputs,
+      run,
+      atol,
+      makes,
+      exact,
+    });
   };
   for (const dtype of ["float32", "float64", "int32"] as DType[]) {
     for (const size of [0, 1, 7, 1000]) {
@@ -437,6 +449,40 @@ function cases(): Case[] {
       ["2×3 dilation 2, stride [2, 1]", window([1, 2, 9, 8], [2, 3], [2, 1], [0, 2], [2, 2]), 3],
       ["5×5 pad 2 on 32 channels", window([4, 32, 14, 14], [5, 5], [1, 1], [2, 2]), 1],
       ["1×1 on 1×1", window([1, 1, 1, 1], [1, 1], [1, 1], [0, 0]), 1],
+      // padding past the kernel's reach: whole windows in the padding
+      [
+        "3×3 pad 3 (windows wholly in the padding)",
+        window([1, 2, 4, 5], [3, 3], [1, 1], [3, 3]),
+        1,
+      ],
+      // more padding after than before (Keras' "same" at stride 2), and rows no window reads
+      ["3×3 stride 2, padding after only", {
+        ...window([2, 3, 8, 8], [3, 3], [2, 2], [0, 0]),
+        outH: 4,
+        outW: 4,
+      }, 1],
+      [
+        "3×3 stride 2, last rows and columns unread",
+        window([1, 2, 8, 9], [3, 3], [2, 2], [0, 0]),
+        2,
+      ],
+      [
+        "stride 3, dilation [3, 1], multiplier 4",
+        window([2, 2, 13, 11], [3, 2], [3, 3], [2, 1], [3, 1]),
+        4,
+      ],
+      ["stride [1, 3], dilation 2", window([1, 3, 9, 14], [2, 3], [1, 3], [1, 2], [2, 2]), 1],
+      ["7×7 pad 3, odd width", window([2, 2, 9, 13], [7, 7], [1, 1], [3, 3]), 1],
+      ["5×5 pad 2 on a 3×3 image", window([2, 3, 3, 3], [5, 5], [1, 1], [2, 2]), 2],
+      ["one channel, multiplier 3", window([3, 1, 6, 7], [3, 3], [1, 1], [1, 1]), 3],
+      ["no images", window([0, 4, 6, 6], [3, 3], [1, 1], [1, 1]), 2],
+      // large enough that the fast backends split it over threads
+      ["3×3 pad 1 on [8, 16, 20, 19]", window([8, 16, 20, 19], [3, 3], [1, 1], [1, 1]), 1],
+      [
+        "3×3 stride 2 on [6, 12, 21, 22], multiplier 2",
+        window([6, 12, 21, 22], [3, 3], [2, 2], [1, 1]),
+        2,
+      ],
     ];
     for (const [name, W, multiplier] of depthwise) {
       const L = { ...W, multiplier };
@@ -523,22 +569,112 @@ function cases(): Case[] {
     }
   }
   for (const dtype of FLOATS) {
+    const scoreCases: [string, number[], DataArray][] = [];
     for (const [rows, size] of [[1, 1], [6, 128], [3, 7], [0, 4]]) {
       // every third row fully masked, other rows partly
       const x = values(rng, dtype, rows * size).map((v, i) =>
         Math.floor(i / size) % 3 === 1 || (i % size) % 4 === 3 ? -Infinity : 10 * v
       );
+      scoreCases.push([`${rows}×${size}`, [rows, size], x]);
+    }
+    // masks as attention applies them: broadcast over [batch, heads, queries, keys]
+    const masked = (
+      shape: number[],
+      bias: (b: number, h: number, i: number, j: number) => number,
+    ): DataArray => {
+      const [B, H, L, S] = shape;
+      const x = values(rng, dtype, B * H * L * S);
+      for (let at = 0; at < x.length; at++) {
+        const b = Math.floor(at / (H * L * S));
+        const h = Math.floor(at / (L * S)) % H;
+        x[at] = 10 * x[at] + bias(b, h, Math.floor(at / S) % L, at % S);
+      }
+      return x;
+    };
+    scoreCases.push(
+      [
+        "causal mask [5, 7] over [2, 3, 5, 7]",
+        [2 * 3 * 5, 7],
+        masked([2, 3, 5, 7], (_b, _h, i, j) => (j > i ? -Infinity : 0)),
+      ],
+      [
+        "key padding [4, 1, 1, 9] over [4, 2, 3, 9], the last batch fully masked",
+        [4 * 2 * 3, 9],
+        masked([4, 2, 3, 9], (b, _h, _i, j) => (j >= 9 - 3 * b ? -Infinity : 0)),
+      ],
+      [
+        "additive mask [1, 2, 4, 6] of large finite and infinite values",
+        [3 * 2 * 4, 6],
+        masked(
+          [3, 2, 4, 6],
+          (_b, h, i, j) =>
+            (i + j + h) % 3 === 0 ? -1e30 : (i * j) % 4 === 1 ? -Infinity : h === 1 ? -1e4 : 0,
+        ),
+      ],
+      [
+        "causal [130, 130] over 16 rows of heads (split over threads)",
+        [16 * 130, 130],
+        masked([16, 1, 130, 130], (b, _h, i, j) => (j > i || b === 3 ? -Infinity : 0)),
+      ],
+      [
+        "one column, masked or not",
+        [6, 1],
+        Float64Array.from([0.5, -Infinity, 3, -Infinity, -2, -Infinity]),
+      ],
+      [
+        "rows with +∞, NaN, one key, −∞ only, a wide spread, ties",
+        [6, 5],
+        Float64Array.from([
+          [1, Infinity, 2, -Infinity, 0],
+          [1, NaN, 2, -Infinity, 0],
+          [-Infinity, -Infinity, 7.5, -Infinity, -Infinity],
+          [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+          [80, -80, 0, 79, -Infinity],
+          [3, 3, 3, 3, 3],
+        ].flat()),
+      ],
+    );
+    for (const [name, [rows, size], scores] of scoreCases) {
+      const x = dtype === "float64" ? Float64Array.from(scores) : Float32Array.from(scores);
       const g = values(rng, dtype, rows * size);
       const L = { rows, size };
-      add("maskedSoftmax", `${rows}×${size}`, dtype, [x], (b, put) => b.maskedSoftmax!(put(x), L));
+      add("maskedSoftmax", name, dtype, [x], (b, put) => b.maskedSoftmax!(put(x), L));
       add(
         "maskedSoftmaxBackward",
-        `${rows}×${size}`,
+        name,
         dtype,
         [x, g],
         (b, put) => b.maskedSoftmaxBackward!(b.maskedSoftmax!(put(x), L), put(g), L),
       );
     }
+    // a fully masked row gives exact zeros, a row with one key exact ones, forward and backward
+    const exact = Float64Array.from(
+      [[-Infinity, -Infinity, -Infinity], [-Infinity, 2, -Infinity], [-Infinity, -Infinity, -5]]
+        .flat(),
+    );
+    const x = dtype === "float64" ? exact : Float32Array.from(exact);
+    const g = values(rng, dtype, x.length);
+    const L = { rows: 3, size: 3 };
+    add(
+      "maskedSoftmax",
+      "fully masked and one-key rows, exactly",
+      dtype,
+      [x],
+      (b, put) => b.maskedSoftmax!(put(x), L),
+      undefined,
+      undefined,
+      true,
+    );
+    add(
+      "maskedSoftmaxBackward",
+      "fully masked and one-key rows, exactly",
+      dtype,
+      [x, g],
+      (b, put) => b.maskedSoftmaxBackward!(b.maskedSoftmax!(put(x), L), put(g), L),
+      undefined,
+      undefined,
+      true,
+    );
   }
   for (const dtype of FLOATS) {
     const r = dtype === "float32" ? Math.fround : (x: number): number => x;
@@ -630,7 +766,9 @@ export function backendConformance(
                 );
               }
               const actual = await backend.read(out);
-              const tol = c.dtype === "float32" && dtypeOfArray(expected) === "float32"
+              const tol = c.exact
+                ? { rtol: 0, atol: 0 }
+                : c.dtype === "float32" && dtypeOfArray(expected) === "float32"
                 ? { rtol: tolerance.rtol, atol: Math.max(tolerance.atol, c.atol ?? 0) }
                 : {};
               assertAllClose(Array.from(actual), Array.from(expected), { ...tol, message: c.name });

@@ -7,12 +7,14 @@ import type {
   BinaryLayout,
   BinaryOp,
   DataArray,
+  DepthwiseLayout,
   DType,
   LstmCellLayout,
   MatmulLayout,
   MaxPoolTieRule,
   PadLayout,
   SoftmaxCrossEntropyLayout,
+  SoftmaxLayout,
   Storage,
   StridedLayout,
   UnaryOp,
@@ -25,6 +27,13 @@ import { collapseDims } from "@kiso/tensor/iterate";
 import { sizeOf, stridesOf } from "@kiso/tensor/shape";
 import { Gpu } from "./_gpu.ts";
 import { stridedParams } from "./_shaders/common.ts";
+import {
+  DEPTHWISE_FILTER_PARTS_SHADER,
+  DEPTHWISE_FILTER_SUM_SHADER,
+  DEPTHWISE_INPUT_SHADER,
+  DEPTHWISE_SHADER,
+  depthwiseFilterRows,
+} from "./_shaders/depthwise.ts";
 import {
   binaryShader,
   castShader,
@@ -45,6 +54,10 @@ import {
   PAD_SHADER,
   scatterAddShader,
 } from "./_shaders/layout.ts";
+import {
+  MASKED_SOFTMAX_BACKWARD_SHADER,
+  MASKED_SOFTMAX_SHADER,
+} from "./_shaders/masked_softmax.ts";
 import { MATMUL_TILE, matmulShader, WIDE_TILE, wideMatmulShader } from "./_shaders/matmul.ts";
 import { argReduceShader, REDUCE_GROUP, reduceRowShader, reduceShader } from "./_shaders/reduce.ts";
 import {
@@ -487,6 +500,48 @@ class GpuBackend implements WebGpuBackend {
       rows,
     );
     return [loss, p];
+  }
+
+  maskedSoftmax(x: Storage, { rows, size }: SoftmaxLayout): Storage {
+    const y = this.#alloc(x.dtype, rows * size);
+    const buffers = [y, x].map((s) => this.#buf(s, "maskedSoftmax"));
+    this.#gpu.dispatchFlat(MASKED_SOFTMAX_SHADER, Uint32Array.from([rows, size]), buffers, rows);
+    return y;
+  }
+
+  maskedSoftmaxBackward(y: Storage, grad: Storage, { rows, size }: SoftmaxLayout): Storage {
+    const dx = this.#alloc(y.dtype, rows * size);
+    const buffers = [dx, y, grad].map((s) => this.#buf(s, "maskedSoftmaxBackward"));
+    const params = Uint32Array.from([rows, size]);
+    this.#gpu.dispatchFlat(MASKED_SOFTMAX_BACKWARD_SHADER, params, buffers, rows);
+    return dx;
+  }
+
+  depthwiseConv2d(x: Storage, weight: Storage, L: DepthwiseLayout): Storage {
+    const size = L.batch * L.channels * L.multiplier * L.outH * L.outW;
+    return this.#window(DEPTHWISE_SHADER, size, L, [x, weight], [L.multiplier]);
+  }
+
+  depthwiseConv2dBackwardInput(grad: Storage, weight: Storage, L: DepthwiseLayout): Storage {
+    const size = L.batch * L.channels * L.height * L.width;
+    return this.#window(DEPTHWISE_INPUT_SHADER, size, L, [grad, weight], [L.multiplier]);
+  }
+
+  depthwiseConv2dBackwardFilter(x: Storage, grad: Storage, L: DepthwiseLayout): Storage {
+    // partial sums per image and block of output rows, then their sum in order (no atomics)
+    const rows = depthwiseFilterRows(L.outW);
+    const blocks = Math.ceil(L.outH / rows);
+    const size = L.channels * L.multiplier * L.kernelH * L.kernelW;
+    const parts = this.#window(DEPTHWISE_FILTER_PARTS_SHADER, L.batch * blocks * size, L, [
+      x,
+      grad,
+    ], [L.multiplier, rows, blocks]);
+    const dw = this.#alloc(x.dtype, size);
+    const buffers = [dw, parts].map((s) => this.#buf(s, "depthwiseConv2dBackwardFilter"));
+    const params = Uint32Array.from([size, L.batch * blocks]);
+    this.#gpu.dispatchFlat(DEPTHWISE_FILTER_SUM_SHADER, params, buffers, size);
+    this.dispose(parts);
+    return dw;
   }
 
   adamStep(

@@ -6,7 +6,8 @@ export function windowParams(n: number, L: WindowLayout): Uint32Array {
   return Uint32Array.from([n, ...windowLayoutValues(L)]);
 }
 
-const LAYOUT = /* wgsl */ `
+/** WGSL naming the window layout's words P[2] … P[14] (what {@linkcode windowParams} writes). */
+export const WINDOW_LAYOUT = /* wgsl */ `
   let C = P[2]; let H = i32(P[3]); let W = i32(P[4]);
   let KH = P[5]; let KW = P[6];
   let SH = i32(P[7]); let SW = i32(P[8]);
@@ -20,7 +21,7 @@ const BINDINGS_1 = /* wgsl */ `
 `;
 
 /** Patches as rows `[N·outH·outW, C·kH·kW]`, zero outside the image. Bindings: out, x. */
-export const IM2COL_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${LAYOUT}
+export const IM2COL_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${WINDOW_LAYOUT}
   let q = i32(i % KW);
   let r = i32((i / KW) % KH);
   let c = (i / (KW * KH)) % C;
@@ -40,7 +41,7 @@ export const IM2COL_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${LAYOUT}
  * The adjoint of im2col: each input element sums the patch entries that read it (one invocation
  * per element, in a fixed order). Bindings: out `[N, C, H, W]`, cols.
  */
-export const COL2IM_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${LAYOUT}
+export const COL2IM_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${WINDOW_LAYOUT}
   let xx = i32(i % u32(W));
   let y = i32((i / u32(W)) % u32(H));
   let c = (i / u32(W * H)) % C;
@@ -68,7 +69,7 @@ const WINDOW = /* wgsl */ `
   let x0 = max(left, 0); let x1 = min(left + i32(KW), W);`;
 
 /** The maximum of each window (NaN wins; padding is −∞). Bindings: out, x. */
-export const MAX_POOL_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${LAYOUT}
+export const MAX_POOL_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${WINDOW_LAYOUT}
   let o = i;${WINDOW}
   var best = -inf();
   for (var y = y0; y < y1; y++) {
@@ -80,7 +81,7 @@ export const MAX_POOL_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${LAYOUT}
   out[i] = best;`);
 
 /** The mean of each window, padding counted (kH·kW in the denominator). Bindings: out, x. */
-export const AVG_POOL_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${LAYOUT}
+export const AVG_POOL_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${WINDOW_LAYOUT}
   let o = i;${WINDOW}
   var s = 0.0;
   for (var y = y0; y < y1; y++) {
@@ -110,7 +111,7 @@ function forWindowsOf(body: string): string {
 }
 
 /** The gradient of average pooling: g/(kH·kW) from every window holding the element. */
-export const AVG_POOL_BACKWARD_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${LAYOUT}
+export const AVG_POOL_BACKWARD_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${WINDOW_LAYOUT}
   var acc = 0.0;${forWindowsOf("acc += x[o] / f32(KH * KW);")}
   out[i] = acc;`);
 
@@ -121,7 +122,7 @@ export const AVG_POOL_BACKWARD_SHADER = PRELUDE + BINDINGS_1 + flatMain(`${LAYOU
  */
 export const MAX_POOL_BACKWARD_SHADER = PRELUDE + BINDINGS_1 + `
 @group(0) @binding(3) var<storage, read> grad: array<f32>;
-` + flatMain(`${LAYOUT}
+` + flatMain(`${WINDOW_LAYOUT}
   let split = P[15] != 0u;
   let here = i;
   var acc = 0.0;${
@@ -183,7 +184,7 @@ fn below(n: u32) -> u32 {
   return ((u >> 16u) * n + (((u & 0xffffu) * n) >> 16u)) >> 16u;
 }
 @compute @workgroup_size(1)
-fn main() {${LAYOUT}
+fn main() {${WINDOW_LAYOUT}
   if (P[18] != 0u) {
     var seed = P[15];
     for (var k = 0u; k < 4u; k++) { state[k] = splitmix(&seed); }

@@ -22,6 +22,21 @@ static float row_sum(const float* v, int n) {
                  (wasm_f64x2_extract_lane(s23, 0) + wasm_f64x2_extract_lane(s23, 1)));
 }
 
+// The row's maximum, NaN if it holds one (as reduce_float's max; a zero maximum's sign may differ,
+// which changes no result: x − (±0) and exp(±0) are the same).
+static float row_max(const float* v, int n) {
+  v128_t m4 = wasm_f32x4_splat(-__builtin_inff());
+  int j = 0;
+  for (; j + 4 <= n; j += 4) m4 = wasm_f32x4_max(m4, wasm_v128_load(v + j));
+  float lanes[4], m = -__builtin_inff();
+  wasm_v128_store(lanes, m4);
+  for (int k = 0; k < 4; k++)
+    if (lanes[k] > m || lanes[k] != lanes[k]) m = lanes[k];
+  for (; j < n; j++)
+    if (v[j] > m || v[j] != v[j]) m = v[j];
+  return m;
+}
+
 // exp(x[j] − shift) for j in [j, n) past the last whole vector, in one padded vector.
 static void exp_tail(const float* x, float* e, int j, int n, v128_t shift) {
   if (j >= n) return;
@@ -35,9 +50,7 @@ void EXPORT(masked_softmax_float)(const float* x, float* y, int size, int r0, in
   for (int row = r0; row < r1; row++) {
     const float* a = x + (long)row * size;
     float* e = y + (long)row * size;
-    float m = -__builtin_inff();
-    for (int j = 0; j < size; j++)
-      if (a[j] > m || a[j] != a[j]) m = a[j];
+    float m = row_max(a, size);
     v128_t shift = wasm_f32x4_splat(m == -__builtin_inff() ? 0.0f : m);
     int j = 0;
     for (; j + 4 <= size; j += 4)

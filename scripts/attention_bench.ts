@@ -2,14 +2,15 @@
  * Attention forward + backward throughput, side by side in one run: kiso's `MultiheadAttention`
  * self-attention (batch 32, 8 heads, sequence 128, model 256, float32) and the attention core
  * alone (`scaledDotProductAttention` on q, k, v `[32, 8, 128, 32]`), each forward and backward
- * of Σ out·r, on the wasm backend with 1 and 2 threads (no BLAS), the wasm backend with native
- * BLAS, and PyTorch 1.13 on the CPU with 1 and 2 threads where `/usr/bin/python3` has torch.
+ * of Σ out·r, on the wasm backend with 1 and 2 threads (no BLAS) with its fused masked softmax
+ * kernels and without them (the softmax composed of element-wise ops and reductions: the before
+ * of those kernels), the wasm backend with native BLAS, and PyTorch 1.13 on the CPU with 1 and 2
+ * threads where `/usr/bin/python3` has torch.
  * The configurations take turns: each of ROUNDS rounds runs every configuration once (STEPS
  * steps after 2 warm-up steps, each kiso configuration in its own process), so that a change in
  * the machine's load hits them alike; each figure is the median steps/s over the rounds. It
  * also splits the wasm time of the core by kernel (matrix products against the masked
- * softmax's element-wise passes and reductions), which says whether a fused softmax kernel
- * would pay.
+ * softmax and the rest), with the fused softmax and with the composed one.
  *
  * Usage: deno run -A scripts/attention_bench.ts [steps] [rounds]
  */
@@ -82,8 +83,10 @@ async function kisoRates(backend: Backend): Promise<Record<string, number>> {
 async function coreSplit(backend: Backend): Promise<Record<string, number>> {
   const totals: Record<string, number> = { matmul: 0, other: 0 };
   const timed = Object.create(backend) as Backend;
-  for (const key of ["matmul", "unary", "binary", "where", "reduce", "copyStrided", "fill"]) {
+  const kernels = ["matmul", "unary", "binary", "where", "reduce", "copyStrided", "fill"];
+  for (const key of [...kernels, "maskedSoftmax", "maskedSoftmaxBackward"]) {
     const f = (backend as unknown as Record<string, (...a: unknown[]) => unknown>)[key];
+    if (f === undefined) continue;
     (timed as unknown as Record<string, unknown>)[key] = (...args: unknown[]): unknown => {
       const t0 = performance.now();
       const out = f.apply(backend, args);
@@ -109,15 +112,28 @@ function torchRates(): Promise<Record<string, Record<string, number>> | string> 
   >;
 }
 
+/** A backend without its fused masked softmax (the op then composes element-wise ops). */
+function composed(backend: Backend): Backend {
+  return Object.create(backend, {
+    maskedSoftmax: { value: undefined },
+    maskedSoftmaxBackward: { value: undefined },
+  });
+}
+
 const CONFIGS: Record<string, () => Promise<Backend>> = {
   "kiso wasm 1 thread": () => createWasmBackend({ threads: 1, blas: "off" }),
   "kiso wasm 2 threads": () => createWasmBackend({ threads: 2, blas: "off" }),
+  "kiso wasm 1 thread, composed softmax": async () =>
+    composed(await createWasmBackend({ threads: 1, blas: "off" })),
+  "kiso wasm 2 threads, composed softmax": async () =>
+    composed(await createWasmBackend({ threads: 2, blas: "off" })),
   "kiso wasm+BLAS 2 threads": () => createWasmBackend({ threads: 2, blas: "auto" }),
 };
 
 const only = Deno.args[2];
-if (only === "split") {
-  console.log(JSON.stringify(await coreSplit(await CONFIGS["kiso wasm 2 threads"]())));
+if (only === "split" || only === "split composed") {
+  const backend = await CONFIGS["kiso wasm 2 threads"]();
+  console.log(JSON.stringify(await coreSplit(only === "split" ? backend : composed(backend))));
   Deno.exit(0);
 }
 if (only !== undefined) {
@@ -152,8 +168,11 @@ const columns: [string, Record<string, number>][] = [...samples].map(([name, run
   name,
   Object.fromEntries(Object.keys(WORKLOADS).map((w) => [w, median(runs.map((r) => r[w]))])),
 ]);
-const torch = torchError === undefined ? { "1": columns[3][1], "2": columns[4][1] } : torchError;
-const split = await child("split");
+const col = (name: string): Record<string, number> => columns.find(([c]) => c === name)![1];
+const torch = torchError === undefined
+  ? { "1": col("PyTorch 1 thread"), "2": col("PyTorch 2 threads") }
+  : torchError;
+const splits = [await child("split"), await child("split composed")];
 
 console.log(
   `CPU: ${await cpuModel()}, ${navigator.hardwareConcurrency} cores; forward + backward steps/s, ` +
@@ -166,21 +185,33 @@ for (const [name, label] of Object.entries(WORKLOADS)) {
 }
 if (typeof torch !== "string") {
   console.log(
-    "\nkiso / PyTorch at the same thread count (wasm 1 / PyTorch 1, wasm 2 / PyTorch 2):",
+    "\nkiso / PyTorch at the same thread count (wasm 1 / PyTorch 1, wasm 2 / PyTorch 2; the " +
+      "composed softmax in brackets):",
   );
   for (const name of Object.keys(WORKLOADS)) {
-    const r = (a: number, b: number): string => (a / b).toFixed(2);
+    const r = (kiso: string, threads: "1" | "2"): string =>
+      (col(kiso)[name] / torch[threads][name]).toFixed(2);
     console.log(
-      `  ${name}: ${r(columns[0][1][name], torch["1"][name])}, ${
-        r(columns[1][1][name], torch["2"][name])
-      }`,
+      `  ${name}: ${r("kiso wasm 1 thread", "1")} (${
+        r("kiso wasm 1 thread, composed softmax", "1")
+      }), ${r("kiso wasm 2 threads", "2")} (${r("kiso wasm 2 threads, composed softmax", "2")})`,
     );
   }
 }
-const kernels = split.matmul + split.other;
-console.log(
-  `\nwasm 2 threads, attention core, kernel time per step: matmul ${split.matmul.toFixed(1)} ms ` +
-    `(${(100 * split.matmul / kernels).toFixed(0)}%), masked softmax and the rest ${
+console.log("\nthe fused masked softmax against the composed one (steps/s, fused / composed):");
+for (const name of Object.keys(WORKLOADS)) {
+  const r = (threads: string): string =>
+    (col(`kiso wasm ${threads}`)[name] / col(`kiso wasm ${threads}, composed softmax`)[name])
+      .toFixed(2);
+  console.log(`  ${name}: 1 thread ${r("1 thread")}×, 2 threads ${r("2 threads")}×`);
+}
+for (const [split, softmax] of [[splits[0], "fused"], [splits[1], "composed"]] as const) {
+  const kernels = split.matmul + split.other;
+  console.log(
+    `wasm 2 threads, attention core, ${softmax} softmax, kernel time per step: matmul ${
+      split.matmul.toFixed(1)
+    } ms (${(100 * split.matmul / kernels).toFixed(0)}%), masked softmax and the rest ${
       split.other.toFixed(1)
     } ms (${(100 * split.other / kernels).toFixed(0)}%)`,
-);
+  );
+}

@@ -48,11 +48,16 @@ import {
   SOFTMAX_CROSS_ENTROPY_SHADER,
 } from "./_shaders/fused.ts";
 import {
+  CHECK_INDICES_SHADER,
+  MERGE_INDICES_SHADER,
+  RUN_STARTS_SHADER,
+  scatterAddShader,
+} from "./_shaders/indices.ts";
+import {
   CONCAT_SHADER,
   COPY_STRIDED_SHADER,
   GATHER_SHADER,
   PAD_SHADER,
-  scatterAddShader,
 } from "./_shaders/layout.ts";
 import {
   MASKED_SOFTMAX_BACKWARD_SHADER,
@@ -102,6 +107,8 @@ const FLOAT64_ERROR = "webgpu: float64 tensors cannot live on the GPU (WGSL has 
   "floats): use float32, or the cpu or wasm backend (createWasmBackend) for float64";
 
 const WORD = 4;
+/** The kernels that check their indices on the GPU, by the code CHECK_INDICES_SHADER records. */
+const INDEX_KERNELS = ["gather", "scatterAdd"] as const;
 /** Windows per dispatch of the sequential `random` tie rule of max pooling. */
 const RANDOM_TIE_CHUNK = 2048;
 
@@ -154,6 +161,10 @@ class GpuBackend implements WebGpuBackend {
   readonly info: WebGpuBackendInfo;
   readonly #gpu: Gpu;
   readonly #storages: Storages<GPUBuffer>;
+  /** The first out-of-range index a kernel found, [1 + kernel, index, size] (0 for none). */
+  #fault: GpuStorage | undefined;
+  /** Whether an index check ran since the host last looked at `#fault`. */
+  #faultPending = false;
 
   constructor(gpu: Gpu, info: WebGpuBackendInfo) {
     this.#gpu = gpu;
@@ -218,8 +229,38 @@ class GpuBackend implements WebGpuBackend {
 
   async read(x: Storage): Promise<DataArray> {
     const s = this.#own(x, "read");
-    const bytes = await this.#gpu.read(s.handle, s.size * WORD);
+    const fault = this.#faultPending ? this.#fault : undefined;
+    this.#faultPending = false;
+    const [bytes, found] = await Promise.all([
+      this.#gpu.read(s.handle, s.size * WORD),
+      fault && this.#gpu.read(fault.handle, 3 * WORD),
+    ]);
+    if (fault !== undefined && found !== undefined) this.#report(fault, new Int32Array(found));
     return s.dtype === "int32" ? new Int32Array(bytes) : new Float32Array(bytes);
+  }
+
+  /**
+   * Records a check of `indices` against an axis of `size` for `kernel`: the first index out of
+   * range is reported by the next read (the GPU runs later than the op that asked for it).
+   */
+  #checkIndices(kernel: typeof INDEX_KERNELS[number], indices: Storage, size: number): void {
+    if (indices.size === 0) return;
+    this.#fault ??= this.fill("int32", 3, 0) as GpuStorage;
+    const buffers = [this.#fault, indices].map((s) => this.#buf(s, kernel));
+    const params = Uint32Array.from([indices.size, size, INDEX_KERNELS.indexOf(kernel)]);
+    this.#gpu.dispatch(CHECK_INDICES_SHADER, params, buffers, [1, 1, 1]);
+    this.#faultPending = true;
+  }
+
+  /** Throws the recorded fault, if any, after clearing it. */
+  #report(fault: GpuStorage, [code, index, size]: Int32Array): void {
+    if (code === 0) return;
+    this.#gpu.write(fault.handle, new Int32Array(3));
+    throw new RangeError(
+      `webgpu: ${INDEX_KERNELS[code - 1]}: index ${index} is out of range for an axis of size ` +
+        `${size} (checked on the GPU and reported at the next read: values computed from it ` +
+        `are wrong)`,
+    );
   }
 
   dispose(x: Storage): void {
@@ -374,18 +415,36 @@ class GpuBackend implements WebGpuBackend {
   }
 
   gather(x: Storage, indices: Storage, layout: AxisLayout): Storage {
+    this.#checkIndices("gather", indices, layout.size);
     const out = this.#alloc(x.dtype, layout.outer * indices.size * layout.inner);
     this.#flat(GATHER_SHADER, out, [x, indices], [indices.size, layout.size, layout.inner]);
     return out;
   }
 
   scatterAdd(src: Storage, indices: Storage, layout: AxisLayout): Storage {
+    this.#checkIndices("scatterAdd", indices, layout.size);
+    const count = indices.size;
+    // the positions sorted by index (a stable merge sort), where each index's run of them starts,
+    // then each output sums its run
+    let order = this.#alloc("int32", count);
+    let spare = this.#alloc("int32", count);
+    for (let width = 1; width === 1 || width < count; width *= 2) {
+      const buffers = [spare, order, indices].map((s) => this.#buf(s, "scatterAdd"));
+      const params = Uint32Array.from([count, width, width === 1 ? 1 : 0]);
+      this.#gpu.dispatchFlat(MERGE_INDICES_SHADER, params, buffers, count);
+      [order, spare] = [spare, order];
+    }
+    this.dispose(spare);
+    const starts = this.#alloc("int32", layout.size + 1);
+    this.#flat(RUN_STARTS_SHADER, starts, [indices, order], [count]);
     const out = this.#alloc(src.dtype, layout.outer * layout.size * layout.inner);
-    this.#flat(scatterAddShader(src.dtype), out, [src, indices], [
-      indices.size,
+    this.#flat(scatterAddShader(src.dtype), out, [src, order, starts], [
+      count,
       layout.size,
       layout.inner,
     ]);
+    this.dispose(order);
+    this.dispose(starts);
     return out;
   }
 

@@ -1,7 +1,7 @@
 /**
  * @kiso/backend-webgpu side by side with the cpu backend in one run: matrix products, element-wise
- * ops and a reduction on 1M elements, softmax-cross-entropy, and Conv2d and LSTM forward and
- * backward. Every run ends by reading one element of its result, so GPU time is counted. Bench
+ * ops and a reduction on 1M elements, softmax-cross-entropy, Conv2d and LSTM forward and
+ * backward, and an embedding table's gradient (a scatter-add of many rows into a large table). Every run ends by reading one element of its result, so GPU time is counted. Bench
  * names start with the side: `cpu` or `webgpu` (the adapter is printed first; on a machine
  * without a GPU it is Mesa's llvmpipe, which is slow: measure on a GPU).
  */
@@ -15,6 +15,7 @@ import {
   matmul,
   reshape,
   Rng,
+  scatterAdd,
   setBackend,
   slice,
   sum,
@@ -92,4 +93,9 @@ bench("LSTM 28→128 on 64×28×28 forward+backward", () => {
     backward(sum(lstm.forward(x)));
     return lstm.parameters()[0].grad!;
   };
+});
+bench("scatter-add of 4096 rows into an embedding table 8192×128", () => {
+  const rows = uniform([4096, 128], { rng });
+  const tokens = tensor(Int32Array.from({ length: 4096 }, (_, i) => (i * 7919) % 8192));
+  return () => scatterAdd(rows, tokens, [8192, 128]);
 });

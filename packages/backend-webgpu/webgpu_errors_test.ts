@@ -1,6 +1,7 @@
 import "./_test_env.ts"; // before WebGPU starts: quiets Mesa
 import assert from "node:assert/strict";
-import { add, ones, setBackend, tensor, zeros } from "@kiso/tensor";
+import { add, gather, ones, scatterAdd, setBackend, tensor, zeros } from "@kiso/tensor";
+import { Embedding } from "@kiso/layers";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { createWebGpuBackend } from "./mod.ts";
 
@@ -96,4 +97,33 @@ Deno.test("createWebGpuBackend() close() frees the device: every later use names
   assert.throws(() => backend.fill("float32", 2, 0), { name: "TypeError", message: closed });
   t.dispose();
   assert.deepEqual(backend.memory(), { liveBytes: 0, allocatedBytes: 0 });
+});
+
+Deno.test("createWebGpuBackend() an index out of range is an error at the next read, the first one found", async () => {
+  setBackend(await createWebGpuBackend());
+  try {
+    const x = tensor([[1, 2], [3, 4], [5, 6]]);
+    const y = gather(x, tensor([0, 3, 2], { dtype: "int32" }));
+    gather(x, tensor([7], { dtype: "int32" })); // a later fault: the first is kept
+    await assert.rejects(() => y.data(), {
+      name: "RangeError",
+      message:
+        /^webgpu: gather: index 3 is out of range for an axis of size 3 \(checked on the GPU/,
+    });
+    // reported once; the backend goes on
+    assert.deepEqual(Array.from(await gather(x, tensor([2], { dtype: "int32" })).data()), [5, 6]);
+    const counts = scatterAdd(tensor([1, 1, 1]), tensor([2, -1, 2], { dtype: "int32" }), [3]);
+    await assert.rejects(() => counts.data(), {
+      name: "RangeError",
+      message: /^webgpu: scatterAdd: index -1 is out of range for an axis of size 3 /,
+    });
+    const embed = new Embedding(10, 4);
+    const looked = embed.forward(tensor([[1, 10]], { dtype: "int32" }));
+    await assert.rejects(() => looked.data(), {
+      name: "RangeError",
+      message: /^webgpu: gather: index 10 is out of range for an axis of size 10 /,
+    });
+  } finally {
+    setBackend(createCpuBackend());
+  }
 });

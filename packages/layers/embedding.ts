@@ -57,8 +57,9 @@ const OPTIONS = ["paddingIdx", "maxNorm", "normType", "weightInit", "rng", "dtyp
  * `weight` `[numEmbeddings, embeddingDim]`, giving `[…indices.shape, embeddingDim]`. The
  * gradient adds each looked-up row's gradient back into its row (a deterministic scatter-add:
  * repeated indices accumulate in a fixed order on every backend). Indices out of range are an
- * error naming the index and the table size (on backends that read synchronously, cpu and
- * wasm; the webgpu gather clamps them).
+ * error naming the index and the table size, at once on the backends that read synchronously
+ * (cpu, wasm); the webgpu backend checks them on the GPU, and the next read (`await t.data()`)
+ * rejects with a `RangeError` naming the index and the table size.
  *
  * @example Usage
  * ```ts

@@ -83,7 +83,8 @@ export function classTargets(
     );
   }
   const { ignoreIndex } = options;
-  // backends that read synchronously check the labels here; the others clamp them in gather
+  // backends that read synchronously check the labels here; webgpu checks them on the GPU in
+  // gather (through oneHot), and its next read reports one out of range
   const labels = target.backend.readSync === undefined ? undefined : target.dataSync();
   const bad =
     labels?.findIndex((label) => label !== ignoreIndex && (label < 0 || label >= classes)) ?? -1;

@@ -365,7 +365,11 @@ export interface Backend {
   concat(xs: readonly Storage[], outer: number, inners: readonly number[]): Storage;
   /** Pads with a constant. */
   pad(x: Storage, layout: PadLayout): Storage;
-  /** Picks `indices` (int32) along the middle axis: `[outer, size, inner]` → `[outer, n, inner]`. */
+  /**
+   * Picks `indices` (int32) along the middle axis: `[outer, size, inner]` → `[outer, n, inner]`.
+   * The op checks the indices where the backend reads synchronously; a backend that does not must
+   * check them itself (never reading outside `x`) and report one out of range at the next read.
+   */
   gather(x: Storage, indices: Storage, layout: AxisLayout): Storage;
   /** The adjoint of gather: sums `[outer, n, inner]` rows into `[outer, size, inner]` at `indices`. */
   scatterAdd(src: Storage, indices: Storage, layout: AxisLayout): Storage;

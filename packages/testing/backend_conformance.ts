@@ -384,6 +384,26 @@ function cases(): Case[] {
       [src, idx],
       (b, put) => b.scatterAdd(put(src), put(idx), { outer: 2, size: 3, inner: 4 }),
     );
+    // an embedding's gradient: many repeated indices, rows no index names, sizes of odd parity
+    for (const [count, size, inner] of [[1, 5, 3], [1000, 57, 3], [777, 3000, 2]]) {
+      const many = Int32Array.from({ length: count }, (_, i) => (i * 7919 + i * i) % size);
+      const rows = values(rng, dtype, 2 * count * inner);
+      add(
+        "scatterAdd",
+        `${count} indices into [2,${size},${inner}]`,
+        dtype,
+        [rows, many],
+        (b, put) => b.scatterAdd(put(rows), put(many), { outer: 2, size, inner }),
+      );
+      const table = values(rng, dtype, 2 * size * inner);
+      add(
+        "gather",
+        `${count} indices of [2,${size},${inner}]`,
+        dtype,
+        [table, many],
+        (b, put) => b.gather(put(table), put(many), { outer: 2, size, inner }),
+      );
+    }
   }
   for (const dtype of FLOATS) {
     const windows: [string, WindowLayout][] = [

@@ -1,5 +1,4 @@
-import type { DType } from "@kiso/tensor";
-import { flatMain, memoized, PRELUDE, stridedOffsets, wgslType } from "./common.ts";
+import { flatMain, PRELUDE, stridedOffsets } from "./common.ts";
 
 /** out[i] = x[offset + Σ index·stride] on raw words. Params: [n, offset, rank, shape…, strides…]. */
 export const COPY_STRIDED_SHADER = PRELUDE + `
@@ -46,8 +45,9 @@ export const PAD_SHADER = PRELUDE + `
   if (inside) { out[i] = x[src]; } else { out[i] = P[1]; }`);
 
 /**
- * out[o, j, q] = x[o, indices[j], q] (indices clamped into the axis). Params: [n, count, size,
- * inner]. Bindings: out, x, indices.
+ * out[o, j, q] = x[o, indices[j], q] (indices clamped into the axis, so that a bad one reads no
+ * other memory: CHECK_INDICES_SHADER reports it). Params: [n, count, size, inner]. Bindings: out,
+ * x, indices.
  */
 export const GATHER_SHADER = PRELUDE + `
 @group(0) @binding(1) var<storage, read_write> out: array<u32>;
@@ -61,29 +61,3 @@ export const GATHER_SHADER = PRELUDE + `
   let j = (i / inner) % count;
   let at = u32(clamp(indices[j], 0, i32(size) - 1));
   out[i] = x[(o * size + at) * inner + i % inner];`);
-
-/**
- * The adjoint of gather: out[o, s, q] = Σ over j with indices[j] = s of src[o, j, q], one
- * invocation per output (no atomics, so the sum's order is fixed). Params: [n, count, size,
- * inner]. Bindings: out, src, indices.
- */
-export const scatterAddShader = memoized(function scatterAddShader(dtype: DType): string {
-  const t = wgslType(dtype);
-  const zero = t === "f32" ? "0.0" : "0";
-  return PRELUDE + `
-@group(0) @binding(1) var<storage, read_write> out: array<${t}>;
-@group(0) @binding(2) var<storage, read> src: array<${t}>;
-@group(0) @binding(3) var<storage, read> indices: array<i32>;
-` + flatMain(`
-  let count = P[1];
-  let size = P[2];
-  let inner = P[3];
-  let o = i / (size * inner);
-  let s = i32((i / inner) % size);
-  let q = i % inner;
-  var acc: ${t} = ${zero};
-  for (var j = 0u; j < count; j++) {
-    if (indices[j] == s) { acc += src[(o * count + j) * inner + q]; }
-  }
-  out[i] = acc;`);
-});

@@ -15,7 +15,8 @@ import { axisLayout, make } from "../_op.ts";
  * @param options `axis` (default 0).
  * @returns The gathered tensor.
  * @throws {TypeError} When the indices are not int32.
- * @throws {RangeError} When an index is out of range.
+ * @throws {RangeError} When an index is out of range: at once where the backend reads
+ * synchronously (cpu, wasm); the webgpu backend checks on the GPU and its next read rejects.
  *
  * @example Usage
  * ```ts
@@ -52,6 +53,7 @@ export function gather(x: Tensor, indices: Tensor, options: { axis?: number } = 
  * @param options `axis` (default 0).
  * @returns The sums, of `shape`.
  * @throws {TypeError} When the indices are not int32 or `src` does not fit.
+ * @throws {RangeError} When an index is out of range (as for {@linkcode gather}).
  *
  * @example Usage
  * ```ts
@@ -84,7 +86,10 @@ export function scatterAdd(
   return scatterAddRaw(src, indices, axis, shape);
 }
 
-/** Throws a RangeError at the first index outside `[0, size)` (where the backend reads synchronously). */
+/**
+ * Throws a RangeError at the first index outside `[0, size)` where the backend reads
+ * synchronously; a backend that cannot (webgpu) checks in its kernels and reports at a read.
+ */
 function checkIndices(op: string, indices: Tensor, axis: number, size: number): void {
   if (indices.backend.readSync === undefined) return;
   const bad = indices.backend.readSync(indices.storage).find((i) => i < 0 || i >= size);

@@ -495,6 +495,8 @@ function cases(): Case[] {
       ["7×7 pad 3, odd width", window([2, 2, 9, 13], [7, 7], [1, 1], [3, 3]), 1],
       ["5×5 pad 2 on a 3×3 image", window([2, 3, 3, 3], [5, 5], [1, 1], [2, 2]), 2],
       ["one channel, multiplier 3", window([3, 1, 6, 7], [3, 3], [1, 1], [1, 1]), 3],
+      // more taps than the fast backends keep in registers
+      ["9×9 pad 4, multiplier 3", window([2, 2, 12, 10], [9, 9], [1, 1], [4, 4]), 3],
       ["no images", window([0, 4, 6, 6], [3, 3], [1, 1], [1, 1]), 2],
       // large enough that the fast backends split it over threads
       ["3×3 pad 1 on [8, 16, 20, 19]", window([8, 16, 20, 19], [3, 3], [1, 1], [1, 1]), 1],

@@ -20,3 +20,4 @@ export * from "./gradcheck.ts";
 export * from "./gradgradcheck.ts";
 export * from "./gradcheck_layer.ts";
 export * from "./backend_conformance.ts";
+export * from "./without_kernels.ts";

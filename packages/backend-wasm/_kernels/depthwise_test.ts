@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertAllClose } from "@kiso/testing";
+import { assertAllClose, withoutKernels } from "@kiso/testing";
 import {
   type Backend,
   conv2d,
@@ -13,15 +13,6 @@ import {
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { createWasmBackend } from "../mod.ts";
-
-/** The backend without its depthwise kernels: conv2d composes im2col and products instead. */
-function composedOnly(backend: Backend): Backend {
-  return Object.create(backend, {
-    depthwiseConv2d: { value: undefined },
-    depthwiseConv2dBackwardInput: { value: undefined },
-    depthwiseConv2dBackwardFilter: { value: undefined },
-  });
-}
 
 /** Depthwise convolutions large enough to split over threads, with a channel multiplier. */
 const CASES: [string, number[], number[], Conv2dOptions][] = [
@@ -75,7 +66,13 @@ Deno.test("wasm depthwise kernels agree with the im2col composition within float
   const backend = await createWasmBackend({ threads: 2, blas: "off" });
   try {
     const fused = results(backend);
-    const composed = results(composedOnly(backend));
+    const composed = results(
+      withoutKernels(backend, [
+        "depthwiseConv2d",
+        "depthwiseConv2dBackwardInput",
+        "depthwiseConv2dBackwardFilter",
+      ]),
+    );
     fused.forEach((a, k) => {
       // the filter gradient sums batch·outH·outW products
       const [name] = CASES[Math.floor(k / 3)];

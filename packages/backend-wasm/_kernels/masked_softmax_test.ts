@@ -12,15 +12,8 @@ import {
   where,
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
+import { withoutKernels } from "@kiso/testing";
 import { createWasmBackend } from "../mod.ts";
-
-/** The backend without its masked softmax kernels: the op composes element-wise ops instead. */
-function composedOnly(backend: Backend): Backend {
-  return Object.create(backend, {
-    maskedSoftmax: { value: undefined },
-    maskedSoftmaxBackward: { value: undefined },
-  });
-}
 
 /**
  * The bits of maskedSoftmax's output and of the scores' gradient on `backend`, for causal
@@ -58,7 +51,9 @@ Deno.test("wasm maskedSoftmax kernels give the composed ops' bits, on 1 and 2 th
     try {
       const fused = softmaxBits(backend);
       results.push([`${simd}, ${threads} threads`, fused]);
-      const composed = softmaxBits(composedOnly(backend));
+      const composed = softmaxBits(
+        withoutKernels(backend, ["maskedSoftmax", "maskedSoftmaxBackward"]),
+      );
       assert.deepEqual(fused[0], composed[0], `${simd}, ${threads} threads: forward`);
       assert.deepEqual(fused[1], composed[1], `${simd}, ${threads} threads: backward`);
     } finally {

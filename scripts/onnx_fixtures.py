@@ -77,6 +77,48 @@ class Shapes(nn.Module):
         return torch.nn.functional.leaky_relu(y.reshape(-1, 4), 0.1).clamp(-1, 1)
 
 
+class TokenEncoder(nn.Module):
+    """Token ids through an embedding (padding id 0), learned positions and a 2-layer Transformer
+    encoder (batch first, a final norm) with a causal mask and a key padding mask; the output at
+    padding positions is zeroed (PyTorch's evaluation fast path leaves those rows out)."""
+
+    def __init__(self, norm_first=False, activation="relu"):
+        super().__init__()
+        self.embed = nn.Embedding(12, 8, padding_idx=0)
+        self.positions = nn.Parameter(torch.randn(6, 8))
+        layer = nn.TransformerEncoderLayer(
+            8, 2, 16, dropout=0.1, activation=activation, batch_first=True, norm_first=norm_first
+        )
+        self.encoder = nn.TransformerEncoder(layer, 2, norm=nn.LayerNorm(8))
+
+    def forward(self, ids):
+        x = self.embed(ids) + self.positions[: ids.shape[1]]
+        causal = nn.Transformer.generate_square_subsequent_mask(ids.shape[1])
+        padding = ids == 0
+        y = self.encoder(x, mask=causal, src_key_padding_mask=padding)
+        return y * (~padding).unsqueeze(-1)
+
+
+def token_ids():
+    """Ids in [1, 12) with trailing padding (lengths 5, 4, 3)."""
+    ids = torch.randint(1, 12, (3, 5))
+    for b in range(3):
+        ids[b, 5 - b:] = 0
+    return ids
+
+
+class DeepLstm(nn.Module):
+    """Two bidirectional LSTM layers: every step, and the last layer's final states side by side."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+
+    def forward(self, x):
+        y, (h, _) = self.lstm(x)
+        return torch.cat([y[:, -1], h[-2], h[-1]], dim=1)
+
+
 def mlp():
     return nn.Sequential(
         nn.Linear(4, 8), nn.ReLU(), nn.BatchNorm1d(8), nn.Dropout(0.3), nn.Linear(8, 3), nn.Softmax(dim=1)
@@ -107,23 +149,31 @@ MODELS = {
     "rnn_relu": (lambda: (ReluRnn(), torch.randn(3, 6, 3)), {}),
     "shapes": (lambda: (Shapes(), torch.randn(3, 3, 4)), {}),
     "norms": (transformer_bits, {"opset_version": 17}),
+    "lstm_deep": (lambda: (DeepLstm(), torch.randn(3, 6, 3)), {}),
+    "transformer_encoder": (lambda: (TokenEncoder(), token_ids()), {"opset_version": 17}),
+    "transformer_encoder_prenorm": (
+        lambda: (TokenEncoder(norm_first=True, activation="gelu"), token_ids()),
+        {"opset_version": 17},
+    ),
 }
 # float64 copies of these, compared at 1e-10 (names end in _f64)
-FLOAT64 = ["mlp", "cnn", "lstm", "gru_bidirectional"]
+FLOAT64 = ["mlp", "cnn", "lstm", "gru_bidirectional", "transformer_encoder"]
 
 
 def export(name, build, options, double=False):
     torch.manual_seed(0)
     model, x = build()
     if double:
-        model, x = model.double(), x.double()
+        model = model.double()
+        x = x.double() if x.is_floating_point() else x
     model.eval()
     with torch.no_grad():
         # a few running-statistics updates so batch norm's buffers are not the identity
-        model.train()
-        for _ in range(3):
-            model(torch.randn(*x.shape, dtype=x.dtype) * 2 + 1)
-        model.eval()
+        if x.is_floating_point():
+            model.train()
+            for _ in range(3):
+                model(torch.randn(*x.shape, dtype=x.dtype) * 2 + 1)
+            model.eval()
         y = model(x)
     f = io.BytesIO()
     with warnings.catch_warnings():

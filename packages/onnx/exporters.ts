@@ -1,24 +1,24 @@
 import type { Module } from "@kiso/layers";
+import { args, options, reduce } from "./_export_util.ts";
 import type { Tensor } from "@kiso/tensor";
 import type { LayerExporter, OnnxValue } from "./export_context.ts";
 import { exportRecurrent } from "./export_recurrent.ts";
+import {
+  multiheadAttention,
+  transformerDecoder,
+  transformerDecoderLayer,
+  transformerEncoder,
+  transformerEncoderLayer,
+} from "./_export_attention.ts";
+import {
+  embedding,
+  learnedPositionalEncoding,
+  sinusoidalPositionalEncoding,
+} from "./_export_sequence.ts";
 import type { GraphBuilder } from "./graph_builder.ts";
 import type { JsonAttribute } from "./import_context.ts";
 import type { OnnxModule } from "./onnx_module.ts";
 import type { AttributeValue, TensorProto } from "./proto.ts";
-
-/** The layer's constructor arguments as it recorded them (`Module.architecture`). */
-function args(layer: Module): unknown[] {
-  return layer.architecture()?.args ?? [];
-}
-
-/** The options object among the constructor arguments (at `index`), or `{}`. */
-function options(layer: Module, index: number): Record<string, unknown> {
-  const value = args(layer)[index];
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
-}
 
 /** A `number | [number, number]` option as a pair. */
 function pair(value: unknown, fallback: [number, number]): [number, number] {
@@ -46,21 +46,6 @@ function state(layer: Module): Record<string, Tensor> {
 /** A one-node layer: `op(x)` with fixed attributes. */
 function unary(op: string, attributes: Record<string, number> = {}): LayerExporter {
   return (_layer, x, ctx) => ctx.graph.node(op, [x.name], attributes, { prefix: ctx.prefix })[0];
-}
-
-/** A reduction over `axes`: the axes are an attribute before opset 18, an input from 18 on. */
-export function reduce(
-  g: GraphBuilder,
-  op: string,
-  x: string,
-  axes: number[],
-  keepdims: boolean,
-  prefix: string,
-): string {
-  const keep = { keepdims: keepdims ? 1 : 0 };
-  return g.opset >= 18
-    ? g.node(op, [x, g.ints(axes, prefix)], keep, { prefix })[0]
-    : g.node(op, [x], { axes, ...keep }, { prefix })[0];
 }
 
 /** `x·Wᵀ + b` for 2-D inputs (`Gemm`), else `MatMul` with the transposed weight and `Add`. */
@@ -231,20 +216,34 @@ const layerNorm: LayerExporter = (layer, x, ctx) => {
   return y;
 };
 
-const recurrent = (kind: "RNN" | "LSTM" | "GRU"): LayerExporter => (layer, x, ctx) => {
+/**
+ * A recurrent layer as ONNX `RNN`/`LSTM`/`GRU` nodes; the call's `lengths` (int32 `[batch]`)
+ * become their `sequence_lens`, which ONNX reads as the layer does (zeros past a sequence's
+ * end, its own last state, the backward direction starting at its last step).
+ */
+const recurrent = (kind: "RNN" | "LSTM" | "GRU"): LayerExporter => (layer, x, ctx, call) => {
   const o = options(layer, 2);
+  const where = ctx.prefix || layer.typeName;
   if (o.peepholes) {
     throw new TypeError(
-      `exportOnnx: ${
-        ctx.prefix || "LSTM"
-      }: the LSTM's peepholes are full matrices, and ONNX's LSTM has diagonal ones only`,
+      `exportOnnx: ${where}: the LSTM's peepholes are full matrices, and ONNX's LSTM has diagonal ones only`,
     );
   }
+  const states = ["h0", "c0"].filter((k) => call[k] !== undefined);
+  if (states.length > 0) {
+    throw new TypeError(
+      `exportOnnx: ${where}: initial states (${
+        states.join(", ")
+      }) are not exported: the layer starts from zeros`,
+    );
+  }
+  const lengths = call.lengths;
   return exportRecurrent(layer, x, ctx, {
     kind,
     returnSequences: o.returnSequences === true,
     activation: o.nonlinearity === "relu" ? "Relu" : undefined,
     linearBeforeReset: kind === "GRU",
+    lengths: typeof lengths === "object" ? lengths.name : undefined,
   });
 };
 
@@ -334,6 +333,14 @@ const EXPORTERS = new Map<string, LayerExporter>(Object.entries(
     SimpleRNN: recurrent("RNN"),
     LSTM: recurrent("LSTM"),
     GRU: recurrent("GRU"),
+    Embedding: embedding,
+    LearnedPositionalEncoding: learnedPositionalEncoding,
+    SinusoidalPositionalEncoding: sinusoidalPositionalEncoding,
+    MultiheadAttention: multiheadAttention,
+    TransformerEncoderLayer: transformerEncoderLayer,
+    TransformerDecoderLayer: transformerDecoderLayer,
+    TransformerEncoder: transformerEncoder,
+    TransformerDecoder: transformerDecoder,
     OnnxModule: onnxModule,
   } satisfies Record<string, LayerExporter>,
 ));

@@ -63,7 +63,18 @@ function model(
   });
 }
 
-const TORCH_MODELS = ["mlp", "cnn", "lstm", "gru_bidirectional", "rnn_relu", "shapes", "norms"];
+const TORCH_MODELS = [
+  "mlp",
+  "cnn",
+  "lstm",
+  "lstm_deep",
+  "gru_bidirectional",
+  "rnn_relu",
+  "shapes",
+  "norms",
+  "transformer_encoder",
+  "transformer_encoder_prenorm",
+];
 
 for (const name of TORCH_MODELS) {
   Deno.test(`importOnnx() runs torch.onnx.export's ${name} model with PyTorch's outputs (float32, batch 3 on a batch-2 export)`, () => {
@@ -72,7 +83,7 @@ for (const name of TORCH_MODELS) {
   });
 }
 
-for (const name of ["mlp", "cnn", "lstm", "gru_bidirectional"]) {
+for (const name of ["mlp", "cnn", "lstm", "gru_bidirectional", "transformer_encoder"]) {
   Deno.test(`importOnnx() runs torch.onnx.export's ${name} model in float64 to 1e-10`, () => {
     const { bytes, x, y } = fixture(`${name}_f64`);
     const imported = importOnnx(bytes).eval();

@@ -52,6 +52,7 @@ import {
   sum,
   tanh,
   type Tensor,
+  tensor,
   transpose,
   where,
 } from "@kiso/tensor";
@@ -574,6 +575,30 @@ const whereOp: OpImporter = (ctx) => {
   return [where(ctx.tensor(0), ctx.tensor(1), ctx.tensor(2))];
 };
 
+/**
+ * ONNX `Trilu`: the upper (default) or lower triangle of the last two axes, diagonal `k`
+ * (input 1, default 0) included, zeros elsewhere; on the host when the input is there (PyTorch
+ * writes its causal masks as `Trilu` of a constant).
+ */
+const trilu: OpImporter = (ctx) => {
+  const x = ctx.input(0)!;
+  const shape = shapeOf(x);
+  if (shape.length < 2) {
+    ctx.fail(`the input must have 2 axes or more: got ${JSON.stringify(shape)}`);
+  }
+  const k = ctx.ints(1)?.[0] ?? 0;
+  const upper = ctx.number("upper", 1) === 1;
+  const [n, m] = shape.slice(-2);
+  const keep = Array.from({ length: n * m }, (_, i) => {
+    const offset = (i % m) - Math.floor(i / m);
+    return Number(upper ? offset >= k : offset <= k);
+  });
+  if (x instanceof HostTensor) {
+    return [new HostTensor(shape, x.values.map((v, i) => (keep[i % (n * m)] ? v : 0)), x.kind)];
+  }
+  return [where(tensor(keep, { shape: [n, m], dtype: "int32" }), x, 0)];
+};
+
 /** Applies `fn(x, alpha, beta)` with two float attributes. */
 function withAttributes(
   names: [string, number][],
@@ -615,6 +640,8 @@ const IMPORTERS = new Map<string, OpImporter>(Object.entries(
     Greater: elementwiseOp(greater, (a, b) => Number(a > b), "bool"),
     GreaterOrEqual: elementwiseOp(greaterEqual, (a, b) => Number(a >= b), "bool"),
     Where: whereOp,
+    Not: elementwiseOp((x) => equal(x, 0), (a) => Number(a === 0), "bool"),
+    Trilu: trilu,
     Max: variadic(maximum),
     Min: variadic(minimum),
     Sum: variadic(add),

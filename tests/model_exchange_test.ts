@@ -138,6 +138,120 @@ for (const name of ["mnist-cnn", "mnist-rnn"]) {
   });
 }
 
+/** Runs `model.py check` in a run folder on kiso's input and output. */
+async function torchCheck(out: string, python: string, x: Tensor, y: Tensor): Promise<string> {
+  await saveSafetensors(`${out}/in.safetensors`, { x });
+  await saveSafetensors(`${out}/out.safetensors`, { y });
+  const weights = python.replace(/\.py$/, ".safetensors");
+  const args = [python, "check", "--weights", weights, "--input", "in.safetensors"];
+  const { code, output } = await run(PYTHON, [...args, "--output", "out.safetensors"], out);
+  assert.equal(code, 0, output);
+  return output;
+}
+
+for (
+  const [name, models] of [["tiny-gpt", [""]], ["seq-classify", [
+    "-lstm",
+    "-bilstm",
+    "-transformer",
+  ]]] as const
+) {
+  Deno.test(`train --export onnx,torch (${name}): each model's .onnx and .py give its outputs; model.py trains on the token ids`, async (t) => {
+    const { out, options } = await smallRun(name);
+    try {
+      // sequences of different lengths (padding 0 at the end, for seq-classify)
+      const x = samples(options, name, 4);
+      for (const tag of models) {
+        const model = (await loadModel(`${out}/model${tag}.safetensors`)).eval();
+        const y = noGrad(() => model.forward(x));
+        await t.step(
+          `model${tag}.onnx imports with the same outputs, on shorter sequences too`,
+          () => {
+            const imported = importOnnx(Deno.readFileSync(`${out}/model${tag}.onnx`)).eval();
+            assertAllClose(imported.forward(x), y, { rtol: 1e-5, atol: 1e-5 });
+            const short = slice(x, [null, [0, 5]]);
+            assertAllClose(imported.forward(short), model.forward(short), {
+              rtol: 1e-5,
+              atol: 1e-5,
+            });
+          },
+        );
+        await t.step({
+          name: `model${tag}.py loads strictly and gives kiso's outputs`,
+          ignore: !HAS_TORCH,
+          fn: async () => {
+            assert.match(
+              await torchCheck(out, `model${tag}.py`, x, y),
+              /max \|PyTorch - kiso\| = /,
+            );
+          },
+        });
+      }
+      await t.step(
+        "deno task predict reads ids from a CSV (a sequence model's scores: a clear error)",
+        async () => {
+          const rows = x.arraySync() as number[][];
+          await Deno.writeTextFile(
+            `${out}/ids.csv`,
+            rows.map((r) => r.join(",")).join("\n") + "\n",
+          );
+          const onnx = `${out}/model${models.at(-1)}.onnx`;
+          const kiso = `${out}/model${models.at(-1)}.safetensors`;
+          if (name === "tiny-gpt") {
+            await assert.rejects(() => predictCommand([onnx, `${out}/ids.csv`]), {
+              message:
+                /the model's output \[4,32,27\] has scores for every position of a sequence: predict prints one prediction per sample/,
+            });
+            return;
+          }
+          // the kiso file names the classes (setClassNames); the ONNX file gives their indices
+          const fromKiso = await predictCommand([kiso, `${out}/ids.csv`]);
+          assert.match(
+            fromKiso,
+            /^1: (real|shuffled) \((real|shuffled) 0\.\d{3}, (real|shuffled) 0\.\d{3}\)\n/,
+          );
+          const fromOnnx = await predictCommand([onnx, `${out}/ids.csv`]);
+          const classes = (text: string) => text.split("\n").map((l) => l.split(" ")[1]);
+          assert.deepEqual(
+            classes(fromOnnx).map((c) => ["shuffled", "real"][Number(c)]),
+            classes(fromKiso),
+          );
+          await Deno.writeFile(`${out}/word.png`, await greyPng(new Uint8Array(12), 12, 1));
+          await assert.rejects(() => predictCommand([onnx, `${out}/word.png`]), {
+            message:
+              /the model takes token ids, not an image: give a CSV of ids, one sequence per row/,
+          });
+          await Deno.writeTextFile(`${out}/bad.csv`, "1,2,3.5,4,0,0,0,0,0,0,0,0\n");
+          await assert.rejects(() => predictCommand([kiso, `${out}/bad.csv`]), {
+            message: /the model takes token ids \(integers >= 0\): .*bad.csv holds 3.5/,
+          });
+        },
+      );
+      await t.step({
+        name: "model.py train continues training on the ids and kiso reads the weights",
+        ignore: !HAS_TORCH,
+        fn: async () => {
+          const python = `model${models[0]}.py`;
+          const weights = `model${models[0]}.safetensors`;
+          const { code, output } = await run(PYTHON, [
+            ...[python, "train", "--weights", weights, "--data", "train.safetensors"],
+            ...["--epochs", "1", "--out", "model.torch.safetensors"],
+          ], out);
+          assert.equal(code, 0, output);
+          assert.match(output, /epoch 1\/1: loss [\d.]+ \(\d+ samples on 1 process\)/);
+          const continued = (await loadModel(`${out}/model.torch.safetensors`)).eval();
+          const before = (await loadModel(`${out}/${weights}`)).eval();
+          const [after, earlier] = noGrad(() => [continued.forward(x), before.forward(x)]);
+          assert.deepEqual(after.shape, earlier.shape);
+          assert.ok(after.dataSync().some((v, i) => v !== earlier.dataSync()[i]), "trained");
+        },
+      });
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  });
+}
+
 Deno.test("deno task export --to onnx|torch writes the files from a run folder, and refuses bad folders", async () => {
   const { out } = await smallRun("iris");
   try {
@@ -173,13 +287,13 @@ Deno.test("deno task export --to onnx|torch writes the files from a run folder, 
   }
 });
 
-Deno.test("train --export refuses unknown formats and demos without one model", () => {
+Deno.test("train --export refuses unknown formats and demos without a model", () => {
   assert.throws(() => parseCommandLine(["mnist-mlp", "--export", "keras"]), {
     message: /unknown export format "keras": choose onnx and\/or torch/,
   });
   assert.throws(() => parseCommandLine(["xor", "--export", "onnx"]), {
     message:
-      /the xor demo has no single model to export: --export applies to iris, mnist-mlp, mnist-cnn, mnist-rnn/,
+      /the xor demo has no model to export: --export applies to iris, mnist-mlp, mnist-cnn, mnist-rnn, tiny-gpt, seq-classify$/,
   });
   const parsed = parseCommandLine(["iris", "--export", "onnx,torch,onnx"]);
   assert.ok(typeof parsed === "object" && parsed.options.export?.join() === "onnx,torch");

@@ -163,7 +163,8 @@ function checkExportOptions(options: ExportOnnxOptions): {
 /**
  * The output's ONNX shape: each axis whose size follows a dynamic input axis when that axis
  * changes gets the input axis's name (a derived name when the sizes differ), the others stay
- * numbers. Found by tracing the model with each dynamic axis one larger.
+ * numbers. Found by tracing the model with each dynamic axis one smaller (one larger from 1):
+ * smaller, since sequence models often have a longest length (their position tables).
  */
 function outputShape(
   model: Module,
@@ -174,11 +175,11 @@ function outputShape(
 ): (number | string)[] {
   const result: (number | string)[] = [...traced];
   for (const [axis, name] of Object.entries(dynamic)) {
-    const grown = shape.map((d, i) => (i === Number(axis) ? d + 1 : d));
-    const other = trace(model, grown, dtype, "").shape;
+    const changed = shape.map((d, i) => (i === Number(axis) ? (d > 1 ? d - 1 : d + 1) : d));
+    const other = trace(model, changed, dtype, "").shape;
     other.forEach((d, i) => {
       if (d === traced[i] || typeof result[i] === "string") return;
-      result[i] = d === grown[Number(axis)] && traced[i] === shape[Number(axis)]
+      result[i] = d === changed[Number(axis)] && traced[i] === shape[Number(axis)]
         ? name
         : `${name}_${i}`;
     });

@@ -1,6 +1,6 @@
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { cosineDecay } from "@kiso/optimizers";
-import { reshape, type Tensor, tensor } from "@kiso/tensor";
+import { reshape, Rng, type Tensor, tensor } from "@kiso/tensor";
 import { LearningRateScheduler } from "@kiso/train";
 import type { Demo, DemoResult } from "../lib/demo.ts";
 import { fit } from "../lib/fit.ts";
@@ -67,20 +67,38 @@ function nextTokenLoss(scores: Tensor, targets: Tensor): Tensor {
   return softmaxCrossEntropy(reshape(scores, [-1, vocab]), reshape(targets, [-1]));
 }
 
+/** The words (split by `rng`, the run's first draws) and their windows of tokens. */
+function gptData(rng: Rng, limit: number | undefined): {
+  trainWords: string[];
+  validationWords: string[];
+  trainStream: Int32Array;
+  train: [Tensor, Tensor];
+  validation: [Tensor, Tensor];
+} {
+  const { train: trainWords, validation: validationWords } = splitWords(rng, VALIDATION_WORDS);
+  const trainStream = wordStream(trainWords.slice(0, TRAINING_WORDS));
+  const t = TINY_GPT.blockSize;
+  return {
+    trainWords,
+    validationWords,
+    trainStream,
+    train: windows(trainStream, t, limit),
+    validation: windows(wordStream(validationWords), t, limit),
+  };
+}
+
 export const tinyGpt: Demo = {
   name: "tiny-gpt",
   description:
     "a character-level GPT (2 pre-norm causal Transformer layers, tied embeddings) learns English words from npm an-array-of-english-words and makes up new ones",
   defaults: { epochs: 3, batchSize: 64, lr: 0.003, optimizer: "adam" },
+  trainingData: (options) => gptData(new Rng(options.seed), options.limit).train,
   async run(ctx): Promise<DemoResult> {
-    const { train: trainWords, validation: validationWords } = splitWords(
+    const { trainWords, validationWords, trainStream, train, validation } = gptData(
       ctx.rng,
-      VALIDATION_WORDS,
+      ctx.options.limit,
     );
-    const trainStream = wordStream(trainWords.slice(0, TRAINING_WORDS));
     const t = TINY_GPT.blockSize;
-    const train = windows(trainStream, t, ctx.options.limit);
-    const validation = windows(wordStream(validationWords), t, ctx.options.limit);
     const model = new TinyGpt(TINY_GPT, ctx.rng);
     const optimizer = makeOptimizer(ctx.options, model.parameters());
     const history = await fit({

@@ -119,6 +119,50 @@ class DeepLstm(nn.Module):
         return torch.cat([y[:, -1], h[-2], h[-1]], dim=1)
 
 
+class Residual(nn.Module):
+    """A residual block: conv, batch norm, ReLU, conv, added back to the input."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels), nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, padding=1),
+        )
+
+    def forward(self, x):
+        return torch.relu(self.body(x) + x)
+
+
+def conv1d():
+    """Conv1d (grouped, reflect and replicate padding, dilated), pooling with ceil mode and without
+    the padding in the mean and a transposed convolution."""
+    model = nn.Sequential(
+        nn.Conv1d(3, 6, 3, stride=2, padding=1, groups=3, padding_mode="reflect"), nn.ReLU(),
+        # (not circular: PyTorch 1.13 exports a 1-D circular padding whose slices differ from its own)
+        nn.Conv1d(6, 4, 3, padding=2, dilation=2, padding_mode="replicate"),
+        nn.MaxPool1d(3, 2, 1, ceil_mode=True),
+        nn.ConvTranspose1d(4, 2, 3, stride=2, padding=1, output_padding=1),
+        nn.AvgPool1d(2, ceil_mode=True, count_include_pad=False),
+    )
+    return model, torch.randn(3, 3, 12)
+
+
+def vision():
+    """Depthwise and grouped convolutions with replicate padding, group and instance norms, a
+    residual block, pixel (un)shuffles, transposed convolution, nearest and bilinear upsampling,
+    pooling options (PyTorch 1.13 exports adaptive pooling only where the input size is fixed)."""
+    model = nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1, groups=2, padding_mode="replicate"), nn.GroupNorm(2, 4),
+        Residual(4), nn.InstanceNorm2d(4, affine=True),
+        nn.PixelUnshuffle(2), nn.Conv2d(16, 8, 1, groups=4), nn.PixelShuffle(2),
+        nn.ConvTranspose2d(2, 4, 3, stride=2, padding=1, output_padding=1, groups=2),
+        nn.Upsample(scale_factor=2, mode="nearest"), nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False),
+        nn.Upsample(size=(9, 7), mode="bilinear", align_corners=True), nn.MaxPool2d(2, ceil_mode=True),
+        nn.Upsample(scale_factor=1.5, mode="bilinear"),
+    )
+    return model, torch.randn(3, 2, 8, 8)
+
+
 def mlp():
     return nn.Sequential(
         nn.Linear(4, 8), nn.ReLU(), nn.BatchNorm1d(8), nn.Dropout(0.3), nn.Linear(8, 3), nn.Softmax(dim=1)
@@ -150,6 +194,8 @@ MODELS = {
     "shapes": (lambda: (Shapes(), torch.randn(3, 3, 4)), {}),
     "norms": (transformer_bits, {"opset_version": 17}),
     "lstm_deep": (lambda: (DeepLstm(), torch.randn(3, 6, 3)), {}),
+    "conv1d": (conv1d, {}),
+    "vision": (vision, {"opset_version": 17}),
     "transformer_encoder": (lambda: (TokenEncoder(), token_ids()), {"opset_version": 17}),
     "transformer_encoder_prenorm": (
         lambda: (TokenEncoder(norm_first=True, activation="gelu"), token_ids()),
@@ -157,7 +203,7 @@ MODELS = {
     ),
 }
 # float64 copies of these, compared at 1e-10 (names end in _f64)
-FLOAT64 = ["mlp", "cnn", "lstm", "gru_bidirectional", "transformer_encoder"]
+FLOAT64 = ["mlp", "cnn", "lstm", "gru_bidirectional", "transformer_encoder", "vision"]
 
 
 def export(name, build, options, double=False):

@@ -80,3 +80,9 @@ export function additiveMask(ctx: ExportContext, mask: OnnxValue): string {
     g.scalar(0, ctx.prefix),
   ]);
 }
+
+/** A `number | number[]` option as one number per spatial dimension (`fallback` when unset). */
+export function perDimension(value: unknown, dims: number, fallback: number): number[] {
+  if (value === undefined) return new Array<number>(dims).fill(fallback);
+  return typeof value === "number" ? new Array<number>(dims).fill(value) : [...value as number[]];
+}

@@ -1,4 +1,9 @@
 import {
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  AvgPool2d,
+  Conv1d,
+  Conv2d,
   Dense,
   Embedding,
   Flatten,
@@ -6,8 +11,11 @@ import {
   LpPool2d,
   LSTM,
   Module,
+  PixelShuffle,
   ReLU,
+  Residual,
   Sequential,
+  Upsample,
 } from "@kiso/layers";
 import {
   decodeModel,
@@ -19,7 +27,7 @@ import {
   registerOnnxExporter,
   saveOnnx,
 } from "@kiso/onnx";
-import { BatchNorm1d, Dropout, LayerNorm } from "@kiso/regularization";
+import { BatchNorm1d, Dropout, GroupNorm, InstanceNorm2d, LayerNorm } from "@kiso/regularization";
 import { abs, cast, Rng, type Tensor, tensor } from "@kiso/tensor";
 import {
   LearnedPositionalEncoding,
@@ -114,6 +122,49 @@ Deno.test("exportOnnx() writes each layer as the ONNX operators it is", async ()
   const layer = await ops(new TransformerEncoderLayer(4, 2, { activation: "gelu" }), [1, 3, 4]);
   assert.equal(layer.filter((op) => op === "LayerNormalization").length, 2);
   assert.ok(layer.includes("Erf"));
+  assert.deepEqual(
+    await ops(new Conv1d(2, 2, 3, { padding: 1, paddingMode: "circular" }), [1, 2, 5]),
+    [
+      "Slice",
+      "Slice",
+      "Concat",
+      "Conv",
+    ],
+  );
+  assert.deepEqual(
+    await ops(new Conv2d(2, 2, 3, { padding: 1, paddingMode: "reflect" }), [1, 2, 4, 4]),
+    [
+      "Pad",
+      "Conv",
+    ],
+  );
+  assert.deepEqual(await ops(new AdaptiveAvgPool2d(1), [1, 2, 5, 5]), ["GlobalAveragePool"]);
+  assert.deepEqual(await ops(new AdaptiveMaxPool2d(2), [1, 2, 4, 4]), ["MaxPool"]);
+  assert.deepEqual(await ops(new AdaptiveAvgPool2d(2), [1, 2, 5, 5]), [
+    "Transpose",
+    "MatMul",
+    "MatMul",
+  ]);
+  assert.deepEqual(await ops(new AdaptiveMaxPool2d(2), [1, 2, 5, 5]), [
+    "Gather",
+    "Gather",
+    "Reshape",
+    "ReduceMax",
+  ]);
+  assert.deepEqual(await ops(new PixelShuffle(2), [1, 4, 2, 2]), ["DepthToSpace"]);
+  assert.deepEqual(await ops(new Upsample({ scaleFactor: 2 }), [1, 1, 2, 2]), ["Resize"]);
+  assert.deepEqual(await ops(new GroupNorm(2, 4), [1, 4, 3]), [
+    "Reshape",
+    "InstanceNormalization",
+    "Shape",
+    "Reshape",
+    "Mul",
+    "Add",
+  ]);
+  assert.deepEqual(await ops(new InstanceNorm2d(2, { trackRunningStats: true }), [1, 2, 3, 3]), [
+    "BatchNormalization",
+  ]);
+  assert.deepEqual(await ops(new Residual(new ReLU()), [1, 2]), ["Relu", "Add"]);
   assert.deepEqual(await ops(new LSTM(2, 3, { numLayers: 2, bidirectional: true }), [1, 4, 2]), [
     ...["Transpose", "LSTM", "Transpose", "Reshape", "LSTM", "Transpose", "Reshape"],
   ]);
@@ -260,7 +311,7 @@ Deno.test("exportOnnx() refuses layers it cannot write, naming them and the supp
     {
       name: "TypeError",
       message:
-        /exportOnnx: 1 \(Abs\) has no ONNX exporter: supported layers are AvgPool2d, .*BatchNorm1d, .*; add one with registerOnnxExporter/,
+        /exportOnnx: 1 \(Abs\) has no ONNX exporter: supported layers are .*AvgPool2d, .*BatchNorm1d, .*; add one with registerOnnxExporter/,
     },
   );
   await assert.rejects(
@@ -269,6 +320,16 @@ Deno.test("exportOnnx() refuses layers it cannot write, naming them and the supp
       name: "TypeError",
       message:
         /exportOnnx: LSTM: the LSTM's peepholes are full matrices, and ONNX's LSTM has diagonal ones only/,
+    },
+  );
+  await assert.rejects(
+    () =>
+      exportOnnx(new AvgPool2d(2, { divisorOverride: 3, ceilMode: true }), {
+        inputShapes: [[1, 1, 5, 5]],
+      }),
+    {
+      name: "TypeError",
+      message: /exportOnnx: AvgPool2d: divisorOverride with ceilMode has no ONNX form/,
     },
   );
   await assert.rejects(() => exportOnnx(mixed(), { inputShapes: [[1, 2]] }), {

@@ -15,28 +15,20 @@ import {
   learnedPositionalEncoding,
   sinusoidalPositionalEncoding,
 } from "./_export_sequence.ts";
-import type { GraphBuilder } from "./graph_builder.ts";
+import { convolution, convolutionTranspose } from "./_export_convolution.ts";
+import { adaptivePool, averagePool, globalAvgPool, lpPool2d, maxPool } from "./_export_pooling.ts";
+import {
+  concat,
+  groupNorm,
+  instanceNorm,
+  pixelShuffle,
+  pixelUnshuffle,
+  residual,
+  upsample,
+} from "./_export_vision.ts";
 import type { JsonAttribute } from "./import_context.ts";
 import type { OnnxModule } from "./onnx_module.ts";
 import type { AttributeValue, TensorProto } from "./proto.ts";
-
-/** A `number | [number, number]` option as a pair. */
-function pair(value: unknown, fallback: [number, number]): [number, number] {
-  if (value === undefined) return fallback;
-  return typeof value === "number" ? [value, value] : [...(value as [number, number])];
-}
-
-/** ONNX `pads` (`[top, left, bottom, right]`) of a kiso padding option. */
-function pads(padding: unknown, kernel: [number, number], dilation: [number, number]): number[] {
-  if (padding === "valid") return [0, 0, 0, 0];
-  if (padding === "same") {
-    const total = kernel.map((k, i) => dilation[i] * (k - 1));
-    const before = total.map((t) => Math.floor(t / 2));
-    return [...before, total[0] - before[0], total[1] - before[1]];
-  }
-  const [h, w] = pair(padding, [0, 0]);
-  return [h, w, h, w];
-}
 
 /** The layer's named tensors (parameters and buffers). */
 function state(layer: Module): Record<string, Tensor> {
@@ -60,61 +52,6 @@ const dense: LayerExporter = (layer, x, ctx) => {
   const wt = g.node("Transpose", [w], { perm: [1, 0] }, { prefix: ctx.prefix })[0];
   const y = g.node("MatMul", [x.name, wt], {}, { prefix: ctx.prefix })[0];
   return b.length === 0 ? y : g.node("Add", [y, b[0]], {}, { prefix: ctx.prefix })[0];
-};
-
-const conv2d: LayerExporter = (layer, x, ctx) => {
-  const { weight, bias } = state(layer);
-  const o = options(layer, 3);
-  const kernel: [number, number] = [weight.shape[2], weight.shape[3]];
-  const dilation = pair(o.dilation, [1, 1]);
-  const inputs = [x.name, ctx.weight("weight", weight)];
-  if (bias !== undefined) inputs.push(ctx.weight("bias", bias));
-  return ctx.graph.node("Conv", inputs, {
-    kernel_shape: kernel,
-    strides: pair(o.stride, [1, 1]),
-    pads: pads(o.padding, kernel, dilation),
-    dilations: dilation,
-  }, { prefix: ctx.prefix })[0];
-};
-
-/** The window attributes of a pooling layer whose kernel is argument `index`. */
-function poolAttributes(layer: Module, index: number): Record<string, number[]> {
-  const kernel = pair(args(layer)[index], [1, 1]);
-  const o = options(layer, index + 1);
-  return {
-    kernel_shape: kernel,
-    strides: pair(o.stride, kernel),
-    pads: pads(o.padding, kernel, [1, 1]),
-  };
-}
-
-/** Average pooling as kiso computes it: every window divided by its full size, padding included. */
-function averagePool(
-  g: GraphBuilder,
-  x: string,
-  attributes: Record<string, number[]>,
-  prefix: string,
-): string {
-  return g.node("AveragePool", [x], { ...attributes, count_include_pad: 1 }, { prefix })[0];
-}
-
-/** `((1/|P|) Σ xᵖ)^{1/p}` (or the sum form) from `Pow`, `AveragePool` and `Mul`. */
-const lpPool2d: LayerExporter = (layer, x, ctx) => {
-  const g = ctx.graph;
-  const p = ctx.prefix;
-  const exponent = args(layer)[0] as number;
-  const attributes = poolAttributes(layer, 1);
-  let y = averagePool(
-    g,
-    g.node("Pow", [x.name, g.scalar(exponent, p)], {}, { prefix: p })[0],
-    attributes,
-    p,
-  );
-  if (options(layer, 2).form === "sum") {
-    const [kH, kW] = attributes.kernel_shape;
-    y = g.node("Mul", [y, g.scalar(kH * kW, p)], {}, { prefix: p })[0];
-  }
-  return g.node("Pow", [y, g.scalar(1 / exponent, p)], {}, { prefix: p })[0];
 };
 
 /** `[N, …shape]`: ONNX `Reshape` with 0 (copy the batch size) first. */
@@ -311,12 +248,28 @@ const EXPORTERS = new Map<string, LayerExporter>(Object.entries(
   {
     Sequential: sequential,
     Dense: dense,
-    Conv2d: conv2d,
-    MaxPool2d: (layer, x, ctx) =>
-      ctx.graph.node("MaxPool", [x.name], poolAttributes(layer, 0), { prefix: ctx.prefix })[0],
-    AvgPool2d: (layer, x, ctx) =>
-      averagePool(ctx.graph, x.name, poolAttributes(layer, 0), ctx.prefix),
+    Conv1d: convolution,
+    Conv2d: convolution,
+    ConvTranspose1d: convolutionTranspose,
+    ConvTranspose2d: convolutionTranspose,
+    MaxPool1d: maxPool(1),
+    MaxPool2d: maxPool(2),
+    AvgPool1d: averagePool(1),
+    AvgPool2d: averagePool(2),
     LpPool2d: lpPool2d,
+    AdaptiveAvgPool1d: adaptivePool("Average", 1),
+    AdaptiveAvgPool2d: adaptivePool("Average", 2),
+    AdaptiveMaxPool1d: adaptivePool("Max", 1),
+    AdaptiveMaxPool2d: adaptivePool("Max", 2),
+    GlobalAvgPool: globalAvgPool,
+    Upsample: upsample,
+    PixelShuffle: pixelShuffle,
+    PixelUnshuffle: pixelUnshuffle,
+    GroupNorm: groupNorm,
+    InstanceNorm1d: instanceNorm,
+    InstanceNorm2d: instanceNorm,
+    Residual: residual,
+    Concat: concat,
     Flatten: unary("Flatten", { axis: 1 }),
     Reshape: reshape,
     ReLU: unary("Relu"),

@@ -61,13 +61,14 @@ const HELPERS: Record<string, string> = {
   LpPool2d: `class LpPool2d(nn.Module):
     """kiso's LpPool2d: ((1/|P|) sum x^p)^(1/p) (form "mean") or PyTorch's sum form."""
 
-    def __init__(self, p, kernel, stride=None, padding=0, form="mean"):
+    def __init__(self, p, kernel, stride=None, padding=0, ceil_mode=False, form="mean"):
         super().__init__()
         self.p, self.kernel, self.stride, self.padding, self.form = p, kernel, stride, padding, form
+        self.ceil_mode = ceil_mode
 
     def forward(self, x):
         k = self.kernel if isinstance(self.kernel, (tuple, list)) else (self.kernel, self.kernel)
-        y = nn.functional.avg_pool2d(x.pow(self.p), k, self.stride, self.padding)
+        y = nn.functional.avg_pool2d(x.pow(self.p), k, self.stride, self.padding, self.ceil_mode)
         if self.form == "sum":
             y = y * (k[0] * k[1])
         return y.pow(1 / self.p)`,
@@ -97,6 +98,32 @@ const HELPERS: Record<string, string> = {
 
 
 RNN, LSTM, GRU = recurrent(nn.RNN), recurrent(nn.LSTM), recurrent(nn.GRU)`,
+  GlobalAvgPool: `class GlobalAvgPool(nn.Module):
+    """kiso's GlobalAvgPool: the mean over every axis after the channels, [N, C]."""
+
+    def forward(self, x):
+        return x.flatten(2).mean(-1)`,
+  Residual: `class Residual(nn.Module):
+    """kiso's Residual: block(x) + shortcut(x), the input itself without a shortcut."""
+
+    def __init__(self, block, shortcut=None):
+        super().__init__()
+        self.block = block
+        self.shortcut = shortcut
+
+    def forward(self, x):
+        return self.block(x) + (x if self.shortcut is None else self.shortcut(x))`,
+  Concat: `class Concat(nn.Module):
+    """kiso's Concat: every branch on the input, joined on an axis (default the channels)."""
+
+    def __init__(self, branches, axis=1):
+        super().__init__()
+        for i, branch in enumerate(branches):
+            self.add_module(str(i), branch)
+        self.axis = axis
+
+    def forward(self, x):
+        return torch.cat([branch(x) for branch in self.children()], dim=self.axis)`,
   MultiheadAttention: `class MultiheadAttention(nn.MultiheadAttention):
     """kiso's MultiheadAttention: batch first; self-attention when called with one input."""
 
@@ -189,6 +216,46 @@ function recurrent(name: "RNN" | "LSTM" | "GRU"): TorchLayer {
   };
 }
 
+/** A convolution (1-D or 2-D), PyTorch's class of the same name and options. */
+function convolution(name: string): TorchLayer {
+  return {
+    code: (a) => {
+      const o = opts(a, 3);
+      return call(`nn.${name}`, [a[0], a[1], a[2]], {
+        stride: o.stride,
+        padding: o.padding,
+        output_padding: o.outputPadding,
+        dilation: o.dilation,
+        groups: o.groups,
+        bias: o.bias === false ? false : undefined,
+        padding_mode: o.paddingMode,
+      });
+    },
+  };
+}
+
+/** A pooling layer with PyTorch's window options (`ceil_mode`, `count_include_pad`, …). */
+function pooling(name: string): TorchLayer {
+  return {
+    code: (a) => {
+      const o = opts(a, 1);
+      return call(`nn.${name}`, [a[0]], {
+        stride: o.stride,
+        padding: o.padding,
+        ceil_mode: o.ceilMode,
+        count_include_pad: o.countIncludePad,
+        divisor_override: o.divisorOverride,
+      });
+    },
+  };
+}
+
+/** A module argument as recorded (`{"$layer": spec}`), or a spec itself. */
+function layerArgument(value: unknown): LayerSpec {
+  const v = value as Record<string, unknown>;
+  return (v.$layer ?? v) as LayerSpec;
+}
+
 /** A Transformer encoder or decoder layer: PyTorch's, batch first, with kiso's options. */
 function transformerLayer(name: string): TorchLayer {
   return {
@@ -210,9 +277,9 @@ function transformerLayer(name: string): TorchLayer {
 function transformerStack(name: string): TorchLayer {
   return {
     code: (a, _spec, build) => {
-      const norm = opts(a, 2).norm as LayerSpec | undefined;
-      return `${name}(${build(a[0] as LayerSpec, "layers")}, ${py(a[1])}${
-        norm === undefined ? "" : `, norm=${build(norm, "norm")}`
+      const norm = opts(a, 2).norm;
+      return `${name}(${build(layerArgument(a[0]), "layers")}, ${py(a[1])}${
+        norm === undefined ? "" : `, norm=${build(layerArgument(norm), "norm")}`
       })`;
     },
   };
@@ -227,30 +294,71 @@ const TORCH_LAYERS: Record<string, TorchLayer> = {
     code: (a) =>
       call("nn.Linear", [a[0], a[1]], { bias: opts(a, 2).bias === false ? false : undefined }),
   },
-  Conv2d: {
-    code: (a) => {
-      const o = opts(a, 3);
-      return call("nn.Conv2d", [a[0], a[1], a[2]], {
-        stride: o.stride,
-        padding: o.padding,
-        dilation: o.dilation,
-        bias: o.bias === false ? false : undefined,
-      });
-    },
-  },
-  MaxPool2d: {
-    code: (a) =>
-      call("nn.MaxPool2d", [a[0]], { stride: opts(a, 1).stride, padding: opts(a, 1).padding }),
-  },
-  AvgPool2d: {
-    code: (a) =>
-      call("nn.AvgPool2d", [a[0]], { stride: opts(a, 1).stride, padding: opts(a, 1).padding }),
-  },
+  Conv1d: convolution("Conv1d"),
+  Conv2d: convolution("Conv2d"),
+  ConvTranspose1d: convolution("ConvTranspose1d"),
+  ConvTranspose2d: convolution("ConvTranspose2d"),
+  MaxPool1d: pooling("MaxPool1d"),
+  MaxPool2d: pooling("MaxPool2d"),
+  AvgPool1d: pooling("AvgPool1d"),
+  AvgPool2d: pooling("AvgPool2d"),
   LpPool2d: {
     helpers: ["LpPool2d"],
     code: (a) => {
       const o = opts(a, 2);
-      return call("LpPool2d", [a[0], a[1]], { stride: o.stride, padding: o.padding, form: o.form });
+      return call("LpPool2d", [a[0], a[1]], {
+        stride: o.stride,
+        padding: o.padding,
+        ceil_mode: o.ceilMode,
+        form: o.form,
+      });
+    },
+  },
+  AdaptiveAvgPool1d: { code: (a) => call("nn.AdaptiveAvgPool1d", [a[0]]) },
+  AdaptiveAvgPool2d: { code: (a) => call("nn.AdaptiveAvgPool2d", [a[0]]) },
+  AdaptiveMaxPool1d: { code: (a) => call("nn.AdaptiveMaxPool1d", [a[0]]) },
+  AdaptiveMaxPool2d: { code: (a) => call("nn.AdaptiveMaxPool2d", [a[0]]) },
+  GlobalAvgPool: { helpers: ["GlobalAvgPool"], code: () => "GlobalAvgPool()" },
+  Upsample: {
+    code: (a) => {
+      const o = opts(a, 0);
+      return call("nn.Upsample", [], {
+        size: o.size,
+        scale_factor: o.scaleFactor,
+        mode: o.mode,
+        align_corners: o.alignCorners,
+      });
+    },
+  },
+  PixelShuffle: { code: (a) => call("nn.PixelShuffle", [a[0]]) },
+  PixelUnshuffle: { code: (a) => call("nn.PixelUnshuffle", [a[0]]) },
+  GroupNorm: {
+    code: (a) => {
+      const o = opts(a, 2);
+      return call("nn.GroupNorm", [a[0], a[1]], {
+        eps: o.eps,
+        affine: o.affine === false ? false : undefined,
+      });
+    },
+  },
+  InstanceNorm1d: { code: (a) => instanceNorm("nn.InstanceNorm1d", a) },
+  InstanceNorm2d: { code: (a) => instanceNorm("nn.InstanceNorm2d", a) },
+  Residual: {
+    helpers: ["Residual"],
+    code: (a, _spec, build) => {
+      const shortcut = opts(a, 1).shortcut;
+      const block = build(layerArgument(a[0]), "block");
+      return shortcut === undefined
+        ? `Residual(${block})`
+        : `Residual(${block}, ${build(layerArgument(shortcut), "shortcut")})`;
+    },
+  },
+  Concat: {
+    helpers: ["Concat"],
+    code: (a, _spec, build) => {
+      const branches = (a[0] as unknown[]).map((b, i) => build(layerArgument(b), String(i)));
+      const axis = opts(a, 1).axis;
+      return `Concat([${branches.join(", ")}]${axis === undefined ? "" : `, axis=${py(axis)}`})`;
     },
   },
   Flatten: { code: () => "nn.Flatten()" },
@@ -328,6 +436,16 @@ export function registerTorchLayer(
 ): void {
   TORCH_LAYERS[type] = layer;
   Object.assign(HELPERS, helpers);
+}
+
+function instanceNorm(name: string, a: unknown[]): string {
+  const o = opts(a, 1);
+  return call(name, [a[0]], {
+    eps: o.eps,
+    momentum: o.momentum,
+    affine: o.affine,
+    track_running_stats: o.trackRunningStats,
+  });
 }
 
 function batchNorm(name: string, a: unknown[]): string {

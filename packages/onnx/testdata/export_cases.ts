@@ -37,6 +37,7 @@ import {
   TransformerEncoderLayer,
 } from "@kiso/transformer";
 import { sequenceModelCases } from "./sequence_models.ts";
+import { visionCases } from "./vision_cases.ts";
 
 /** A case: its name, the layer, an input shape (batch 2), and the vocabulary of id inputs. */
 export type ExportCase = [name: string, layer: Module, shape: number[], vocab?: number];
@@ -228,6 +229,7 @@ export function exportCases(options: { rng: Rng; dtype: "float32" | "float64" })
       [2, 5, 8],
     ],
     ...sequenceModelCases(o),
+    ...visionCases(o),
     [
       "LeNet-like",
       new Sequential(

@@ -75,6 +75,14 @@ function shaped(
   return tensor(values, { shape: [samples, ...resolved as number[]] });
 }
 
+/** The class names saved with the kiso model file beside an exported `.onnx` one, if any. */
+async function siblingClassNames(path: string): Promise<readonly string[] | undefined> {
+  if (!path.endsWith(".onnx")) return undefined;
+  const kiso = path.replace(/\.onnx$/, ".safetensors");
+  const exists = await Deno.stat(kiso).then(() => true, () => false);
+  return exists ? classNames(await loadModel(kiso)) : undefined;
+}
+
 /** Whether the model takes integer token ids (an int64/int32 ONNX input, or a run's int32 input). */
 function takesIds(model: Module, summary: RunSummary | undefined): boolean {
   if (model instanceof OnnxModule) return [6, 7].includes(model.spec.inputs[0].elemType);
@@ -131,8 +139,10 @@ export async function predictCommand(args: string[]): Promise<string> {
   const model =
     (modelPath.endsWith(".onnx") ? await loadOnnx(modelPath) : await loadModel(modelPath)).eval();
   const summary = await readSummary(dirname(modelPath)).catch(() => undefined);
-  // the names saved with the model (setClassNames), else those of the run's summary
-  const classes = classNames(model) ?? summary?.perClass?.map((c) => c.class);
+  // the names saved with the model (setClassNames) or, for a run's model.onnx, with the run's
+  // model.safetensors beside it; else those of the run's summary
+  const classes = classNames(model) ?? await siblingClassNames(modelPath) ??
+    summary?.perClass?.map((c) => c.class);
   const ids = takesIds(model, summary);
   let x = await readInput(inputPath, await sampleShape(modelPath, model), ids);
   const dtype = model.parameters()[0]?.dtype;

@@ -216,39 +216,47 @@ function recurrent(name: "RNN" | "LSTM" | "GRU"): TorchLayer {
   };
 }
 
-/** A convolution (1-D or 2-D), PyTorch's class of the same name and options. */
-function convolution(name: string): TorchLayer {
+/**
+ * PyTorch's class `name` called with the layer's first `positional` arguments and its options
+ * (the argument after them) under PyTorch's keyword names (`keywords`: kiso's name → PyTorch's).
+ */
+function renamed(name: string, positional: number, keywords: Record<string, string>): TorchLayer {
   return {
     code: (a) => {
-      const o = opts(a, 3);
-      return call(`nn.${name}`, [a[0], a[1], a[2]], {
-        stride: o.stride,
-        padding: o.padding,
-        output_padding: o.outputPadding,
-        dilation: o.dilation,
-        groups: o.groups,
-        bias: o.bias === false ? false : undefined,
-        padding_mode: o.paddingMode,
-      });
+      const o = opts(a, positional);
+      const values = Object.entries(keywords).map(([kiso, torch]) => [torch, o[kiso]]);
+      return call(name, a.slice(0, positional), Object.fromEntries(values));
     },
   };
 }
 
-/** A pooling layer with PyTorch's window options (`ceil_mode`, `count_include_pad`, …). */
-function pooling(name: string): TorchLayer {
-  return {
-    code: (a) => {
-      const o = opts(a, 1);
-      return call(`nn.${name}`, [a[0]], {
-        stride: o.stride,
-        padding: o.padding,
-        ceil_mode: o.ceilMode,
-        count_include_pad: o.countIncludePad,
-        divisor_override: o.divisorOverride,
-      });
-    },
-  };
-}
+/** The options of the convolutions, PyTorch's names. */
+const CONVOLUTION = {
+  stride: "stride",
+  padding: "padding",
+  outputPadding: "output_padding",
+  dilation: "dilation",
+  groups: "groups",
+  bias: "bias",
+  paddingMode: "padding_mode",
+};
+
+/** The options of the instance norms, PyTorch's names. */
+const INSTANCE_NORM = {
+  eps: "eps",
+  momentum: "momentum",
+  affine: "affine",
+  trackRunningStats: "track_running_stats",
+};
+
+/** The options of the pooling layers, PyTorch's names. */
+const POOLING = {
+  stride: "stride",
+  padding: "padding",
+  ceilMode: "ceil_mode",
+  countIncludePad: "count_include_pad",
+  divisorOverride: "divisor_override",
+};
 
 /** A module argument as recorded (`{"$layer": spec}`), or a spec itself. */
 function layerArgument(value: unknown): LayerSpec {
@@ -294,14 +302,14 @@ const TORCH_LAYERS: Record<string, TorchLayer> = {
     code: (a) =>
       call("nn.Linear", [a[0], a[1]], { bias: opts(a, 2).bias === false ? false : undefined }),
   },
-  Conv1d: convolution("Conv1d"),
-  Conv2d: convolution("Conv2d"),
-  ConvTranspose1d: convolution("ConvTranspose1d"),
-  ConvTranspose2d: convolution("ConvTranspose2d"),
-  MaxPool1d: pooling("MaxPool1d"),
-  MaxPool2d: pooling("MaxPool2d"),
-  AvgPool1d: pooling("AvgPool1d"),
-  AvgPool2d: pooling("AvgPool2d"),
+  Conv1d: renamed("nn.Conv1d", 3, CONVOLUTION),
+  Conv2d: renamed("nn.Conv2d", 3, CONVOLUTION),
+  ConvTranspose1d: renamed("nn.ConvTranspose1d", 3, CONVOLUTION),
+  ConvTranspose2d: renamed("nn.ConvTranspose2d", 3, CONVOLUTION),
+  MaxPool1d: renamed("nn.MaxPool1d", 1, POOLING),
+  MaxPool2d: renamed("nn.MaxPool2d", 1, POOLING),
+  AvgPool1d: renamed("nn.AvgPool1d", 1, POOLING),
+  AvgPool2d: renamed("nn.AvgPool2d", 1, POOLING),
   LpPool2d: {
     helpers: ["LpPool2d"],
     code: (a) => {
@@ -319,30 +327,17 @@ const TORCH_LAYERS: Record<string, TorchLayer> = {
   AdaptiveMaxPool1d: { code: (a) => call("nn.AdaptiveMaxPool1d", [a[0]]) },
   AdaptiveMaxPool2d: { code: (a) => call("nn.AdaptiveMaxPool2d", [a[0]]) },
   GlobalAvgPool: { helpers: ["GlobalAvgPool"], code: () => "GlobalAvgPool()" },
-  Upsample: {
-    code: (a) => {
-      const o = opts(a, 0);
-      return call("nn.Upsample", [], {
-        size: o.size,
-        scale_factor: o.scaleFactor,
-        mode: o.mode,
-        align_corners: o.alignCorners,
-      });
-    },
-  },
+  Upsample: renamed("nn.Upsample", 0, {
+    size: "size",
+    scaleFactor: "scale_factor",
+    mode: "mode",
+    alignCorners: "align_corners",
+  }),
   PixelShuffle: { code: (a) => call("nn.PixelShuffle", [a[0]]) },
   PixelUnshuffle: { code: (a) => call("nn.PixelUnshuffle", [a[0]]) },
-  GroupNorm: {
-    code: (a) => {
-      const o = opts(a, 2);
-      return call("nn.GroupNorm", [a[0], a[1]], {
-        eps: o.eps,
-        affine: o.affine === false ? false : undefined,
-      });
-    },
-  },
-  InstanceNorm1d: { code: (a) => instanceNorm("nn.InstanceNorm1d", a) },
-  InstanceNorm2d: { code: (a) => instanceNorm("nn.InstanceNorm2d", a) },
+  GroupNorm: renamed("nn.GroupNorm", 2, { eps: "eps", affine: "affine" }),
+  InstanceNorm1d: renamed("nn.InstanceNorm1d", 1, INSTANCE_NORM),
+  InstanceNorm2d: renamed("nn.InstanceNorm2d", 1, INSTANCE_NORM),
   Residual: {
     helpers: ["Residual"],
     code: (a, _spec, build) => {
@@ -436,16 +431,6 @@ export function registerTorchLayer(
 ): void {
   TORCH_LAYERS[type] = layer;
   Object.assign(HELPERS, helpers);
-}
-
-function instanceNorm(name: string, a: unknown[]): string {
-  const o = opts(a, 1);
-  return call(name, [a[0]], {
-    eps: o.eps,
-    momentum: o.momentum,
-    affine: o.affine,
-    track_running_stats: o.trackRunningStats,
-  });
 }
 
 function batchNorm(name: string, a: unknown[]): string {

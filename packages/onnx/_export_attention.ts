@@ -123,7 +123,8 @@ export const multiheadAttention: LayerExporter = (layer, query, ctx, call) => {
     g.ints([0, 0, embedDim], p),
   ]);
   const outProj = children(layer).get("out_proj")!;
-  return ctx.emit(outProj, { ...query, name: joined }, "out_proj").name;
+  // the output, not traced: the layer alone cannot run on one input when kdim or vdim differ
+  return ctx.emit(outProj, { ...query, name: joined }, "out_proj");
 };
 
 /** The feed-forward block `linear2(activation(linear1(x)))` (dropout is the identity). */

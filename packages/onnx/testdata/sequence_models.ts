@@ -8,7 +8,16 @@
 import { Dense, Embedding, LSTM, Module } from "@kiso/layers";
 import { type ExportContext, type OnnxValue, registerOnnxExporter } from "@kiso/onnx";
 import { LayerNorm } from "@kiso/regularization";
-import { equal, notEqual, type Rng, sum, type Tensor, tensor } from "@kiso/tensor";
+import {
+  broadcastTo,
+  equal,
+  notEqual,
+  reshape,
+  type Rng,
+  sum,
+  type Tensor,
+  tensor,
+} from "@kiso/tensor";
 import {
   MultiheadAttention,
   TransformerDecoder,
@@ -164,6 +173,72 @@ registerOnnxExporter("BandAttention", (layer, x, ctx) => {
   return ctx.emit(m.attention, band, "attention", { attnMask: bias }).name;
 });
 
+/** Attention to keys and values of other widths (`kdim`, `vdim`: separate projections). */
+class CrossAttention extends Module {
+  readonly keys: Dense;
+  readonly values: Dense;
+  readonly attention: MultiheadAttention;
+  constructor(o: CaseOptions) {
+    super();
+    this.keys = this.registerModule("keys", new Dense(8, 6, o));
+    this.values = this.registerModule("values", new Dense(8, 5, o));
+    this.attention = this.registerModule(
+      "attention",
+      new MultiheadAttention(8, 2, { ...o, kdim: 6, vdim: 5 }),
+    );
+  }
+  forward(x: Tensor): Tensor {
+    return this.attention.forward(x, this.keys.forward(x), this.values.forward(x));
+  }
+}
+registerOnnxExporter("CrossAttention", (layer, x, ctx) => {
+  const m = layer as CrossAttention;
+  const key = ctx.emit(m.keys, x, "keys");
+  const value = ctx.emit(m.values, x, "values");
+  return ctx.emit(m.attention, x, "attention", { key, value }).name;
+});
+
+/** Self-attention with a per-sample boolean mask `[batch·heads, L, S]` (the padding keys). */
+class PerSampleMask extends Module {
+  readonly embed: Embedding;
+  readonly attention: MultiheadAttention;
+  constructor(o: CaseOptions) {
+    super();
+    this.embed = this.registerModule("embed", new Embedding(11, 8, o));
+    this.attention = this.registerModule("attention", new MultiheadAttention(8, 2, o));
+  }
+  forward(ids: Tensor): Tensor {
+    const [batch, l] = ids.shape;
+    const padding = reshape(equal(ids, 0), [batch, 1, 1, l]);
+    const mask = reshape(broadcastTo(padding, [batch, 2, l, l]), [batch * 2, l, l]);
+    const x = this.embed.forward(ids);
+    return this.attention.forward(x, x, x, { attnMask: mask });
+  }
+}
+registerOnnxExporter("PerSampleMask", (layer, ids, ctx) => {
+  const m = layer as PerSampleMask;
+  const g = ctx.graph;
+  const p = ctx.prefix;
+  const padding = node(ctx, "Unsqueeze", [paddingOf(ctx, ids).name, g.ints([1, 2], p)]);
+  const length = node(ctx, "Slice", [
+    node(ctx, "Shape", [ids.name]),
+    g.ints([1], p),
+    g.ints([2], p),
+  ]);
+  const shape = node(ctx, "Concat", [g.ints([-1], p), length, length], { axis: 0 });
+  const full = node(ctx, "Expand", [
+    padding,
+    node(ctx, "Concat", [g.ints([1, 2], p), length, length], { axis: 0 }),
+  ]);
+  const mask: OnnxValue = {
+    name: node(ctx, "Reshape", [full, shape]),
+    shape: [ids.shape[0] * 2, ids.shape[1], ids.shape[1]],
+    dtype: "int32",
+  };
+  return ctx.emit(m.attention, ctx.emit(m.embed, ids, "embed"), "attention", { attnMask: mask })
+    .name;
+});
+
 /** The cases of the models above (see `exportCases`). */
 export function sequenceModelCases(
   o: CaseOptions,
@@ -184,5 +259,12 @@ export function sequenceModelCases(
     ["LSTM with lengths, last state", new PackedLstm(o, false), [2, 5], 11],
     ["TransformerDecoder on an encoder's memory, causal", new Seq2Seq(o), [2, 5, 8]],
     ["MultiheadAttention with boolean and additive masks", new BandAttention(o), [2, 4, 8]],
+    ["MultiheadAttention with kdim and vdim", new CrossAttention(o), [2, 4, 8]],
+    [
+      "MultiheadAttention with a per-sample mask [batch·heads, L, S]",
+      new PerSampleMask(o),
+      [2, 5],
+      11,
+    ],
   ];
 }

@@ -19,6 +19,7 @@ const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
   ".png": "image/png",
   ".json": "application/json",
+  ".wasm": "application/wasm",
   ".bin": "application/octet-stream",
   ".safetensors": "application/octet-stream",
 };

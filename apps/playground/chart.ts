@@ -44,7 +44,8 @@ export function chartSvg(
 ): string {
   const all = series.flatMap((s) => s.points);
   const xMax = Math.max(1, ...all.map(([x]) => x));
-  const yMax = options.yMax ?? Math.max(1e-9, ...all.map(([, y]) => y)) * 1.05;
+  const yMax = options.yMax ??
+    (all.length === 0 ? 1 : Math.max(1e-9, ...all.map(([, y]) => y)) * 1.05);
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const sx = (x: number): number => PAD.left + (x / xMax) * plotW;
@@ -68,9 +69,14 @@ export function chartSvg(
   );
   let legendX = WIDTH - PAD.right;
   for (const s of series.toReversed()) {
-    legendX -= 8 + 7 * s.label.length;
+    legendX -= 22 + 6 * s.label.length;
     parts.push(
-      `<text x="${legendX}" y="14" class="legend" fill="${s.color}">${escapeXml(s.label)}</text>`,
+      `<line x1="${legendX}" x2="${
+        legendX + 12
+      }" y1="10" y2="10" stroke="${s.color}" stroke-width="2"/>`,
+      `<text x="${legendX + 15}" y="14" class="legend" style="fill:${s.color}">${
+        escapeXml(s.label)
+      }</text>`,
     );
     if (s.points.length === 0) continue;
     const path = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(" ");

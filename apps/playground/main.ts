@@ -108,6 +108,7 @@ function onProgress(reply: Extract<Reply, { type: "progress" }>): void {
 }
 
 function onEpoch(logs: EpochLogs, step: number): void {
+  if (logs.val_loss === undefined) return;
   curves.valLoss.push([step, logs.val_loss]);
   curves.valAccuracy.push([step, logs.val_accuracy]);
   ui.result.dataset.valAccuracy = String(logs.val_accuracy);

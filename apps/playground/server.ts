@@ -3,9 +3,12 @@
  * cross-origin isolated (so the WebAssembly backend's workers can share its memory), nothing
  * outside the folder, no listing.
  *
+ * Usage: deno run --allow-net --allow-read apps/playground/server.ts <folder> [--port 8000]
+ *
  * @module
  */
 import { extname, join, normalize } from "node:path";
+import { parseArgs } from "node:util";
 
 /** The headers that make a page cross-origin isolated (`crossOriginIsolated` true). */
 export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
@@ -71,5 +74,21 @@ export function serveFolder(root: string, options: ServeOptions = {}): Deno.Http
     } catch {
       return new Response("not found", { status: 404 });
     }
+  });
+}
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: { port: { type: "string", default: "8000" } },
+  });
+  if (positionals.length !== 1) {
+    console.error("usage: server.ts <folder> [--port 8000]");
+    Deno.exit(2);
+  }
+  serveFolder(positionals[0], {
+    port: Number(values.port),
+    onListen: (url) => console.log(`serving ${positionals[0]} at ${url}`),
   });
 }

@@ -148,7 +148,9 @@ export class Session {
     const module = spec.build(rng);
     const train = this.#digits.train.slice(0, request.samples ?? this.#digits.train.length);
     const [x, y] = this.#batch(train, spec.input);
-    const validation = this.#batch(this.#digits.validation, spec.input);
+    // a small asset may leave no digit for validation: the run then has none
+    const held = this.#digits.validation;
+    const validation = held.length > 0 ? this.#batch(held, spec.input) : undefined;
     const optimizer = hyper.optimizer === "adam"
       ? new Adam(module.parameters(), { lr: hyper.lr })
       : new SGD(module.parameters(), { lr: hyper.lr, momentum: 0.9 });

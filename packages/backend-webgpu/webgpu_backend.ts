@@ -557,7 +557,10 @@ export async function createWebGpuBackend(
     },
   });
   const maxMemory = options.maxMemory ?? 4 * 2 ** 30;
-  const name = adapter.info.description || adapter.info.device || adapter.info.vendor || "unknown";
+  const { description, vendor, architecture, device: model } = adapter.info;
+  // a browser often leaves the description empty: "google swiftshader" for Chromium's software GPU
+  const name = description || [vendor, architecture].filter(Boolean).join(" ") || model ||
+    "unknown";
   const info = {
     description: name,
     adapter: name,

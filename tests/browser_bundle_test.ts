@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Every library package loads in a browser: each export of each workspace package that has a
  * `mod.ts` (found in the root deno.json, so packages added later are checked too) is bundled for
@@ -89,6 +90,18 @@ Deno.test({
         assert.equal(error, "", `${file} fails to load in Chromium`);
         assert.ok(exported > 0, `${file} exports nothing`);
       }
+      // the wasm backend's threads are Web Workers here, and the page's main thread (which may
+      // not block in Atomics.wait) waits for them by spinning: |x| of 2^19 values is split
+      const threaded = await page.evaluate(async () => {
+        const { createWasmBackend } = await import("./@kiso_backend-wasm/mod.js");
+        const backend = await createWasmBackend({ threads: 2 });
+        const x = Float32Array.from({ length: 1 << 19 }, (_, i) => (i % 7) - 3);
+        const y = backend.readSync(backend.unary("abs", backend.upload(x)));
+        const right = y.every((v: number, i: number) => v === Math.abs(x[i]));
+        await backend.close();
+        return { isolated: crossOriginIsolated, threads: backend.info.threads, right };
+      });
+      assert.deepEqual(threaded, { isolated: true, threads: 2, right: true });
       assert.deepEqual(errorsIn(messages), []);
     } finally {
       await server.shutdown();

@@ -246,16 +246,21 @@ export class ThreadPool {
       Atomics.store(c, base, POSTED);
       Atomics.notify(c, base);
     }
-    local(calls[0]);
     let failed = "";
-    for (let w = 1; w < calls.length; w++) {
-      const base = (w - 1) * SLOT;
-      let spins = 0;
-      while (Atomics.load(c, base) === POSTED) {
-        if (++spins > SPIN && this.#wait) Atomics.wait(c, base, POSTED, 50);
+    try {
+      local(calls[0]);
+    } finally {
+      // the workers' shares are awaited even when this thread's share failed: a worker still
+      // running would otherwise meet the next call (or the stop) in its slot
+      for (let w = 1; w < calls.length; w++) {
+        const base = (w - 1) * SLOT;
+        let spins = 0;
+        while (Atomics.load(c, base) === POSTED) {
+          if (++spins > SPIN && this.#wait) Atomics.wait(c, base, POSTED, 50);
+        }
+        if (Atomics.load(c, base) === FAILED) failed = calls[w][0];
+        Atomics.store(c, base, IDLE);
       }
-      if (Atomics.load(c, base) === FAILED) failed = calls[w][0];
-      Atomics.store(c, base, IDLE);
     }
     if (failed !== "") {
       throw new BackendError("wasm", failed, "the kernel failed on a worker thread");

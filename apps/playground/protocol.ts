@@ -40,6 +40,16 @@ export interface BackendState {
   threads: number;
 }
 
+/** Where a training run is: the step of the epoch, and the epoch's running loss and accuracy. */
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  steps: number;
+  loss: number;
+  accuracy: number;
+}
+
 /** What the worker answers or sends. */
 export type Reply =
   | {
@@ -50,15 +60,7 @@ export type Reply =
     backend: BackendState;
   }
   | { type: "backend"; id: number; backend: BackendState }
-  | {
-    type: "progress";
-    epoch: number;
-    epochs: number;
-    batch: number;
-    steps: number;
-    loss: number;
-    accuracy: number;
-  }
+  | ({ type: "progress" } & Progress)
   | { type: "epoch"; logs: EpochLogs; step: number }
   | { type: "trained"; id: number; stopped: boolean; samplesPerSecond: number }
   | { type: "prediction"; id: number; probabilities: number[] }

@@ -26,7 +26,7 @@ import { type Callback, type EpochLogs, fit, loadModel, serializeModel } from "@
 import { mnistIndices } from "../trainer/lib/mnist_indices.ts";
 import { decodeDigits, type Digits, PIXELS } from "./digits.ts";
 import { INPUT_SHAPES, type InputLayout, MODELS } from "./models.ts";
-import type { Availability, BackendName, BackendState, Request } from "./protocol.ts";
+import type { Availability, BackendName, BackendState, Progress, Request } from "./protocol.ts";
 
 /** A training run's request. */
 export type TrainRequest = Omit<Extract<Request, { type: "train" }>, "type">;
@@ -34,14 +34,7 @@ export type TrainRequest = Omit<Extract<Request, { type: "train" }>, "type">;
 /** What a run reports as it goes. */
 export interface TrainListener {
   /** After a batch (at most every 50 ms, and the epoch's last). */
-  progress(update: {
-    epoch: number;
-    epochs: number;
-    batch: number;
-    steps: number;
-    loss: number;
-    accuracy: number;
-  }): void;
+  progress(update: Progress): void;
   /** After an epoch, with the steps run so far. */
   epoch(logs: EpochLogs, step: number): void;
 }

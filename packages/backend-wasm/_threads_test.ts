@@ -4,33 +4,52 @@ import { withGlobals } from "@kiso/testing";
 import { SIMD128_WASM } from "./_kernels_wasm.ts";
 import { type Call, type Spawn, ThreadPool, workerSupport } from "./_threads.ts";
 
-/** |x| of 8 values on a worker of a 2-thread pool started by `spawn`, and a trap there. */
-async function runOnWorker(spawn: Spawn): Promise<void> {
+const ABS = UNARY_OPS.indexOf("abs");
+
+/**
+ * Runs `fn` with a 2-thread pool (started by `spawn`) over a shared memory of `mib` MiB whose
+ * worker may call `unary_f32(op, x, y, n)`, and closes the pool after.
+ */
+async function withPool(
+  mib: number,
+  fn: (pool: ThreadPool, memory: WebAssembly.Memory) => void | Promise<void>,
+  spawn: Spawn = workerSupport() as Spawn,
+): Promise<void> {
   const module = await WebAssembly.compile(
     Uint8Array.from(atob(SIMD128_WASM), (c) => c.charCodeAt(0)),
   );
-  const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
-  const pool = await ThreadPool.start(2, module, memory, ["unary_f32"], [4 * 2 ** 20], spawn);
+  const pages = mib * 16;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const pool = await ThreadPool.start(2, module, memory, ["unary_f32"], [2 ** 20], spawn);
   try {
+    await fn(pool, memory);
+  } finally {
+    await pool.close(); // returns only when no worker is left running a call
+  }
+}
+
+/** |x| of 8 values on a worker of a 2-thread pool started by `spawn`, and a trap there. */
+function runOnWorker(spawn: Spawn): Promise<void> {
+  return withPool(4, (pool, memory) => {
     const local = (): void => {};
     const x = new Float32Array(memory.buffer, 2 ** 20, 8);
     x.set([1, -2, 3, -4, 5, -6, 7, -8]);
     // unary_f32(abs, x, y, n) on the worker: y = |x|
-    const abs = UNARY_OPS.indexOf("abs");
-    pool.run([["none", []], ["unary_f32", [abs, 2 ** 20, 2 ** 20 + 64, 8]]], local);
+    pool.run([["none", []], ["unary_f32", [ABS, 2 ** 20, 2 ** 20 + 64, 8]]], local);
     assert.deepEqual(
       Array.from(new Float32Array(memory.buffer, 2 ** 20 + 64, 8)),
       [1, 2, 3, 4, 5, 6, 7, 8],
     );
-    const outside: Call = ["unary_f32", [abs, 2 ** 30, 0, 8]]; // reads past the memory: a trap
+    const outside: Call = ["unary_f32", [ABS, 2 ** 30, 0, 8]]; // reads past the memory: a trap
     assert.throws(() => pool.run([["none", []], outside], local), {
       name: "BackendError",
       message: "wasm: unary_f32: the kernel failed on a worker thread",
     });
-  } finally {
-    await pool.close();
-  }
+  }, spawn);
 }
+
+/** |x| of 24 MiB on the worker: far longer than the pool spins before it sleeps. */
+const LONG = 6 * 2 ** 20;
 
 Deno.test("ThreadPool.run() runs calls on workers, and a kernel that traps there is a BackendError naming it", async () => {
   const spawn = workerSupport();
@@ -58,10 +77,6 @@ Deno.test("workerSupport() says why a page that is not cross-origin isolated has
 });
 
 Deno.test("ThreadPool.run() spins instead of sleeping where Atomics.wait may not block (a page's main thread)", async () => {
-  const module = await WebAssembly.compile(
-    Uint8Array.from(atob(SIMD128_WASM), (c) => c.charCodeAt(0)),
-  );
-  const memory = new WebAssembly.Memory({ initial: 512, maximum: 512, shared: true }); // 32 MiB
   const wait = Atomics.wait;
   let refused = 0;
   // what a page's main thread does (the workers keep their own Atomics)
@@ -70,25 +85,13 @@ Deno.test("ThreadPool.run() spins instead of sleeping where Atomics.wait may not
     throw new TypeError("Atomics.wait cannot be called in this context");
   };
   try {
-    const pool = await ThreadPool.start(
-      2,
-      module,
-      memory,
-      ["unary_f32"],
-      [2 ** 20],
-      workerSupport() as Spawn,
-    );
-    try {
-      const n = 6 * 2 ** 20; // 24 MiB of |x| on the worker: far longer than the spin
-      new Float32Array(memory.buffer, 2 ** 20, n).fill(-2);
-      const abs = UNARY_OPS.indexOf("abs");
-      pool.run([["none", []], ["unary_f32", [abs, 2 ** 20, 2 ** 20, n]]], () => {});
-      const y = new Float32Array(memory.buffer, 2 ** 20, n);
-      assert.equal(y[0] + y[n - 1], 4);
-    } finally {
+    await withPool(32, (pool, memory) => {
+      new Float32Array(memory.buffer, 2 ** 20, LONG).fill(-2);
+      pool.run([["none", []], ["unary_f32", [ABS, 2 ** 20, 2 ** 20, LONG]]], () => {});
       Atomics.wait = wait;
-      await pool.close();
-    }
+      const y = new Float32Array(memory.buffer, 2 ** 20, LONG);
+      assert.equal(y[0] + y[LONG - 1], 4);
+    });
   } finally {
     Atomics.wait = wait;
   }
@@ -96,35 +99,23 @@ Deno.test("ThreadPool.run() spins instead of sleeping where Atomics.wait may not
 });
 
 Deno.test("ThreadPool.run() waits for the workers' shares even when its own share fails", async () => {
-  const module = await WebAssembly.compile(
-    Uint8Array.from(atob(SIMD128_WASM), (c) => c.charCodeAt(0)),
-  );
-  const memory = new WebAssembly.Memory({ initial: 512, maximum: 512, shared: true });
-  const pool = await ThreadPool.start(
-    2,
-    module,
-    memory,
-    ["unary_f32"],
-    [2 ** 20],
-    workerSupport() as Spawn,
-  );
-  try {
-    const n = 6 * 2 ** 20;
-    const abs = UNARY_OPS.indexOf("abs");
-    new Float32Array(memory.buffer, 2 ** 20, n).fill(-2);
+  await withPool(32, (pool, memory) => {
+    new Float32Array(memory.buffer, 2 ** 20, LONG).fill(-2);
     const mine = (): void => {
       throw new RangeError("this thread's share failed");
     };
     assert.throws(
-      () => pool.run([["none", []], ["unary_f32", [abs, 2 ** 20, 2 ** 20, n]]], mine),
+      () => pool.run([["none", []], ["unary_f32", [ABS, 2 ** 20, 2 ** 20, LONG]]], mine),
       /this thread's share failed/,
     );
-    assert.equal(new Float32Array(memory.buffer, 2 ** 20, n)[n - 1], 2, "the worker finished");
+    assert.equal(
+      new Float32Array(memory.buffer, 2 ** 20, LONG)[LONG - 1],
+      2,
+      "the worker finished",
+    );
     const x = new Float32Array(memory.buffer, 2 ** 20, 4);
     x.set([-1, 2, -3, 4]);
-    pool.run([["none", []], ["unary_f32", [abs, 2 ** 20, 2 ** 20, 4]]], () => {});
+    pool.run([["none", []], ["unary_f32", [ABS, 2 ** 20, 2 ** 20, 4]]], () => {});
     assert.deepEqual(Array.from(x), [1, 2, 3, 4]);
-  } finally {
-    await pool.close(); // returns: no worker is left running a call
-  }
+  });
 });

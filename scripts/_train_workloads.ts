@@ -9,7 +9,7 @@ import type { Module } from "@kiso/layers";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
 import { backward, Rng, tensor, uniform, yieldToEventLoop } from "@kiso/tensor";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
 
 /** A workload: its batch, one sample's shape and its model. */
 export interface Workload {
@@ -22,7 +22,7 @@ export interface Workload {
 export const WORKLOADS: Record<string, Workload> = {
   mlp: { batch: 128, shape: [784], model: mlp },
   cnn: { batch: 64, shape: [1, 28, 28], model: lenet },
-  lstm: { batch: 64, shape: [28, 28], model: (rng) => new RowReader(rng, 128) },
+  lstm: { batch: 64, shape: [28, 28], model: (rng) => rowReader(rng, 128) },
 };
 
 /**

@@ -23,7 +23,8 @@ import {
   yieldToEventLoop,
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { cpuModel, median, runTorch } from "./_bench.ts";
 
 const STEPS = Number(Deno.args[0] ?? 50);
 const RUNS = 5;
@@ -32,7 +33,7 @@ const WARMUP = 20;
 const WORKLOADS: Record<string, { batch: number; shape: number[]; model: (rng: Rng) => Module }> = {
   mlp: { batch: 128, shape: [784], model: mlp },
   cnn: { batch: 64, shape: [1, 28, 28], model: lenet },
-  lstm: { batch: 64, shape: [28, 28], model: (rng) => new RowReader(rng, 128) },
+  lstm: { batch: 64, shape: [28, 28], model: (rng) => rowReader(rng, 128) },
 };
 
 async function kisoRates(backend: Backend): Promise<Record<string, number>> {
@@ -62,35 +63,11 @@ async function kisoRates(backend: Backend): Promise<Record<string, number>> {
   return rates;
 }
 
-function median(xs: number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function torchRates(): Promise<Record<string, Record<string, number>> | string> {
-  const env = Deno.env.toObject();
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  try {
-    const run = await new Deno.Command("/usr/bin/python3", {
-      args: [
-        new URL("./cpu_train_bench.py", import.meta.url).pathname,
-        `${STEPS}`,
-        `${RUNS}`,
-        "1",
-        "2",
-      ],
-      env,
-      clearEnv: true,
-      stderr: "piped",
-    }).output();
-    if (!run.success) {
-      return new TextDecoder().decode(run.stderr).trim().split("\n").at(-1) ?? "failed";
-    }
-    return JSON.parse(new TextDecoder().decode(run.stdout));
-  } catch (e) {
-    return (e as Error).message;
-  }
+function torchRates(): Promise<Record<string, Record<string, number>> | string> {
+  const script = new URL("./cpu_train_bench.py", import.meta.url);
+  return runTorch(script, [`${STEPS}`, `${RUNS}`, "1", "2"]) as Promise<
+    Record<string, Record<string, number>> | string
+  >;
 }
 
 const CONFIGS: Record<string, () => Promise<Backend>> = {
@@ -127,11 +104,8 @@ else {
   columns.push(["PyTorch 2 threads", torch["2"]]);
 }
 
-const cpuModel =
-  (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1] ??
-    Deno.build.arch;
 console.log(
-  `CPU: ${cpuModel}, ${navigator.hardwareConcurrency} cores; ${STEPS} steps × ${RUNS} runs, medians`,
+  `CPU: ${await cpuModel()}, ${navigator.hardwareConcurrency} cores; ${STEPS} steps × ${RUNS} runs, medians`,
 );
 console.log(`\n| workload | ${columns.map(([c]) => c).join(" | ")} |`);
 console.log(`| --- | ${columns.map(() => "---:").join(" | ")} |`);

@@ -19,5 +19,6 @@ export * from "./assertion_error.ts";
 export * from "./assert_all_close.ts";
 export * from "./gradcheck.ts";
 export * from "./gradgradcheck.ts";
+export * from "./gradcheck_layer.ts";
 export * from "./backend_conformance.ts";
 export * from "./with_globals.ts";

@@ -4,7 +4,8 @@
  * wasm backend with 2 worker threads in a cross-origin isolated page, a digit drawn with the mouse
  * and recognised, the model saved as a download (which Deno loads and agrees with) and dropped
  * back, bad files refused with the model kept, the same training on 1 and 2 threads and in Deno,
- * webgpu through SwiftShader next to wasm, and a page without isolation or WebGPU that says so.
+ * the tiny GPT learning words, webgpu through SwiftShader next to wasm, and a page without
+ * isolation or WebGPU that says so.
  * Any console error fails it. Needs Chromium (CI installs it).
  */
 import assert from "node:assert/strict";
@@ -118,17 +119,14 @@ async function choose(page: Page, select: "backend" | "threads", value: string):
   return await page.$eval("#backend-info", (b) => b.textContent!);
 }
 
-/** The bytes of the first file to land in `dir`. */
-async function downloaded(dir: string): Promise<{ name: string; bytes: Uint8Array }> {
+/** The bytes of the file `name` once it has landed in `dir`. */
+async function downloaded(dir: string, name: string): Promise<Uint8Array> {
   for (let i = 0; i < 200; i++) {
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.name.endsWith(".crdownload")) {
-        return { name: entry.name, bytes: await Deno.readFile(`${dir}/${entry.name}`) };
-      }
-    }
+    const bytes = await Deno.readFile(`${dir}/${name}`).catch(() => undefined);
+    if (bytes !== undefined) return bytes;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error("nothing was downloaded");
+  throw new Error(`${name} was not downloaded`);
 }
 
 Deno.test({
@@ -186,9 +184,7 @@ Deno.test({
         async () => {
           const [message] = await messageAfter(page, () => page.click("#save"));
           assert.match(message, /^Saved the model \(\d+ bytes\)\.$/);
-          const file = await downloaded(downloads);
-          assert.equal(file.name, "kiso-mlp.safetensors");
-          saved = file.bytes;
+          saved = await downloaded(downloads, "kiso-mlp.safetensors");
           const model = await loadModel(saved);
           const ink = await page.evaluate(() => {
             const canvas = document.getElementById("canvas") as HTMLCanvasElement;
@@ -227,7 +223,7 @@ Deno.test({
             wrong,
             "Could not load iris.safetensors, the model is unchanged: TypeError: iris.safetensors: " +
               "the Dense in it does not read a 28×28 digit into 10 class scores (as a flat vector, " +
-              "a 1×28×28 image or 28 rows)",
+              "a 1×28×28 image or 28 rows), nor is it the tiny GPT of words",
           );
           assert.deepEqual(await draw(page, ONE), one);
         },
@@ -255,6 +251,29 @@ Deno.test({
         await session.useBackend("cpu", 1);
         assert.equal(String(logs[0].val_loss), wasmRun.valLoss);
       });
+
+      await t.step(
+        "the tiny GPT learns English words and makes up new ones; its file loads back",
+        async () => {
+          await page.select("#model", "gpt");
+          const run = await train(page, { samples: "300", epochs: "1" });
+          // better than guessing each of the 27 characters alike (ln 27 = 3.30 nats)
+          assert.ok(Number(run.valLoss) < Math.log(27), `validation loss ${run.valLoss}`);
+          const panels = await page.evaluate(() => [
+            document.getElementById("words-panel")!.hidden,
+            document.getElementById("draw-panel")!.hidden,
+          ]);
+          assert.deepEqual(panels, [false, true]);
+          const made = await page.$$eval("#words li", (items) => items.map((i) => i.textContent!));
+          assert.equal(made.length, 12);
+          assert.ok(made.every((w) => /^[a-z]*$/.test(w)), made.join(", "));
+          await messageAfter(page, () => page.click("#save"));
+          const gpt = await downloaded(downloads, "kiso-gpt.safetensors");
+          const [loaded] = await messageAfter(page, () => drop(page, gpt, "words.safetensors"));
+          assert.equal(loaded, "Loaded words.safetensors: WordGpt, 103872 parameters.");
+          await page.select("#model", "mlp"); // back to the digits, with the MLP's defaults
+        },
+      );
 
       await t.step(
         "webgpu (SwiftShader) trains the same run as wasm, to float32 rounding",

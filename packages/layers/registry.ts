@@ -111,7 +111,12 @@ function build(spec: unknown, where: string): Module {
     );
   }
   try {
-    return new layer(...args.map(decodeArgument));
+    // modules among the arguments (containers' children) are built first, named by position
+    return new layer(
+      ...args.map((arg, i) =>
+        decodeArgument(arg, (child) => build(child, `${where} argument ${i}`))
+      ),
+    );
   } catch (e) {
     // the constructor's message usually names the layer already ("Dense: inFeatures …")
     const detail = (e as Error).message;

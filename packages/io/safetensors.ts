@@ -368,6 +368,7 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
   }
   return { tensors, metadata };
 }
+
 /**
  * Where a file's bytes come from: a path (Deno and Node), the bytes themselves, a `Blob` (a
  * `File` of an `<input type="file">` or a drop) or a `Response` (of `fetch`).

@@ -8,6 +8,7 @@ import { attentionMap, lineChart } from "../lib/report.ts";
 import { timing } from "../lib/classify.ts";
 import { nextTokenLoss, sampleWords, TINY_GPT, TinyGpt, windows } from "./tiny_gpt_model.ts";
 import { ALPHABET, decodeTokens, englishWords, splitWords, wordStream } from "./words.ts";
+import "./tiny_gpt_exchange.ts";
 
 /** Words held out for validation. */
 const VALIDATION_WORDS = 5000;

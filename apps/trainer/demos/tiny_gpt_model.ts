@@ -1,7 +1,6 @@
 import { softmax } from "@kiso/activations";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { Embedding, Module, registerLayer } from "@kiso/layers";
-import { registerOnnxExporter } from "@kiso/onnx";
 import { LayerNorm } from "@kiso/regularization";
 import {
   div,
@@ -19,7 +18,6 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from "@kiso/transformer";
-import { registerTorchLayer, TORCH_CAUSAL_MASK } from "../lib/torch_code.ts";
 import { ALPHABET } from "./word_tokens.ts";
 
 /** The size of a {@linkcode TinyGpt}. */
@@ -142,44 +140,6 @@ export class TinyGpt extends Module {
 
 // loadModel rebuilds it from its saved config (the weights are loaded afterwards)
 registerLayer("TinyGpt", TinyGpt);
-
-// ONNX: the embeddings, the causal encoder, and the scores against the token table (one
-// initializer for both uses of the tied table)
-registerOnnxExporter("TinyGpt", (layer, tokens, ctx) => {
-  const gpt = layer as TinyGpt;
-  const x = ctx.emit(gpt.positions, ctx.emit(gpt.embed, tokens, "embed"), "positions");
-  const h = ctx.emit(gpt.encoder, x, "encoder", { isCausal: true });
-  const g = ctx.graph;
-  const table = ctx.weight("embed.weight", gpt.embed.weight);
-  const transposed = g.node("Transpose", [table], { perm: [1, 0] }, { prefix: ctx.prefix })[0];
-  return g.node("MatMul", [h.name, transposed], {}, { prefix: ctx.prefix })[0];
-});
-
-// PyTorch: the same layers under the same keys
-registerTorchLayer("TinyGpt", {
-  helpers: ["LearnedPositionalEncoding", "TinyGpt"],
-  code: (args) => {
-    const c = args[0] as GptConfig;
-    return `TinyGpt(${[c.vocab, c.blockSize, c.dModel, c.heads, c.layers, c.dropout].join(", ")})`;
-  },
-}, {
-  TinyGpt: `class TinyGpt(nn.Module):
-    """kiso's tiny-gpt: token and learned position embeddings, a causal pre-norm Transformer
-    encoder with a final norm, next-token scores from the token table (tied embeddings)."""
-
-    def __init__(self, vocab, block_size, d_model, heads, layers, dropout):
-        super().__init__()
-        self.embed = nn.Embedding(vocab, d_model)
-        self.positions = LearnedPositionalEncoding(block_size, d_model)
-        layer = nn.TransformerEncoderLayer(d_model, heads, 4 * d_model, dropout, batch_first=True, norm_first=True)
-        self.encoder = nn.TransformerEncoder(layer, layers, norm=nn.LayerNorm(d_model))
-
-    def forward(self, tokens):
-        x = self.positions(self.embed(tokens))
-        t = tokens.shape[1]
-        causal = ${TORCH_CAUSAL_MASK}
-        return self.encoder(x, mask=causal) @ self.embed.weight.T`,
-});
 
 /**
  * Samples `count` words from the model, all at once: each starts from "." (token 0) and grows

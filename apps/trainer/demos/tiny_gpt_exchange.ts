@@ -7,7 +7,7 @@
  */
 import { registerOnnxExporter } from "@kiso/onnx";
 import { registerTorchLayer, TORCH_CAUSAL_MASK } from "../lib/torch_code.ts";
-import { type GptConfig, TinyGpt } from "./tiny_gpt_model.ts";
+import type { GptConfig, TinyGpt } from "./tiny_gpt_model.ts";
 
 // ONNX: the embeddings, the causal encoder, and the scores against the token table (one
 // initializer for both uses of the tied table)

@@ -10,46 +10,19 @@
  * Usage: deno run -A scripts/cpu_train_bench.ts [steps]   (each configuration in its own process)
  */
 import { createWasmBackend } from "@kiso/backend-wasm";
-import type { Module } from "@kiso/layers";
-import { softmaxCrossEntropy } from "@kiso/losses";
-import { SGD } from "@kiso/optimizers";
-import {
-  type Backend,
-  backward,
-  Rng,
-  setBackend,
-  tensor,
-  uniform,
-  yieldToEventLoop,
-} from "@kiso/tensor";
+import { type Backend, setBackend } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { median, trainingStep, WORKLOADS } from "./_train_workloads.ts";
 
 const STEPS = Number(Deno.args[0] ?? 50);
 const RUNS = 5;
 const WARMUP = 20;
 
-const WORKLOADS: Record<string, { batch: number; shape: number[]; model: (rng: Rng) => Module }> = {
-  mlp: { batch: 128, shape: [784], model: mlp },
-  cnn: { batch: 64, shape: [1, 28, 28], model: lenet },
-  lstm: { batch: 64, shape: [28, 28], model: (rng) => new RowReader(rng, 128) },
-};
-
 async function kisoRates(backend: Backend): Promise<Record<string, number>> {
   setBackend(backend);
   const rates: Record<string, number> = {};
   for (const [name, w] of Object.entries(WORKLOADS)) {
-    const rng = new Rng(0);
-    const model = w.model(rng);
-    const x = uniform([w.batch, ...w.shape], { rng });
-    const y = tensor(Int32Array.from({ length: w.batch }, (_, i) => i % 10));
-    const opt = new SGD(model.parameters(), { lr: 0.01 });
-    const step = async (): Promise<void> => {
-      opt.zeroGrad();
-      backward(softmaxCrossEntropy(model.forward(x), y));
-      opt.step();
-      await yieldToEventLoop();
-    };
+    const step = trainingStep(w);
     for (let i = 0; i < WARMUP; i++) await step();
     const samples: number[] = [];
     for (let r = 0; r < RUNS; r++) {
@@ -60,11 +33,6 @@ async function kisoRates(backend: Backend): Promise<Record<string, number>> {
     rates[name] = median(samples);
   }
   return rates;
-}
-
-function median(xs: number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 async function torchRates(): Promise<Record<string, Record<string, number>> | string> {

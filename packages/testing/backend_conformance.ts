@@ -286,6 +286,12 @@ function cases(): Case[] {
       [1, 130, 140, 150, 0, 0],
       [2, 3, 0, 4, 1, 1],
       [1, 300, 20, 5, 0, 0],
+      // few rows and many columns (computed transposed), B in place with a partial last strip
+      [5, 10, 30, 100, 1, 0],
+      [3, 100, 20, 10, 0, 1],
+      [1, 30, 40, 3, 0, 0],
+      // few outputs and a long k (cut into partial products)
+      [1, 8, 4500, 25, 0, 0],
     ];
     for (const [batch, m, k, n, aShared, bShared] of products) {
       for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {

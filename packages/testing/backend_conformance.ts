@@ -389,6 +389,7 @@ function cases(): Case[] {
     }
     const pools: [string, WindowLayout][] = [
       ["2×2 stride 2", window([2, 3, 8, 8], [2, 2], [2, 2], [0, 0])],
+      ["2×2 stride 2 odd sizes", window([2, 3, 9, 11], [2, 2], [2, 2], [0, 0])],
       ["3×3 stride 2 pad 1", window([2, 2, 7, 9], [3, 3], [2, 2], [1, 1])],
       ["3×3 stride 1 odd", window([1, 1, 5, 5], [3, 3], [1, 1], [0, 0])],
       ["2×2 on 64 LeNet maps", window([64, 6, 28, 28], [2, 2], [2, 2], [0, 0])],

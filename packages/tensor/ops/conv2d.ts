@@ -1,10 +1,10 @@
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkFloat, checkSame } from "../_op.ts";
+import { add } from "./arithmetic.ts";
 import { im2col } from "./_im2col.ts";
-import { linear } from "./linear.ts";
+import { product } from "./_product.ts";
 import { reshape } from "./reshape.ts";
-import { transpose } from "./transpose.ts";
 import { type Padding, type Pair, windowLayout } from "./_window.ts";
 
 /** Options of {@linkcode conv2d}. */
@@ -34,8 +34,9 @@ export interface Conv2dOptions {
 /**
  * 2-D convolution (cross-correlation, as every framework) of NCHW images with filters
  * `[outChannels, inChannels, kH, kW]` (each output is a filter's dot product with a patch): the output size is
- * ⌊(d + 2α − H)/β⌋ + 1. Computed as im2col + one matrix product per batch; the backward
- * is col2im of gᵀ·W for the input, and Σₙ g·cols for the filters.
+ * ⌊(d + 2α − H)/β⌋ + 1. Computed as im2col + one matrix product per image, W·colsᵀ, whose
+ * output is already channels-first; the backward is col2im of gᵀ·W for the input, and Σₙ g·cols
+ * for the filters.
  *
  * @param x Images `[N, C, H, W]`.
  * @param weight Filters `[O, C, kH, kW]`.
@@ -87,10 +88,15 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
       `bias must be [${outChannels}]`,
     );
   }
-  // one tall product over every patch of every image: cols [N·outH·outW, C·kH·kW] times the
-  // filters [outC, C·kH·kW]ᵀ, then NHWC → NCHW
+  // per image, the filters [outC, C·kH·kW] times its patches [outH·outW, C·kH·kW]ᵀ: channels
+  // first as they come out of the product (no layout copy), in one batched product
   const patch = inChannels * kH * kW;
-  const rows = linear(im2col(x, layout), reshape(weight, [outChannels, patch]), options.bias);
-  const channelsFirst = transpose(reshape(rows, [batch, outH * outW, outChannels]), [0, 2, 1]);
-  return reshape(channelsFirst, [batch, outChannels, outH, outW]);
+  const cols = reshape(im2col(x, layout), [batch, outH * outW, patch]);
+  const maps = reshape(product(reshape(weight, [outChannels, patch]), cols, false, true), [
+    batch,
+    outChannels,
+    outH,
+    outW,
+  ]);
+  return options.bias === undefined ? maps : add(maps, reshape(options.bias, [outChannels, 1, 1]));
 }

@@ -3,7 +3,9 @@
  * configuration with every kernel call timed, and prints per workload the step time, the kernels'
  * share by kernel (matrix products by shape, `m×k×n`, `ᵀ` on a transposed operand, `·batch`),
  * and what remains outside the kernels (tensors, autograd tape, allocation, collection, the
- * yield). A kernel's time is the sum over its calls in a step of each call's lower quartile of
+ * yield); then the same steps untimed under V8's sampling profiler, as shares of WebAssembly
+ * kernels, the backend's TypeScript, other JavaScript, the collector and idle time (the surer
+ * measure of the time outside kernels on a busy machine, where CPU and wall-clock times differ). A kernel's time is the sum over its calls in a step of each call's lower quartile of
  * wall-clock time over the steps, and the step's the median of its CPU time on one thread (the lower quartile of its
  * wall-clock time on two), so that a busy machine's pauses count as little as they can.
  *
@@ -14,6 +16,7 @@ import { createWasmBackend } from "@kiso/backend-wasm";
 import type { Backend, MatmulLayout, WindowLayout } from "@kiso/tensor/backend";
 import { setBackend } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
+import { Session } from "node:inspector";
 import process from "node:process";
 import { median, trainingStep, WORKLOADS } from "./_train_workloads.ts";
 
@@ -71,6 +74,8 @@ const KERNEL_NAMES = new Set([
   "avgPool2dBackward",
   "lstmCell",
   "lstmCellBackward",
+  "lstmSequence",
+  "lstmSequenceBackward",
   "softmaxCrossEntropy",
   "softmaxCrossEntropyBackward",
   "adamStep",
@@ -100,6 +105,70 @@ function timed(backend: Backend, calls: Map<string, number[]>): Backend {
     };
   }
   return Object.assign(Object.create(backend), wrapped) as Backend;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/**
+ * Where `steps` training steps spend their time by V8's sampling profiler (self time of the
+ * sampled frame): WebAssembly kernels, the backend's TypeScript (kernel dispatch and the cpu
+ * backend's loops), everything else in JavaScript (tensors, ops, autograd, storage pool), the
+ * garbage collector, and idle (waiting for the event loop or worker threads); and the
+ * JavaScript functions that take the most.
+ */
+async function sample(step: () => Promise<void>, steps: number): Promise<void> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params: object = {}): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) =>
+      session.post(
+        method,
+        params,
+        (e, r) => (e ? reject(e) : resolve(r as Record<string, unknown>)),
+      )
+    );
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 100 });
+  await post("Profiler.start");
+  for (let i = 0; i < steps; i++) await step();
+  const { profile } = await post("Profiler.stop") as {
+    profile: { nodes: ProfileNode[]; samples: number[] };
+  };
+  session.disconnect();
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const shares = new Map<string, number>();
+  const functions = new Map<string, number>();
+  for (const id of profile.samples) {
+    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
+    const where = url.startsWith("wasm://")
+      ? "WebAssembly kernels"
+      : functionName === "(garbage collector)"
+      ? "garbage collector"
+      : functionName === "(idle)" || functionName === "(program)"
+      ? "idle and the runtime"
+      : /backend-wasm\/|tensor\/cpu\//.test(url)
+      ? "backend TypeScript"
+      : "JavaScript outside the backend";
+    shares.set(where, (shares.get(where) ?? 0) + 1);
+    if (where.startsWith("JavaScript")) {
+      const name = `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${
+        lineNumber + 1
+      }`;
+      functions.set(name, (functions.get(name) ?? 0) + 1);
+    }
+  }
+  const pct = (n: number): string =>
+    `${((100 * n) / profile.samples.length).toFixed(1).padStart(5)}%`;
+  console.log(`  sampled (${profile.samples.length} samples of ${steps} steps):`);
+  for (const [where, n] of [...shares].sort((a, b) => b[1] - a[1])) {
+    console.log(`    ${pct(n)}  ${where}`);
+  }
+  for (const [name, n] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
+    console.log(`      ${pct(n)}  ${name}`);
+  }
 }
 
 const backend = await CONFIGS[config]();
@@ -154,5 +223,10 @@ for (const [name, w] of Object.entries(WORKLOADS)) {
   if (rest > 0) {
     console.log(`  ${pct(rest).padStart(6)}  ${rest.toFixed(3).padStart(8)} ms  (the rest)`);
   }
+  // the same steps untimed, under the sampling profiler
+  setBackend(backend);
+  const plain = trainingStep(w);
+  for (let i = 0; i < WARMUP; i++) await plain();
+  await sample(plain, STEPS);
 }
 await (backend as { close?: () => Promise<void> }).close?.();

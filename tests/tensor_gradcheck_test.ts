@@ -146,6 +146,16 @@ const otherCases: Case[] = [
   },
   { name: "lstmCell", fn: k.lstmCell, inputs: () => [f64([3, 8]), f64([3, 2])] },
   {
+    name: "lstmSequence",
+    fn: (xp, whh, bhh, h0, c0) => k.lstmSequence(xp, whh, bhh, h0, c0),
+    inputs: () => [f64([2, 3, 8], -1, 1), f64([8, 2]), f64([8]), f64([2, 2]), f64([2, 2])],
+  },
+  {
+    name: "lstmSequence without bias",
+    fn: (xp, whh, h0, c0) => k.lstmSequence(xp, whh, undefined, h0, c0),
+    inputs: () => [f64([1, 2, 4], -1, 1), f64([4, 1]), f64([1, 1]), f64([1, 1])],
+  },
+  {
     name: "cast float64→float32→float64",
     fn: (x) => k.cast(k.cast(x, "float32"), "float64"),
     inputs: () => [k.tensor([0.5, 0.25], { dtype: "float64" })],

@@ -1,6 +1,17 @@
-import { add, linear, lstmCell, mul, sigmoid, tanh, type Tensor } from "@kiso/tensor";
+import {
+  add,
+  linear,
+  lstmCell,
+  lstmSequence,
+  mul,
+  reshape,
+  sigmoid,
+  slice,
+  tanh,
+  type Tensor,
+} from "@kiso/tensor";
 import { Parameter } from "./parameter.ts";
-import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
+import { Recurrent, type RecurrentOptions, type RecurrentResult } from "./recurrent.ts";
 import { torchUniform } from "./_init.ts";
 import { registerLayer } from "./registry.ts";
 
@@ -52,6 +63,25 @@ export class LSTM extends Recurrent {
         new Parameter(torchUniform([3 * hiddenSize, hiddenSize], hiddenSize, options)),
       )
       : undefined;
+  }
+
+  /**
+   * The whole sequence without peepholes: the input projection of every step as one product,
+   * then {@linkcode lstmSequence} (one fused kernel forward and one back through time).
+   *
+   * @param input `[batch, time, inputSize]`.
+   * @param states `[h₀, c₀]`.
+   * @returns The output and `[h, c]` after the last step, or undefined (peepholes, no steps).
+   */
+  protected override sequence(input: Tensor, [h0, c0]: Tensor[]): RecurrentResult | undefined {
+    const [batch, time] = input.shape;
+    if (this.weightPeephole || time === 0) return undefined;
+    const projections = linear(input, this.weightIh, this.biasIh);
+    const hc = lstmSequence(projections, this.weightHh, this.biasHh, h0, c0);
+    const last = reshape(slice(hc, [null, [time - 1, time]]), [batch, 2 * this.hiddenSize]);
+    const [h, c] = [this.gate(last, 0), this.gate(last, 1)];
+    const output = this.returnSequences ? slice(hc, [null, null, [0, this.hiddenSize]]) : h;
+    return { output, states: [h, c] };
   }
 
   /**

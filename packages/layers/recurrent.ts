@@ -96,6 +96,18 @@ export abstract class Recurrent extends Module {
   protected abstract step(inputProjection: Tensor, states: Tensor[]): Tensor[];
 
   /**
+   * The whole sequence in one fused op, where the layer has one (the LSTM without peepholes), or
+   * undefined to run {@linkcode Recurrent.step} after step.
+   *
+   * @param _input `[batch, time, inputSize]`.
+   * @param _states The initial states, each `[batch, hidden]`.
+   * @returns The output and the final states, or undefined.
+   */
+  protected sequence(_input: Tensor, _states: Tensor[]): RecurrentResult | undefined {
+    return undefined;
+  }
+
+  /**
    * Block k of a `[batch, gates·hidden]` tensor.
    *
    * @param t The stacked gates.
@@ -139,6 +151,8 @@ export abstract class Recurrent extends Module {
         `${name}: expects ${this.#stateCount} initial states: got ${states.length}`,
       );
     }
+    const fused = this.sequence(input, states);
+    if (fused !== undefined) return fused;
     const outputs: Tensor[] = [];
     let current = states;
     for (let t = 0; t < time; t++) {

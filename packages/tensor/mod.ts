@@ -60,5 +60,6 @@ export * from "./ops/pad.ts";
 export * from "./ops/gather.ts";
 export * from "./ops/one_hot.ts";
 export * from "./ops/lstm_cell.ts";
+export * from "./ops/lstm_sequence.ts";
 export * from "./ops/softmax_cross_entropy.ts";
 export * from "./ops/adam_step.ts";

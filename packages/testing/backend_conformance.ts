@@ -43,7 +43,14 @@ interface Case {
 }
 
 /** The optional fused kernels: backends without them skip their cases. */
-const OPTIONAL = new Set(["lstmCell", "lstmCellBackward", "adamStep", "softmaxCrossEntropy"]);
+const OPTIONAL = new Set([
+  "lstmCell",
+  "lstmCellBackward",
+  "lstmSequence",
+  "lstmSequenceBackward",
+  "adamStep",
+  "softmaxCrossEntropy",
+]);
 
 function values(
   rng: Rng,
@@ -457,6 +464,48 @@ function cases(): Case[] {
           (b, put) => {
             const saved = b.lstmCell!(put(gates), put(c), L)[1];
             return b.lstmCellBackward!(saved, put(c), put(grad), L)[k];
+          },
+        );
+      }
+    }
+  }
+  for (const dtype of FLOATS) {
+    const sequences: [number, number, number, boolean][] = [
+      [1, 1, 1, true],
+      [3, 4, 5, true],
+      [13, 3, 10, false],
+      [64, 5, 32, true],
+    ];
+    for (const [batch, time, hidden, bias] of sequences) {
+      // small values keep the gates off the flat ends of σ and tanh
+      const small = (n: number): DataArray => values(rng, dtype, n).map((v) => v / 4);
+      const xp = small(batch * time * 4 * hidden);
+      const w = small(4 * hidden * hidden);
+      const b = small(4 * hidden);
+      const [h0, c0] = [small(batch * hidden), small(batch * hidden)];
+      const grad = small(batch * time * 2 * hidden);
+      const L = { batch, time, hidden, bias };
+      const name = `${batch}×${time}×${hidden}${bias ? "" : " no bias"}`;
+      const forward = (be: Backend, put: (x: DataArray) => Storage): [Storage, Storage] =>
+        be.lstmSequence!(put(xp), put(w), put(b), put(h0), put(c0), L);
+      for (const k of [0, 1]) {
+        add(
+          "lstmSequence",
+          `${name} ${k === 0 ? "[h | c′]" : "saved"}`,
+          dtype,
+          [xp, w, b, h0, c0],
+          (be, put) => forward(be, put)[k],
+        );
+      }
+      for (const k of [0, 1, 2]) {
+        add(
+          "lstmSequenceBackward",
+          `${name} ${["gates", "h₀", "c₀"][k]}`,
+          dtype,
+          [xp, w, b, h0, c0, grad],
+          (be, put) => {
+            const [hc, saved] = forward(be, put);
+            return be.lstmSequenceBackward!(saved, hc, put(c0), put(w), put(grad), L)[k];
           },
         );
       }

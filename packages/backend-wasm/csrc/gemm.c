@@ -14,6 +14,7 @@
 // the tile's constant offsets into pointer additions and keeps more values live than x64 has
 // registers, which V8 then spills (about 1.6× slower).
 #include "kiso.h"
+#include "gemm.h"
 
 #define KC 256
 #define MC 96
@@ -225,12 +226,13 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
      batches [b0, b1), over k in KC-long blocks; scratch as gemm_scratch_elements says. */         \
   static void gemm_core_##T(int b0, int b1, int m0, int m1, int n0, int n1, int m, int k,          \
                             const T* a, long aStride, int lda, int ta, const T* b, long bStride,   \
-                            int ldb, int tb, T* c, long cStride, int ldc, int tc, T* scratch) {    \
+                            int ldb, int tb, T* c, long cStride, int ldc, int tc, T* scratch,      \
+                            const T* prepacked) {                                                  \
     T* pa = scratch;                                                                               \
     T* pb = scratch + MC * KC;                                                                     \
     T* edge = pb + KC * NC;                                                                        \
     int packA = PACK_A(ta, n1 - n0);                                                               \
-    int packB = PACK_B(tb, m1 - m0);                                                               \
+    int packB = prepacked || PACK_B(tb, m1 - m0);                                                  \
     /* B shared by the batch: each packed block serves every product */                            \
     int shared = packB && bStride == 0;                                                            \
     for (int t0 = b0; t0 < b1; t0 = shared ? b1 : t0 + 1) {                                        \
@@ -243,7 +245,10 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
           int bs = 2 * W;                                                                          \
           long sb = 2 * W * kc;                                                                    \
           const T* eb = 0;                                                                         \
-          if (packB) {                                                                             \
+          if (prepacked) {                                                                         \
+            /* the blocks of gemm_pack_b: by column block, then by k block */                      \
+            bb = prepacked + (long)j0 * k + (long)p0 * ((nc + 2 * W - 1) / (2 * W) * 2 * W);       \
+          } else if (packB) {                                                                      \
             pack_b_##T(bt, ldb, tb, p0, kc, j0, nc, pb);                                           \
           } else {                                                                                 \
             bb = bt + (long)p0 * ldb + j0;                                                         \
@@ -283,10 +288,29 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
     if (plan_cost(cols, rows, k, !tb, !ta, aStride == 0, batch, MR, 2 * W) <                       \
         plan_cost(rows, cols, k, ta, tb, bStride == 0, batch, MR, 2 * W))                          \
       gemm_core_##T(b0, b1, n0, n1, m0, m1, n, k, b, bStride, ldb, !tb, a, aStride, lda, !ta, c,   \
-                    (long)m * n, n, 1, scratch);                                                   \
+                    (long)m * n, n, 1, scratch, 0);                                                \
     else                                                                                           \
       gemm_core_##T(b0, b1, m0, m1, n0, n1, m, k, a, aStride, lda, ta, b, bStride, ldb, tb, c,     \
-                    (long)m * n, n, 0, scratch);                                                   \
+                    (long)m * n, n, 0, scratch, 0);                                                \
+  }                                                                                                \
+  /* Packs all of op(B) [k, n] as gemm_packed reads it: its column blocks one after another, each  \
+     its k blocks of strips (gemm_packed_elements values). */                                      \
+  void EXPORT(gemm_pack_b_##T)(const T* b, int ldb, int tb, int k, int n, T* dst) {                \
+    for (int j0 = 0; j0 < n; j0 += NC) {                                                           \
+      int nc = MIN(n - j0, NC);                                                                    \
+      for (int p0 = 0; p0 < k; p0 += KC) {                                                         \
+        int kc = MIN(k - p0, KC);                                                                  \
+        pack_b_##T(b, ldb, tb, p0, kc, j0, nc, dst);                                               \
+        dst += (long)(nc + 2 * W - 1) / (2 * W) * 2 * W * kc;                                      \
+      }                                                                                            \
+    }                                                                                              \
+  }                                                                                                \
+  /* Rows [m0, m1) of C (row stride ldc) = op(A)·B with B packed by gemm_pack_b, for one B that    \
+     serves many products (an LSTM's recurrent weights at every step): the same sums as gemm. */   \
+  void gemm_packed_##T(int m0, int m1, int n, int k, const T* a, int lda, int ta,                  \
+                       const T* packed, T* c, int ldc, T* scratch) {                               \
+    gemm_core_##T(0, 1, m0, m1, 0, n, m1, k, a, 0, lda, ta, 0, 0, 0, 0, c, 0, ldc, 0, scratch,     \
+                  packed);                                                                         \
   }                                                                                                \
   /* Parts [q0, q1) of one m×n product whose k is cut into `parts` ranges of ⌈k/parts⌉ rounded     \
      up to KC: part q's product over its range into partials + q·m·n. Where the cut depends on     \
@@ -319,3 +343,6 @@ DEFINE_GEMM(double, 2, MR_DOUBLE, SPLAT_F64, MADD_F64, wasm_f64x2_add, STORE_T_D
 // Elements of scratch one thread needs for the gemm_* exports: A's panels, B's strips and the
 // partial last strip of B in place.
 int EXPORT(gemm_scratch_elements)(void) { return MC * KC + KC * NC + KC * 8; }
+
+// Elements gemm_pack_b writes for a B of k × n (n rounded up to whole strips of 8).
+int EXPORT(gemm_packed_elements)(int k, int n) { return k * ((n + 7) / 8 * 8); }

@@ -1,8 +1,10 @@
 // Register-blocked matrix products (the BLIS loop nest): C = op(A)·op(B) for a batch of
 // row-major products, over a sub-range of batches, rows and columns so that threads can share
-// one product. The micro-kernel keeps an MR×NR tile of C in registers: 6×8 floats with fused
-// multiply-adds (12 accumulators, two vectors of B and one of A: the 15 registers V8 gives
-// WebAssembly SIMD on x64), 4×8 with plain SIMD128, whose multiply and add need one more. Strips
+// one product. The micro-kernel keeps an MR×NR tile of C in registers: 4×8 floats, whose k step
+// loads two vectors of B and the four values of A as one vector, splat lane by lane (Deno's V8
+// checks the bounds of every memory access, so fewer, wider loads beat the 6×8 tile's six splat
+// loads by a fifth; 8 accumulators and at most 4 operands stay within the 15 registers V8 gives
+// WebAssembly SIMD on x64); 6×4 doubles (4×4 with plain SIMD128) with splat loads. Strips
 // of B are packed where many row tiles reuse them, panels of A where many column strips do;
 // otherwise the kernel reads the operands in place (Aᵀ always: its rows' elements are adjacent).
 // A product whose tiles fill better the other way round is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ and
@@ -20,11 +22,10 @@
 #define MC 96
 #define NC 1024
 
+#define MR_FLOAT 4
 #ifdef KISO_RELAXED
-#define MR_FLOAT 6
 #define MR_DOUBLE 6
 #else
-#define MR_FLOAT 4
 #define MR_DOUBLE 4
 #endif
 
@@ -50,8 +51,17 @@ static double plan_cost(int m, int n, int k, int ta, int tb, int bShared, int ba
   return cost;
 }
 
-// A full float tile stored transposed: 4×4 blocks transposed in registers, and with MR 6 the
-// pairs of rows 4–5 as 64-bit lanes. Returns 0 where the caller stores element by element.
+// Lane r of v in all four lanes.
+INLINE v128_t lane_splat_f32(v128_t v, int r) {
+  switch (r) {
+    case 0: return wasm_i32x4_shuffle(v, v, 0, 0, 0, 0);
+    case 1: return wasm_i32x4_shuffle(v, v, 1, 1, 1, 1);
+    case 2: return wasm_i32x4_shuffle(v, v, 2, 2, 2, 2);
+    default: return wasm_i32x4_shuffle(v, v, 3, 3, 3, 3);
+  }
+}
+
+// A full float tile (4×8) stored transposed: two 4×4 blocks transposed in registers.
 INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
   for (int v = 0; v < 2; v++) {
     v128_t r0 = acc[0][v], r1 = acc[1][v], r2 = acc[2][v], r3 = acc[3][v];
@@ -63,16 +73,6 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
       float* at = c + (long)(4 * v + j) * ldc;
       wasm_v128_store(at, accumulate ? wasm_f32x4_add(wasm_v128_load(at), q[j]) : q[j]);
     }
-#if MR_FLOAT == 6
-    v128_t lo = wasm_i32x4_shuffle(acc[4][v], acc[5][v], 0, 4, 1, 5);
-    v128_t hi = wasm_i32x4_shuffle(acc[4][v], acc[5][v], 2, 6, 3, 7);
-    v128_t pairs[4] = {lo, wasm_i64x2_shuffle(lo, lo, 1, 0), hi, wasm_i64x2_shuffle(hi, hi, 1, 0)};
-    for (int j = 0; j < 4; j++) {
-      float* at = c + (long)(4 * v + j) * ldc + 4;
-      v128_t x = accumulate ? wasm_f32x4_add(wasm_v128_load64_zero(at), pairs[j]) : pairs[j];
-      wasm_v128_store64_lane(at, x, 0);
-    }
-#endif
   }
   return 1;
 }
@@ -80,7 +80,7 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
 #define STORE_T_DOUBLE(acc, c, ldc, accumulate) 0
 
 // One type's GEMM: T the scalar, W lanes per v128, MR×NR the register tile (NR = 2·W).
-#define DEFINE_GEMM(T, W, MR, SPLAT, MADD, ADD, STORE_T)                                           \
+#define DEFINE_GEMM(T, W, MR, SPLAT, MADD, ADD, STORE_T, ROWS, ROW, VECTOR_ROWS)                   \
   /* The tile acc (rows × cols of it) into C at c: = acc, or += acc; with tc, C is stored          \
      transposed (the tile's rows are C's columns). */                                              \
   INLINE void store_##T(v128_t acc[MR][2], T* c, int ldc, int tc, int rows, int cols,              \
@@ -120,9 +120,9 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
     v128_t acc[MR][2];                                                                             \
     for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = wasm_i32x4_splat(0);                      \
     for (int p = 0; p < kc; p++) {                                                                 \
-      v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + W);                                   \
+      v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + W), av = ROWS(a);                     \
       for (int r = 0; r < MR; r++) {                                                               \
-        v128_t x = SPLAT(a + r);                                                                   \
+        v128_t x = ROW(av, a, r);                                                                  \
         acc[r][0] = MADD(x, b0, acc[r][0]);                                                        \
         acc[r][1] = MADD(x, b1, acc[r][1]);                                                        \
       }                                                                                            \
@@ -141,7 +141,27 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
       acc[r][0] = acc[r][1] = wasm_i32x4_splat(0);                                                 \
       x_[r] = ar[r];                                                                               \
     }                                                                                              \
-    for (int p = 0; p < kc; p++) {                                                                 \
+    int p = 0;                                                                                     \
+    if (VECTOR_ROWS && as == 1) {                                                                  \
+      /* each row's k contiguous: four k steps of it in one load, splat lane by lane */            \
+      for (; p + 4 <= kc; p += 4) {                                                                \
+        v128_t av[MR];                                                                             \
+        for (int r = 0; r < MR; r++) {                                                             \
+          av[r] = wasm_v128_load(x_[r]);                                                           \
+          x_[r] += 4;                                                                              \
+        }                                                                                          \
+        for (int q = 0; q < 4; q++) {                                                              \
+          v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + W);                               \
+          for (int r = 0; r < MR; r++) {                                                           \
+            v128_t x = lane_splat_f32(av[r], q);                                                   \
+            acc[r][0] = MADD(x, b0, acc[r][0]);                                                    \
+            acc[r][1] = MADD(x, b1, acc[r][1]);                                                    \
+          }                                                                                        \
+          b += bs;                                                                                 \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+    for (; p < kc; p++) {                                                                          \
       v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + W);                                   \
       for (int r = 0; r < MR; r++) {                                                               \
         v128_t x = SPLAT(x_[r]);                                                                   \
@@ -337,8 +357,16 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
 #define SPLAT_F32(p) wasm_v128_load32_splat(p)
 #define SPLAT_F64(p) wasm_v128_load64_splat(p)
 
-DEFINE_GEMM(float, 4, MR_FLOAT, SPLAT_F32, MADD_F32, wasm_f32x4_add, STORE_T_FLOAT)
-DEFINE_GEMM(double, 2, MR_DOUBLE, SPLAT_F64, MADD_F64, wasm_f64x2_add, STORE_T_DOUBLE)
+// A tile's rows of A: floats as one vector of four, split lane by lane; doubles one by one.
+#define ROWS_F32(a) wasm_v128_load(a)
+#define ROW_F32(av, a, r) lane_splat_f32(av, r)
+#define ROWS_F64(a) wasm_i32x4_splat(0)
+#define ROW_F64(av, a, r) SPLAT_F64((a) + (r))
+
+DEFINE_GEMM(float, 4, MR_FLOAT, SPLAT_F32, MADD_F32, wasm_f32x4_add, STORE_T_FLOAT, ROWS_F32,
+            ROW_F32, 1)
+DEFINE_GEMM(double, 2, MR_DOUBLE, SPLAT_F64, MADD_F64, wasm_f64x2_add, STORE_T_DOUBLE, ROWS_F64,
+            ROW_F64, 0)
 
 // Elements of scratch one thread needs for the gemm_* exports: A's panels, B's strips and the
 // partial last strip of B in place.

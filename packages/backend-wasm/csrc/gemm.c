@@ -77,10 +77,29 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
   return 1;
 }
 #define STORE_T_FLOAT(acc, c, ldc, accumulate) store_t_float(acc, c, ldc, accumulate)
+
+// Rows 0–3 of src (row stride ld), k [0, kc) four at a time, transposed into dst: dst[p·stride + r]
+// = src[r·ld + p]. Returns how many k it did (a multiple of 4).
+static int transpose_4_float(const float* src, int ld, int kc, float* dst, int stride) {
+  int p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    v128_t r0 = wasm_v128_load(src + p), r1 = wasm_v128_load(src + ld + p);
+    v128_t r2 = wasm_v128_load(src + 2L * ld + p), r3 = wasm_v128_load(src + 3L * ld + p);
+    v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+    v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+    wasm_v128_store(dst + p * stride, wasm_i64x2_shuffle(t0, t2, 0, 2));
+    wasm_v128_store(dst + (p + 1) * stride, wasm_i64x2_shuffle(t0, t2, 1, 3));
+    wasm_v128_store(dst + (p + 2) * stride, wasm_i64x2_shuffle(t1, t3, 0, 2));
+    wasm_v128_store(dst + (p + 3) * stride, wasm_i64x2_shuffle(t1, t3, 1, 3));
+  }
+  return p;
+}
+#define TRANSPOSE_4_FLOAT(src, ld, kc, dst, stride) transpose_4_float(src, ld, kc, dst, stride)
+#define TRANSPOSE_4_DOUBLE(src, ld, kc, dst, stride) 0
 #define STORE_T_DOUBLE(acc, c, ldc, accumulate) 0
 
 // One type's GEMM: T the scalar, W lanes per v128, MR×NR the register tile (NR = 2·W).
-#define DEFINE_GEMM(T, W, MR, SPLAT, MADD, ADD, STORE_T, ROWS, ROW, VECTOR_ROWS)                   \
+#define DEFINE_GEMM(T, W, MR, SPLAT, MADD, ADD, STORE_T, ROWS, ROW, VECTOR_ROWS, TRANSPOSE_4)      \
   /* The tile acc (rows × cols of it) into C at c: = acc, or += acc; with tc, C is stored          \
      transposed (the tile's rows are C's columns). */                                              \
   INLINE void store_##T(v128_t acc[MR][2], T* c, int ldc, int tc, int rows, int cols,              \
@@ -178,8 +197,10 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
     for (int i = 0; i < mc; i += MR) {                                                             \
       int rows = MIN(mc - i, MR);                                                                  \
       const T* src = a + (long)(i0 + i) * lda + p0;                                                \
+      /* full panels of floats four k steps at a time (a 4×4 transpose), the rest one by one */    \
+      int done = rows == MR ? TRANSPOSE_4(src, lda, kc, dst, MR) : 0;                              \
       for (int r = 0; r < rows; r++)                                                               \
-        for (int p = 0; p < kc; p++) dst[p * MR + r] = src[(long)r * lda + p];                     \
+        for (int p = done; p < kc; p++) dst[p * MR + r] = src[(long)r * lda + p];                  \
       for (int r = rows; r < MR; r++)                                                              \
         for (int p = 0; p < kc; p++) dst[p * MR + r] = 0;                                          \
       dst += MR * kc;                                                                              \
@@ -190,11 +211,13 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
     for (int j = 0; j < nc; j += 2 * W) {                                                          \
       int cols = MIN(nc - j, 2 * W);                                                               \
       if (tb) {                                                                                    \
-        /* stored [n, k]: each column's run of k is contiguous */                                  \
-        for (int q = 0; q < cols; q++) {                                                           \
-          const T* s = b + (long)(j0 + j + q) * ldb + p0;                                          \
-          for (int p = 0; p < kc; p++) dst[p * 2 * W + q] = s[p];                                  \
-        }                                                                                          \
+        /* stored [n, k]: each column's run of k is contiguous (full strips of floats as two       \
+           4×4 transposes per four k steps) */                                                     \
+        const T* s = b + (long)(j0 + j) * ldb + p0;                                                \
+        int done = cols == 2 * W ? TRANSPOSE_4(s, ldb, kc, dst, 2 * W) : 0;                        \
+        if (done) TRANSPOSE_4(s + 4L * ldb, ldb, kc, dst + 4, 2 * W);                              \
+        for (int q = 0; q < cols; q++)                                                             \
+          for (int p = done; p < kc; p++) dst[p * 2 * W + q] = s[(long)q * ldb + p];               \
       } else if (cols == 2 * W) {                                                                  \
         const T* s = b + (long)p0 * ldb + j0 + j;                                                  \
         for (int p = 0; p < kc; p++, s += ldb) {                                                   \
@@ -364,9 +387,9 @@ INLINE int store_t_float(v128_t acc[][2], float* c, int ldc, int accumulate) {
 #define ROW_F64(av, a, r) SPLAT_F64((a) + (r))
 
 DEFINE_GEMM(float, 4, MR_FLOAT, SPLAT_F32, MADD_F32, wasm_f32x4_add, STORE_T_FLOAT, ROWS_F32,
-            ROW_F32, 1)
+            ROW_F32, 1, TRANSPOSE_4_FLOAT)
 DEFINE_GEMM(double, 2, MR_DOUBLE, SPLAT_F64, MADD_F64, wasm_f64x2_add, STORE_T_DOUBLE, ROWS_F64,
-            ROW_F64, 0)
+            ROW_F64, 0, TRANSPOSE_4_DOUBLE)
 
 // Elements of scratch one thread needs for the gemm_* exports: A's panels, B's strips and the
 // partial last strip of B in place.

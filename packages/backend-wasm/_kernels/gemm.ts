@@ -10,6 +10,8 @@ const PARALLEL_GEMM = 1 << 17;
  * faster, and keeping the products off the worker threads spares them competing with BLAS's own).
  */
 const BLAS_GEMM = 1 << 15;
+/** Batched products by a transposed B with fewer rows than this stay in WebAssembly with BLAS. */
+const BLAS_MIN_ROWS_BT = 32;
 /**
  * A product with at most this many outputs and at least `SPLIT_K` terms per output (the
  * filters' gradient of a convolution, `gᵀ·patches`) is cut along k into `K_PARTS` partial
@@ -51,7 +53,10 @@ export function gemmKernels(rt: Runtime, scratch: readonly number[]): Pick<Backe
       const out = rt.alloc(A.dtype, layout.batch * layout.m * n);
       const f64 = A.dtype === "float64";
       const blas = rt.blas;
-      if (typeof blas !== "string" && m * n * k >= BLAS_GEMM) {
+      // (a batch of products of few rows by a transposed B, a convolution's filters by each
+      // image's patches, is faster here than in OpenBLAS, one call per product)
+      const fewRowsByBt = batch > 1 && transB && m < BLAS_MIN_ROWS_BT;
+      if (typeof blas !== "string" && m * n * k >= BLAS_GEMM && !fewRowsByBt) {
         const e = f64 ? 8 : 4;
         for (let t = 0; t < batch; t++) {
           blas.gemm(
@@ -121,7 +126,10 @@ export function gemmKernels(rt: Runtime, scratch: readonly number[]): Pick<Backe
       if (batch >= threads * 2 || (batch >= threads && batch % threads === 0)) {
         calls = rt.split(batch, 1, threads).map(([b0, b1], t) => args(b0, b1, 0, m, 0, n, t));
       } else if (m >= n) {
-        calls = rt.split(m, 6, threads).map(([m0, m1], t) => args(0, batch, m0, m1, 0, n, t));
+        // whole register tiles (4 rows of floats, 6 of doubles) per thread
+        calls = rt.split(m, f64 ? 6 : 4, threads).map(([m0, m1], t) =>
+          args(0, batch, m0, m1, 0, n, t)
+        );
       } else {
         calls = rt.split(n, 8, threads).map(([n0, n1], t) => args(0, batch, 0, m, n0, n1, t));
       }

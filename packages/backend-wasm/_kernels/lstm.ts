@@ -33,11 +33,11 @@ type LstmKernels = Pick<
 export function lstmKernels(rt: Runtime, scratch: readonly number[]): LstmKernels {
   const batches = (L: LstmCellLayout): [number, number][] =>
     rt.split(L.batch, 1, rt.partsFor(4 * L.batch * L.hidden));
-  /** Rows of the batch per thread: whole register tiles of 6 rows where there are enough. */
+  /** Rows of the batch per thread: whole register tiles of 4 rows where there are enough. */
   const sequenceRows = (L: LstmSequenceLayout): [number, number][] =>
     rt.split(
       L.batch,
-      6,
+      4,
       L.batch * L.time * 4 * L.hidden * L.hidden < PARALLEL_SEQUENCE ? 1 : rt.threads,
     );
   /** W_hh (or its transpose) packed for the products of every step; dispose it after. */

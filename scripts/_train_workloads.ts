@@ -1,5 +1,6 @@
 /**
- * The three training workloads of `cpu_train_bench.ts` and `step_profile.ts`: the MNIST-shaped MLP
+ * The three training workloads of `cpu_train_bench.ts` and `step_profile.ts` (and the benches'
+ * helpers `median` and `machine`): the MNIST-shaped MLP
  * 784-256-128-10 (batch 128), the LeNet-like CNN (batch 64) and an LSTM(28→128)+Dense(10) reading
  * 28 rows (batch 64), each one plain-SGD step on fixed synthetic data.
  *
@@ -48,4 +49,12 @@ export function trainingStep(w: Workload): () => Promise<void> {
 export function median(xs: readonly number[]): number {
   const s = xs.toSorted((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/** The machine, for a bench's header: the CPU model, its cores and the load average now. */
+export async function machine(): Promise<string> {
+  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
+  const model = cpuinfo.match(/model name\s*:\s*(.*)/)?.[1] ?? Deno.build.arch;
+  const load = Deno.loadavg().map((l) => l.toFixed(1)).join(" ");
+  return `${model}, ${navigator.hardwareConcurrency} cores, load average ${load}`;
 }

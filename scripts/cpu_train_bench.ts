@@ -17,7 +17,7 @@ import process from "node:process";
 import { createWasmBackend } from "@kiso/backend-wasm";
 import { type Backend, setBackend } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
-import { median, trainingStep, WORKLOADS } from "./_train_workloads.ts";
+import { machine, median, trainingStep, WORKLOADS } from "./_train_workloads.ts";
 
 const STEPS = Number(Deno.args[0] ?? 50);
 const ROUNDS = Number(Deno.args[1] ?? 3);
@@ -136,13 +136,8 @@ const columns = [...Object.keys(CONFIGS), "tfjs-wasm", "PyTorch 1 thread", "PyTo
 const rate = (side: string, kind: "wall" | "cpu", workload: string): number =>
   median(results.get(side)!.map((r) => r[kind][workload] ?? 0));
 
-const cpuModel =
-  (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1] ??
-    Deno.build.arch;
 console.log(
-  `CPU: ${cpuModel}, ${navigator.hardwareConcurrency} cores, load average ${
-    Deno.loadavg().map((l) => l.toFixed(1)).join(" ")
-  }; ${STEPS} steps × ${RUNS} runs per process, ${ROUNDS} interleaved rounds, medians`,
+  `CPU: ${await machine()}; ${STEPS} steps × ${RUNS} runs per process, ${ROUNDS} interleaved rounds, medians`,
 );
 const cell = (r: number): string => r === 0 ? "fails" : Math.round(r).toLocaleString("en-US");
 const table = (kind: "wall" | "cpu", sidesShown: string[]): void => {

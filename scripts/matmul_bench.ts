@@ -15,19 +15,20 @@ import { createWasmBackend } from "@kiso/backend-wasm";
 import type { Backend, MatmulLayout } from "@kiso/tensor/backend";
 import { Rng, setBackend, type Tensor, uniform } from "@kiso/tensor";
 import { tf } from "../benches/tfjs_wasm.ts";
-import { median } from "./_train_workloads.ts";
+import { machine, median } from "./_train_workloads.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 7);
 /** Work per timing: repeat a product until it has done about this many flops. */
 const FLOPS_PER_TIMING = 4e8;
 
+/** m, k, n, Aᵀ, Bᵀ: the squares, then the MLP's first layer as itself and its two gradients. */
 const SHAPES: [number, number, number, boolean, boolean][] = [
-  [256, 256, 256, false, false],
-  [512, 512, 512, false, false],
-  [1024, 1024, 1024, false, false],
-  [128, 784, 256, false, false],
-  [128, 784, 256, false, true],
-  [128, 784, 256, true, false],
+  ...[256, 512, 1024].map((
+    s,
+  ): [number, number, number, boolean, boolean] => [s, s, s, false, false]),
+  ...[[false, false], [false, true], [true, false]].map((
+    [ta, tb],
+  ): [number, number, number, boolean, boolean] => [128, 784, 256, ta, tb]),
 ];
 
 const cpuMs = (): number => {
@@ -124,13 +125,8 @@ for (let round = 0; round < ROUNDS; round++) {
   });
 }
 
-const cpuModel =
-  (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1] ??
-    Deno.build.arch;
 console.log(
-  `CPU: ${cpuModel}, ${navigator.hardwareConcurrency} cores, load average ${
-    Deno.loadavg().map((l) => l.toFixed(1)).join(" ")
-  }; GFLOP/s, medians of ${ROUNDS} rounds (1 thread: CPU time; 2 threads: wall-clock)`,
+  `CPU: ${await machine()}; GFLOP/s, medians of ${ROUNDS} rounds (1 thread: CPU time; 2 threads: wall-clock)`,
 );
 const names = sides.map((s) => s.name);
 console.log(

@@ -166,7 +166,12 @@ async function sample(step: () => Promise<void>, steps: number): Promise<void> {
   for (const [where, n] of [...shares].sort((a, b) => b[1] - a[1])) {
     console.log(`    ${pct(n)}  ${where}`);
   }
-  for (const [name, n] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(Deno.env.get("TOP") ?? 6))) {
+  for (
+    const [name, n] of [...functions].sort((a, b) => b[1] - a[1]).slice(
+      0,
+      Number(Deno.env.get("TOP") ?? 6),
+    )
+  ) {
     console.log(`      ${pct(n)}  ${name}`);
   }
 }

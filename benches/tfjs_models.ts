@@ -1,7 +1,6 @@
 // The three MNIST-shaped models of kiso's demos in TensorFlow.js (bench-only), for the peers of
 // scripts/train_throughput.ts and scripts/cpu_train_bench.ts; layers build on any tfjs backend.
-// deno-lint-ignore no-import-prefix -- bench-only: an import-map entry would make every run install it
-import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+import { tf } from "./_tfjs_module.ts";
 
 /** The MLP 784-256-128-10, the LeNet-like CNN (NHWC) and an LSTM(28→`lstmUnits`)+Dense(10). */
 export function tfjsMnistModels(lstmUnits: number): Record<"mlp" | "cnn" | "lstm", tf.LayersModel> {

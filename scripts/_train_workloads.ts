@@ -1,6 +1,5 @@
 /**
- * The three training workloads of `cpu_train_bench.ts` and `step_profile.ts` (and the benches'
- * helpers `median` and `machine`): the MNIST-shaped MLP
+ * The three training workloads of `cpu_train_bench.ts` and `step_profile.ts`: the MNIST-shaped MLP
  * 784-256-128-10 (batch 128), the LeNet-like CNN (batch 64) and an LSTM(28→128)+Dense(10) reading
  * 28 rows (batch 64), each one plain-SGD step on fixed synthetic data.
  *
@@ -10,7 +9,7 @@ import type { Module } from "@kiso/layers";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
 import { backward, Rng, tensor, uniform, yieldToEventLoop } from "@kiso/tensor";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
 
 /** A workload: its batch, one sample's shape and its model. */
 export interface Workload {
@@ -23,7 +22,7 @@ export interface Workload {
 export const WORKLOADS: Record<string, Workload> = {
   mlp: { batch: 128, shape: [784], model: mlp },
   cnn: { batch: 64, shape: [1, 28, 28], model: lenet },
-  lstm: { batch: 64, shape: [28, 28], model: (rng) => new RowReader(rng, 128) },
+  lstm: { batch: 64, shape: [28, 28], model: (rng) => rowReader(rng, 128) },
 };
 
 /**
@@ -43,18 +42,4 @@ export function trainingStep(w: Workload): () => Promise<void> {
     opt.step();
     await yieldToEventLoop();
   };
-}
-
-/** The middle value. */
-export function median(xs: readonly number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** The machine, for a bench's header: the CPU model, its cores and the load average now. */
-export async function machine(): Promise<string> {
-  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
-  const model = cpuinfo.match(/model name\s*:\s*(.*)/)?.[1] ?? Deno.build.arch;
-  const load = Deno.loadavg().map((l) => l.toFixed(1)).join(" ");
-  return `${model}, ${navigator.hardwareConcurrency} cores, load average ${load}`;
 }

@@ -17,7 +17,8 @@ import process from "node:process";
 import { createWasmBackend } from "@kiso/backend-wasm";
 import { type Backend, setBackend } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
-import { machine, median, trainingStep, WORKLOADS } from "./_train_workloads.ts";
+import { machine, median, runTorch } from "./_bench.ts";
+import { trainingStep, WORKLOADS } from "./_train_workloads.ts";
 
 const STEPS = Number(Deno.args[0] ?? 50);
 const ROUNDS = Number(Deno.args[1] ?? 3);
@@ -55,30 +56,11 @@ async function kisoRates(backend: Backend): Promise<Rates> {
 }
 
 /** PyTorch's rates by thread count (`"1"`, `"2"`; `"cpu1"`: one thread by CPU time), or why not. */
-async function torchRates(): Promise<Record<string, Record<string, number>> | string> {
-  const env = Deno.env.toObject();
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  try {
-    const run = await new Deno.Command("/usr/bin/python3", {
-      args: [
-        new URL("./cpu_train_bench.py", import.meta.url).pathname,
-        `${STEPS}`,
-        `${RUNS}`,
-        "1",
-        "2",
-      ],
-      env,
-      clearEnv: true,
-      stderr: "piped",
-    }).output();
-    if (!run.success) {
-      return new TextDecoder().decode(run.stderr).trim().split("\n").at(-1) ?? "failed";
-    }
-    return JSON.parse(new TextDecoder().decode(run.stdout));
-  } catch (e) {
-    return (e as Error).message;
-  }
+function torchRates(): Promise<Record<string, Record<string, number>> | string> {
+  const script = new URL("./cpu_train_bench.py", import.meta.url);
+  return runTorch(script, [`${STEPS}`, `${RUNS}`, "1", "2"]) as Promise<
+    Record<string, Record<string, number>> | string
+  >;
 }
 
 const CONFIGS: Record<string, () => Promise<Backend>> = {

@@ -23,7 +23,7 @@ import {
   uniform,
   yieldToEventLoop,
 } from "@kiso/tensor";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
 
 const quick = Deno.args.includes("--quick");
 const backend = await createWebGpuBackend();
@@ -54,7 +54,7 @@ async function matmulGflops(n: number): Promise<number> {
 const MODELS: Record<string, { shape: number[]; model: (rng: Rng) => Module }> = {
   "MLP 784-256-128-10": { shape: [784], model: mlp },
   "LeNet-like CNN": { shape: [1, 28, 28], model: lenet },
-  "LSTM(28→128)+Dense(10)": { shape: [28, 28], model: (rng) => new RowReader(rng, 128) },
+  "LSTM(28→128)+Dense(10)": { shape: [28, 28], model: (rng) => rowReader(rng, 128) },
 };
 
 async function samplesPerSecond(name: string, batch: number): Promise<number> {

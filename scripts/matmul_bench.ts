@@ -15,7 +15,7 @@ import { createWasmBackend } from "@kiso/backend-wasm";
 import type { Backend, MatmulLayout } from "@kiso/tensor/backend";
 import { Rng, setBackend, type Tensor, uniform } from "@kiso/tensor";
 import { tf } from "../benches/tfjs_wasm.ts";
-import { machine, median } from "./_train_workloads.ts";
+import { machine, median } from "./_bench.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 7);
 /** Work per timing: repeat a product until it has done about this many flops. */

@@ -18,7 +18,8 @@ import { setBackend } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { Session } from "node:inspector";
 import process from "node:process";
-import { median, trainingStep, WORKLOADS } from "./_train_workloads.ts";
+import { median } from "./_bench.ts";
+import { trainingStep, WORKLOADS } from "./_train_workloads.ts";
 
 const CONFIGS: Record<string, () => Promise<Backend>> = {
   "wasm 1 thread": () => createWasmBackend({ threads: 1, blas: "off" }),

@@ -10,35 +10,31 @@ import { createWasmBackend } from "@kiso/backend-wasm";
 import { createWebGpuBackend } from "@kiso/backend-webgpu";
 import type { Module } from "@kiso/layers";
 import { softmaxCrossEntropy } from "@kiso/losses";
-import { SGD } from "@kiso/optimizers";
-import { type Backend, backward, Rng, setBackend, tensor, uniform } from "@kiso/tensor";
+import { type Backend, Rng, tensor, uniform } from "@kiso/tensor";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 import { assertAllClose } from "@kiso/testing";
-import { lenet, mlp, RowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
+import { trainedParameters, type Workload } from "./_train_steps.ts";
 
-const WORKLOADS: Record<string, { model: (rng: Rng) => Module; shape: number[] }> = {
-  mlp: { model: mlp, shape: [32, 784] },
-  cnn: { model: lenet, shape: [16, 1, 28, 28] },
-  lstm: { model: (rng) => new RowReader(rng, 32), shape: [16, 28, 28] },
+/** A classifier on random inputs of `shape` and labels 0 … 9. */
+function classifier(make: (rng: Rng) => Module, shape: number[]): Workload {
+  return (rng) => {
+    const model = make(rng);
+    const x = uniform(shape, { rng });
+    const y = tensor(Int32Array.from({ length: shape[0] }, (_, i) => i % 10));
+    return { model, loss: () => softmaxCrossEntropy(model.forward(x), y) };
+  };
+}
+
+const WORKLOADS: Record<string, Workload> = {
+  mlp: classifier(mlp, [32, 784]),
+  cnn: classifier(lenet, [16, 1, 28, 28]),
+  lstm: classifier((rng) => rowReader(rng, 32), [16, 28, 28]),
 };
 
-/** The parameters after 20 SGD steps of `name` on `backend` (read asynchronously, as a GPU needs). */
-async function train(backend: Backend, name: string): Promise<number[][]> {
-  setBackend(backend);
-  const { model: make, shape } = WORKLOADS[name];
-  const rng = new Rng(8);
-  const model = make(rng);
-  const x = uniform(shape, { rng });
-  const y = tensor(Int32Array.from({ length: shape[0] }, (_, i) => i % 10));
-  const opt = new SGD(model.parameters(), { lr: 0.05 });
-  for (let step = 0; step < 20; step++) {
-    opt.zeroGrad();
-    backward(softmaxCrossEntropy(model.forward(x), y));
-    opt.step();
-  }
-  const values = await Promise.all(model.parameters().map(async (p) => Array.from(await p.data())));
-  setBackend(createCpuBackend());
-  return values;
+/** The parameters after 20 SGD steps of `name` on `backend`. */
+function train(backend: Backend, name: string): Promise<number[][]> {
+  return trainedParameters(backend, WORKLOADS[name], { rng: new Rng(8), steps: 20, lr: 0.05 });
 }
 
 const BACKENDS: Record<string, () => Promise<Backend>> = {

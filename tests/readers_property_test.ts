@@ -4,7 +4,8 @@
  * documented error class, quickly.
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import fc from "npm:fast-check@4.3.0";
 import { parseSafetensors, serializeSafetensors } from "@kiso/io";
 import { readCsv } from "@kiso/data";
 import { tensor } from "@kiso/tensor";

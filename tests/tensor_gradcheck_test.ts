@@ -156,6 +156,28 @@ const otherCases: Case[] = [
     inputs: () => [f64([1, 2, 4], -1, 1), f64([4, 1]), f64([1, 1]), f64([1, 1])],
   },
   {
+    name: "scatterAdd axis 1 with repeats",
+    fn: (x) => k.scatterAdd(x, int([2, 0, 2]), [2, 4], { axis: 1 }),
+    inputs: () => [f64([2, 3])],
+  },
+  {
+    name: "maskedSoftmax with masked entries and a fully masked row",
+    fn: (x) =>
+      k.maskedSoftmax(
+        k.where(
+          k.tensor([[1, 0, 1, 1], [0, 0, 0, 0], [1, 1, 1, 1]], { dtype: "int32" }),
+          x,
+          -Infinity,
+        ),
+      ),
+    inputs: () => [f64([3, 4])],
+  },
+  {
+    name: "dropout (a fixed mask)",
+    fn: (x) => k.dropout(x, 0.4, { rng: new k.Rng(5) }),
+    inputs: () => [f64([3, 4])],
+  },
+  {
     name: "cast float64→float32→float64",
     fn: (x) => k.cast(k.cast(x, "float32"), "float64"),
     inputs: () => [k.tensor([0.5, 0.25], { dtype: "float64" })],

@@ -2,7 +2,6 @@
  * `deno task train [demo] [options]`: runs a demo and writes a run folder with
  * metrics.csv, summary.json, model.safetensors, checkpoints and report.html.
  */
-import { parseArgs } from "node:util";
 import { basename, dirname, join } from "node:path";
 import { Rng, setSeed } from "@kiso/tensor";
 import { DEFAULT_DEMO, DEMOS } from "./demos/mod.ts";
@@ -12,6 +11,8 @@ import { InterruptedError } from "./lib/fit.ts";
 import { choose, OPTIMIZERS, type RunOptions } from "./lib/options.ts";
 import { Progress } from "./lib/progress.ts";
 import { BACKENDS, DEFAULT_BACKEND, useBackend } from "./lib/backend.ts";
+import { parseCommand, UsageError } from "./lib/cli.ts";
+import { EXPORT_FORMATS, type ExportFormat, exportRun } from "./lib/exchange.ts";
 
 const HELP = `usage: deno task train [demo] [options]
 
@@ -27,6 +28,9 @@ options:
   --out DIR         run folder (default runs/<demo>)
   --resume          continue from the checkpoint in the run folder
   --limit N         use at most N training samples (quick runs)
+  --export FORMATS  after training, also write the model as onnx (model.onnx) and/or torch
+                    (model.py + train.safetensors), e.g. --export onnx,torch; demos with
+                    one model: ${exportableDemos().join(", ")}
   --backend NAME    ${
   Object.keys(BACKENDS).join(" or ")
 } (default ${DEFAULT_BACKEND}; wasm falls back to cpu
@@ -46,9 +50,6 @@ function demoDefaults(d: Demo): string {
     ignored.has("optimizer") ? "" : optimizer,
   ].filter((part) => part !== "").join(", ");
 }
-
-/** A mistake on the command line: printed with the usage hint, exit code 2. */
-class UsageError extends Error {}
 
 /** `pick()`, its unknown-name error a command-line mistake. */
 function usage<T>(pick: () => T): T {
@@ -81,6 +82,31 @@ function positiveNumber(
   return value;
 }
 
+/** The demos whose model can be exported. */
+function exportableDemos(): string[] {
+  return Object.values(DEMOS).filter((d) => d.trainingData !== undefined).map((d) => d.name);
+}
+
+/** The `--export` formats, checked against the demo. */
+function parseExports(value: string | undefined, demo: Demo): ExportFormat[] {
+  if (value === undefined) return [];
+  const formats = value.split(",").map((f) => f.trim());
+  const unknown = formats.find((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown !== undefined) {
+    throw new UsageError(
+      `unknown export format "${unknown}": choose ${EXPORT_FORMATS.join(" and/or ")}`,
+    );
+  }
+  if (demo.trainingData === undefined) {
+    throw new UsageError(
+      `the ${demo.name} demo has no single model to export: --export applies to ${
+        exportableDemos().join(", ")
+      }`,
+    );
+  }
+  return [...new Set(formats)] as ExportFormat[];
+}
+
 /** The command line's options, as node:util's parseArgs takes them. */
 const OPTIONS = {
   epochs: { type: "string" },
@@ -88,6 +114,7 @@ const OPTIONS = {
   lr: { type: "string" },
   optimizer: { type: "string" },
   backend: { type: "string" },
+  export: { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
   limit: { type: "string" },
@@ -124,18 +151,7 @@ function joinNegativeValues(args: string[]): string[] {
 export function parseCommandLine(
   args: string[],
 ): { demo: Demo; options: RunOptions } | "help" | "list" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: joinNegativeValues(args),
-      allowPositionals: true,
-      strict: true,
-      options: OPTIONS,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(joinNegativeValues(args), OPTIONS);
   if (values.help) return "help";
   if (values.list) return "list";
   if (positionals.length > 1) {
@@ -152,6 +168,7 @@ export function parseCommandLine(
   usage(() => choose("optimizer", optimizer, OPTIMIZERS));
   const backend = values.backend ?? DEFAULT_BACKEND;
   usage(() => choose("backend", backend, BACKENDS));
+  const exports = parseExports(values.export, demo);
   const options: RunOptions = {
     epochs: positiveNumber("epochs", values.epochs, true, 1) ?? demo.defaults.epochs,
     batchSize: positiveNumber("batch-size", values["batch-size"], true, 1) ??
@@ -164,6 +181,7 @@ export function parseCommandLine(
     quiet: values.quiet ?? false,
     limit: positiveNumber("limit", values.limit, true, 1),
     backend,
+    ...(exports.length > 0 ? { export: exports } : {}),
   };
   return { demo, options };
 }
@@ -215,8 +233,11 @@ export async function runDemo(demo: Demo, options: RunOptions): Promise<string> 
   if (previous) progress.log(previous);
   const result = await demo.run({ options, progress, rng: new Rng(options.seed) });
   await writeOutputs(demo, options, result, backend);
+  const exported: string[] = [];
+  for (const format of options.export ?? []) exported.push(...await exportRun(options.out, format));
+  const extra = exported.map((f) => `, ${f.slice(options.out.length + 1)}`).join("");
   progress.log(
-    `run folder: ${options.out} (metrics.csv, summary.json, model.safetensors, report.html)`,
+    `run folder: ${options.out} (metrics.csv, summary.json, model.safetensors, report.html${extra})`,
   );
   return result.headline;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parse } from "csv-parse/sync";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import { parse } from "npm:csv-parse@6.1.0/sync";
 import { arange, Rng, tensor } from "@kiso/tensor";
 import {
   additiveNoise,

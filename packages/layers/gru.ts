@@ -1,5 +1,5 @@
 import { add, linear, mul, sigmoid, sub, tanh, type Tensor } from "@kiso/tensor";
-import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
+import { Recurrent, type RecurrentCell, type RecurrentOptions } from "./recurrent.ts";
 import { registerLayer } from "./registry.ts";
 
 /**
@@ -23,10 +23,11 @@ export class GRU extends Recurrent {
    *
    * @param inputSize Features per step.
    * @param hiddenSize Hidden units.
-   * @param options `returnSequences`, `bias`, `rng`, `dtype`.
+   * @param options `returnSequences`, `bias`, `numLayers`, `bidirectional`, `dropout`, `rng`,
+   * `dtype`.
    */
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
-    super(inputSize, hiddenSize, 3, 1, options);
+    super(inputSize, hiddenSize, { gates: 3, states: 1 }, options);
     this.describe(inputSize, hiddenSize, options);
   }
 
@@ -35,10 +36,11 @@ export class GRU extends Recurrent {
    *
    * @param inputProjection x·W_ihᵀ + b_ih, `[batch, 3·hidden]`.
    * @param states `[h]`.
+   * @param cell This layer's and direction's parameters.
    * @returns `[h′]`.
    */
-  protected step(inputProjection: Tensor, [h]: Tensor[]): Tensor[] {
-    const hidden = linear(h, this.weightHh, this.biasHh);
+  protected step(inputProjection: Tensor, [h]: Tensor[], cell: RecurrentCell): Tensor[] {
+    const hidden = linear(h, cell.weightHh, cell.biasHh);
     const r = sigmoid(add(this.gate(inputProjection, 0), this.gate(hidden, 0)));
     const z = sigmoid(add(this.gate(inputProjection, 1), this.gate(hidden, 1)));
     const n = tanh(add(this.gate(inputProjection, 2), mul(r, this.gate(hidden, 2))));

@@ -14,7 +14,7 @@ function tfjsStep(apply: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): () => void 
   return () => {
     const { value, grads } = tf.variableGrads(() => tf.sum(apply(x)) as tf.Scalar);
     value.dataSync();
-    for (const g of Object.values(grads)) g.dataSync();
+    for (const g of Object.values<tf.Tensor>(grads)) g.dataSync();
     tf.dispose([value, ...Object.values(grads)]);
   };
 }

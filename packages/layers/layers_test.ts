@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
-import {
-  assertAllClose,
-  gradcheck,
-  gradcheckParameters,
-  gradgradcheck,
-  gradgradcheckParameters,
-} from "@kiso/testing";
+import { assertAllClose, gradcheckLayer } from "@kiso/testing";
 import { Rng, type Tensor, tensor, uniform, zeros } from "@kiso/tensor";
 import {
   AvgPool2d,
   Conv2d,
   Dense,
+  Embedding,
   Flatten,
   GRU,
   LpPool2d,
@@ -31,12 +26,7 @@ const f64 = (shape: number[], rng: Rng): Tensor =>
 
 /** gradcheck and gradgradcheck of a layer's input and of every parameter, in float64. */
 function checkLayer(layer: Module, input: Tensor): void {
-  gradcheck((x) => layer.forward(x), [input]);
-  gradgradcheck((x) => layer.forward(x), [input]);
-  if (layer.numParameters() > 0) {
-    gradcheckParameters(() => layer.forward(input), layer.parameters());
-    gradgradcheckParameters(() => layer.forward(input), layer.parameters());
-  }
+  gradcheckLayer((x) => layer.forward(x), [input], layer.parameters());
 }
 
 Deno.test("layers pass gradcheck and gradgradcheck for inputs and parameters", async (t) => {
@@ -105,26 +95,7 @@ Deno.test("LSTM matches a hand-unrolled cell in PyTorch's gate order", () => {
   }
   const { output, states } = lstm.run(tensor([[[1], [-2], [0.5]]], { dtype: "float64" }));
   assertAllClose(output, [[h]]);
-  assertAllClose(states[1], [[c]]);
-});
-
-Deno.test("recurrent layers take initial states and check shapes", () => {
-  const rnn = new SimpleRNN(2, 3);
-  const x = zeros([4, 5, 2]);
-  const { states } = rnn.run(x, [zeros([4, 3])]);
-  assert.deepEqual(states[0].shape, [4, 3]);
-  assert.throws(() => rnn.forward(zeros([4, 5, 3])), {
-    name: "ShapeError",
-    message: "SimpleRNN: [4,5,3]: expects input [batch, time, 2]",
-  });
-  assert.throws(
-    () => rnn.run(x, [zeros([2, 3])]),
-    /SimpleRNN: \[4,5,2\] × \[2,3\]: initial states must be \[4, 3\]/,
-  );
-  assert.throws(
-    () => new LSTM(2, 3).run(x, [zeros([4, 3])]),
-    /LSTM: expects 2 initial states: got 1/,
-  );
+  assertAllClose(states[1], [[[c]]]);
 });
 
 Deno.test("parameter names and layouts follow PyTorch", () => {
@@ -229,6 +200,16 @@ Deno.test("summary() lists layers, output shapes and parameter counts like Keras
   assert.match(text, /1 \(Conv2d\)\s+\[1,2,2,2\]\s+20\n/);
   assert.match(text, /3 \(Dense\)\s+\[1,3\]\s+27\n/);
   assert.match(text, /Total params: 47/);
+});
+
+Deno.test("summary() takes the input's dtype, e.g. int32 token indices, and refuses unknown options", () => {
+  const model = new Sequential(new Embedding(10, 4), new Dense(4, 2));
+  assert.match(summary(model, [2, 3], { inputDtype: "int32" }), /1 \(Dense\)\s+\[2,3,2\]\s+10\n/);
+  assert.throws(() => summary(model, [2, 3]), /Embedding: indices must be int32: got float32/);
+  assert.throws(
+    () => summary(model, [2, 3], { dtype: "int32" } as never),
+    /summary: unknown option "dtype": known options are inputDtype/,
+  );
 });
 
 Deno.test("layers are reproducible from a seed", () => {

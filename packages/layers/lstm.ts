@@ -10,10 +10,25 @@ import {
   tanh,
   type Tensor,
 } from "@kiso/tensor";
-import { Parameter } from "./parameter.ts";
-import { Recurrent, type RecurrentOptions, type RecurrentResult } from "./recurrent.ts";
-import { torchUniform } from "./_init.ts";
+import type { Parameter } from "./parameter.ts";
+import {
+  Recurrent,
+  type RecurrentCell,
+  type RecurrentOptions,
+  type RecurrentResult,
+} from "./recurrent.ts";
 import { registerLayer } from "./registry.ts";
+
+/** Options of {@linkcode LSTM}. */
+export interface LSTMOptions extends RecurrentOptions {
+  /**
+   * Peephole connections: every layer and direction gets
+   * `weight_peephole_l<k>[_reverse]` `[3·hidden, hidden]`.
+   *
+   * @default {false}
+   */
+  peepholes?: boolean;
+}
 
 /**
  * Long short-term memory with a forget gate, in PyTorch's gate order
@@ -26,7 +41,9 @@ import { registerLayer } from "./registry.ts";
  *
  * The optional peephole terms (full matrices U on the previous cell state, also
  * for the output gate) are on with `peepholes: true`, as the extra parameter
- * `weight_peephole_l0` `[3·hidden, hidden]` (blocks i, f, o), initialised like the others.
+ * `weight_peephole_l0` `[3·hidden, hidden]` (blocks i, f, o; one per layer and direction),
+ * initialised like the others. `numLayers`, `bidirectional`, `dropout`, initial states and
+ * `lengths` are those of every recurrent layer ({@linkcode Recurrent.run}).
  *
  * @example Usage
  * ```ts
@@ -40,44 +57,45 @@ import { registerLayer } from "./registry.ts";
  * ```
  */
 export class LSTM extends Recurrent {
-  /** Peephole weights `[3·hidden, hidden]` (i, f, o), or undefined. */
-  readonly weightPeephole: Parameter | undefined;
-
   /**
    * Creates the layer.
    *
    * @param inputSize Features per step.
    * @param hiddenSize Hidden units.
-   * @param options `peepholes` (default false), `returnSequences`, `bias`, `rng`, `dtype`.
+   * @param options `peepholes` (default false), `returnSequences`, `bias`, `numLayers`,
+   * `bidirectional`, `dropout`, `rng`, `dtype`.
    */
-  constructor(
-    inputSize: number,
-    hiddenSize: number,
-    options: RecurrentOptions & { peepholes?: boolean } = {},
-  ) {
-    super(inputSize, hiddenSize, 4, 2, options);
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
+    super(inputSize, hiddenSize, { gates: 4, states: 2, peepholes: options.peepholes }, options, [
+      "peepholes",
+    ]);
     this.describe(inputSize, hiddenSize, options);
-    this.weightPeephole = options.peepholes
-      ? this.registerParameter(
-        "weight_peephole_l0",
-        new Parameter(torchUniform([3 * hiddenSize, hiddenSize], hiddenSize, options)),
-      )
-      : undefined;
+  }
+
+  /** The first layer's forward peephole weights `[3·hidden, hidden]` (i, f, o), or undefined. */
+  get weightPeephole(): Parameter | undefined {
+    return this.cells[0].weightPeephole;
   }
 
   /**
-   * The whole sequence without peepholes: the input projection of every step as one product,
-   * then {@linkcode lstmSequence} (one fused kernel forward and one back through time).
+   * A one-layer, one-direction sequence without peepholes or lengths: the input projection of
+   * every step as one product, then {@linkcode lstmSequence} (one fused kernel forward and one
+   * back through time).
    *
    * @param input `[batch, time, inputSize]`.
-   * @param states `[h₀, c₀]`.
+   * @param initial `[h₀, c₀]`, each `[batch, hidden]`.
+   * @param cell The layer's parameters.
    * @returns The output and `[h, c]` after the last step, or undefined (peepholes, no steps).
    */
-  protected override sequence(input: Tensor, [h0, c0]: Tensor[]): RecurrentResult | undefined {
+  protected override sequence(
+    input: Tensor,
+    [h0, c0]: Tensor[],
+    cell: RecurrentCell,
+  ): RecurrentResult | undefined {
     const [batch, time] = input.shape;
-    if (this.weightPeephole || time === 0) return undefined;
-    const projections = linear(input, this.weightIh, this.biasIh);
-    const hc = lstmSequence(projections, this.weightHh, this.biasHh, h0, c0);
+    if (cell.weightPeephole || time === 0) return undefined;
+    const projections = linear(input, cell.weightIh, cell.biasIh);
+    const hc = lstmSequence(projections, cell.weightHh, cell.biasHh, h0, c0);
     const last = reshape(slice(hc, [null, [time - 1, time]]), [batch, 2 * this.hiddenSize]);
     const [h, c] = [this.gate(last, 0), this.gate(last, 1)];
     const output = this.returnSequences ? slice(hc, [null, null, [0, this.hiddenSize]]) : h;
@@ -89,17 +107,18 @@ export class LSTM extends Recurrent {
    *
    * @param inputProjection x·W_ihᵀ + b_ih, `[batch, 4·hidden]`.
    * @param states `[h, c]`.
+   * @param cell This layer's and direction's parameters.
    * @returns `[h′, c′]`.
    */
-  protected step(inputProjection: Tensor, [h, c]: Tensor[]): Tensor[] {
-    const gates = add(inputProjection, linear(h, this.weightHh, this.biasHh));
-    if (!this.weightPeephole) {
+  protected step(inputProjection: Tensor, [h, c]: Tensor[], cell: RecurrentCell): Tensor[] {
+    const gates = add(inputProjection, linear(h, cell.weightHh, cell.biasHh));
+    if (!cell.weightPeephole) {
       // the fused cell step: one kernel forward and one backward instead of about a dozen ops
       const hc = lstmCell(gates, c);
       return [this.gate(hc, 0), this.gate(hc, 1)];
     }
     // peepholes (the optional LSTM variant): the input, forget and output gates also see c
-    const peep = linear(c, this.weightPeephole);
+    const peep = linear(c, cell.weightPeephole);
     const withPeephole = (k: number, p: number): Tensor =>
       add(this.gate(gates, k), this.gate(peep, p));
     const i = sigmoid(withPeephole(0, 0));

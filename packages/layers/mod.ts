@@ -2,9 +2,10 @@
  * Layers with PyTorch's names and layouts: {@linkcode Module}, {@linkcode Parameter},
  * {@linkcode Sequential}, `summary`, {@linkcode Dense}, {@linkcode Flatten},
  * {@linkcode Reshape}, activation layers (incl. {@linkcode PReLU} and {@linkcode Maxout}),
- * {@linkcode Conv2d}, max/average/L_p pooling, {@linkcode SimpleRNN}, {@linkcode LSTM} (with
- * optional peephole connections) and {@linkcode GRU}, and {@linkcode Normalization}, which
- * standardises raw inputs inside the model.
+ * {@linkcode Conv2d}, max/average/L_p pooling, {@linkcode Embedding}, {@linkcode SimpleRNN},
+ * {@linkcode LSTM} (with optional peephole connections) and {@linkcode GRU} (stacked,
+ * bidirectional, variable lengths), and {@linkcode Normalization}, which standardises raw inputs
+ * inside the model.
  *
  * @example Usage
  * ```ts
@@ -38,6 +39,7 @@ export * from "./rnn.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./perceptron.ts";
+export * from "./embedding.ts";
 export * from "./normalization.ts";
 export type { LayerOptions } from "./_init.ts";
 export * from "./rebuild.ts";

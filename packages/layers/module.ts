@@ -145,18 +145,48 @@ export abstract class Module {
   }
 
   /**
-   * Every parameter of this module and its sub-modules, with dotted names.
+   * Every parameter of this module and its sub-modules, with dotted names. A parameter shared
+   * by several modules (weight tying) is listed once, under the first name that reaches it, as
+   * PyTorch's `named_parameters()`; {@linkcode stateDict} still writes every name.
    *
    * @returns `[name, parameter]` pairs in registration order.
    */
   namedParameters(): [string, Parameter][] {
-    return this.#named((m) => m.#parameters);
+    const seen = new Set<Parameter>();
+    return this.#named((m) => m.#parameters).filter(([, p]) => {
+      if (seen.has(p)) return false;
+      seen.add(p);
+      return true;
+    });
   }
 
   /**
-   * Every parameter, without names (what an optimizer takes).
+   * Every parameter, without names (what an optimizer takes): each once, even when several
+   * modules share it (weight tying), so an optimizer steps it once.
    *
    * @returns The parameters.
+   *
+   * @example A tied parameter is listed once
+   * ```ts
+   * import { Module, Parameter } from "@kiso/layers";
+   * import { ones, type Tensor } from "@kiso/tensor";
+   * import assert from "node:assert/strict";
+   *
+   * class Tied extends Module {
+   *   shared = new Parameter(ones([2]));
+   *   constructor() {
+   *     super();
+   *     this.registerParameter("a", this.shared);
+   *     this.registerParameter("b", this.shared);
+   *   }
+   *   forward(x: Tensor): Tensor {
+   *     return x;
+   *   }
+   * }
+   * const m = new Tied();
+   * assert.equal(m.parameters().length, 1);
+   * assert.deepEqual(Object.keys(m.stateDict()), ["a", "b"]);
+   * ```
    */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
@@ -191,16 +221,18 @@ export abstract class Module {
 
   /**
    * Parameters and buffers by dotted name, as PyTorch's `state_dict()` (same keys and layouts).
+   * A parameter shared by several modules (weight tying) appears under every name.
    *
    * @returns The state; its tensors share the model's values.
    */
   stateDict(): Record<string, Tensor> {
-    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
+    return Object.fromEntries([...this.#named((m) => m.#parameters), ...this.namedBuffers()]);
   }
 
   /**
    * Copies values from a state dict into the parameters and buffers, checking every shape and
-   * dtype first, so a failed load changes nothing.
+   * dtype first, so a failed load changes nothing. A parameter shared by several modules stays
+   * shared (the value under its last name is the one kept, as in PyTorch).
    *
    * @param state Tensors by dotted name.
    * @param options `strict` (default true): fail on missing or unexpected keys.

@@ -1,5 +1,5 @@
 import { add, linear, relu, tanh, type Tensor } from "@kiso/tensor";
-import { Recurrent, type RecurrentOptions } from "./recurrent.ts";
+import { Recurrent, type RecurrentCell, type RecurrentOptions } from "./recurrent.ts";
 import { registerLayer } from "./registry.ts";
 
 /**
@@ -27,16 +27,23 @@ export class SimpleRNN extends Recurrent {
    *
    * @param inputSize Features per step.
    * @param hiddenSize Hidden units.
-   * @param options `nonlinearity` (`"tanh"` default, or `"relu"`), `returnSequences`, `bias`, `rng`, `dtype`.
+   * @param options `nonlinearity` (`"tanh"` default, or `"relu"`), `returnSequences`, `bias`,
+   * `numLayers`, `bidirectional`, `dropout`, `rng`, `dtype`.
    */
   constructor(
     inputSize: number,
     hiddenSize: number,
     options: RecurrentOptions & { nonlinearity?: "tanh" | "relu" } = {},
   ) {
-    super(inputSize, hiddenSize, 1, 1, options);
+    super(inputSize, hiddenSize, { gates: 1, states: 1 }, options, ["nonlinearity"]);
     this.describe(inputSize, hiddenSize, options);
-    this.#activation = options.nonlinearity === "relu" ? relu : tanh;
+    const nonlinearity = options.nonlinearity ?? "tanh";
+    if (nonlinearity !== "tanh" && nonlinearity !== "relu") {
+      throw new RangeError(
+        `SimpleRNN: nonlinearity must be "tanh" or "relu": current value is "${nonlinearity}"`,
+      );
+    }
+    this.#activation = nonlinearity === "relu" ? relu : tanh;
   }
 
   /**
@@ -44,10 +51,11 @@ export class SimpleRNN extends Recurrent {
    *
    * @param inputProjection x·W_ihᵀ + b_ih.
    * @param states `[h]`.
+   * @param cell This layer's and direction's parameters.
    * @returns `[h′]`.
    */
-  protected step(inputProjection: Tensor, [h]: Tensor[]): Tensor[] {
-    return [this.#activation(add(inputProjection, linear(h, this.weightHh, this.biasHh)))];
+  protected step(inputProjection: Tensor, [h]: Tensor[], cell: RecurrentCell): Tensor[] {
+    return [this.#activation(add(inputProjection, linear(h, cell.weightHh, cell.biasHh)))];
   }
 }
 registerLayer("SimpleRNN", SimpleRNN);

@@ -1,4 +1,5 @@
-import { noGrad, type Shape, zeros } from "@kiso/tensor";
+import { type DType, noGrad, type Shape, zeros } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
 import type { Module } from "./module.ts";
 import { Sequential } from "./sequential.ts";
 
@@ -9,6 +10,8 @@ import { Sequential } from "./sequential.ts";
  *
  * @param model The model (the layers of a `Sequential` are listed one by one).
  * @param inputShape The input's shape, batch included.
+ * @param options `inputDtype`: the input's dtype, e.g. int32 for token indices (default the
+ * parameters' dtype).
  * @returns The table as text.
  *
  * @example Usage
@@ -21,13 +24,19 @@ import { Sequential } from "./sequential.ts";
  * assert.match(text, /Total params: 15/);
  * ```
  */
-export function summary(model: Module, inputShape: Shape): string {
+export function summary(
+  model: Module,
+  inputShape: Shape,
+  options: { inputDtype?: DType } = {},
+): string {
+  checkOptions("summary", options, ["inputDtype"]);
   const rows: [string, string, string][] = [];
   const layers: [string, Module][] = model instanceof Sequential
     ? model.namedChildren()
     : [["0", model]];
   noGrad(() => {
-    let x = zeros(inputShape, { dtype: model.parameters()[0]?.dtype ?? "float32" });
+    const dtype = options.inputDtype ?? model.parameters()[0]?.dtype ?? "float32";
+    let x = zeros(inputShape, { dtype });
     for (const [name, layer] of layers) {
       x = layer.forward(x);
       rows.push([

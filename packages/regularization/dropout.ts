@@ -1,6 +1,6 @@
 import { checkInput, Module, registerLayer } from "@kiso/layers";
-import { div, greaterEqual, mul, type Rng, type Tensor, uniform } from "@kiso/tensor";
-import { checkOptions, checkRange } from "@kiso/tensor/errors";
+import { dropout, type Rng, type Tensor } from "@kiso/tensor";
+import { checkDropout, checkOptions } from "@kiso/tensor/errors";
 
 /**
  * Inverted dropout: in training each element is zeroed with probability p and
@@ -35,8 +35,7 @@ export class Dropout extends Module {
     super();
     checkOptions("Dropout", options, ["rng"]);
     this.describe(p);
-    checkRange("Dropout", "p", p, 0, 1);
-    if (p === 1) throw new RangeError("Dropout: p must be < 1: current value is 1");
+    checkDropout("Dropout", "p", p);
     this.p = p;
     this.#rng = options.rng;
   }
@@ -49,9 +48,7 @@ export class Dropout extends Module {
    */
   forward(input: Tensor): Tensor {
     checkInput(this.typeName, input);
-    if (!this.training || this.p === 0) return input;
-    const keep = greaterEqual(uniform(input.shape, { dtype: input.dtype, rng: this.#rng }), this.p);
-    return mul(input, div(keep, 1 - this.p));
+    return dropout(input, this.p, { training: this.training, rng: this.#rng });
   }
 }
 registerLayer("Dropout", Dropout);

@@ -232,6 +232,14 @@ export interface LstmSequenceLayout {
   readonly bias: boolean;
 }
 
+/** Sizes of a fused softmax over the last axis: `rows` rows of `size` entries each. */
+export interface SoftmaxLayout {
+  /** Rows. */
+  readonly rows: number;
+  /** Entries per row (the last axis). */
+  readonly size: number;
+}
+
 /** Sizes of a fused softmax-cross-entropy: `rows` samples of `classes` scores each. */
 export interface SoftmaxCrossEntropyLayout {
   /** Samples. */
@@ -439,6 +447,17 @@ export interface Backend {
     targets: Storage,
     layout: SoftmaxCrossEntropyLayout,
   ): [Storage, Storage];
+  /**
+   * Fused softmax over the last axis of `[rows, size]` where a row of only −∞ gives zeros, the
+   * core of masked attention (optional; the cpu backend has the reference), rounded as the
+   * composed ops round.
+   */
+  maskedSoftmax?(x: Storage, layout: SoftmaxLayout): Storage;
+  /**
+   * The gradient of {@linkcode Backend.maskedSoftmax} from its output y and the gradient g:
+   * y ⊙ (g − Σ g ⊙ y) per row.
+   */
+  maskedSoftmaxBackward?(y: Storage, grad: Storage, layout: SoftmaxLayout): Storage;
   /**
    * One fused Adam step over a parameter (optional; the cpu backend has the reference): the new
    * parameter, first and second moments, each rounded after every operation exactly as the

@@ -163,3 +163,53 @@ export function checkOptions(
     }
   }
 }
+
+/**
+ * Throws a `RangeError` naming the first value that is not a positive integer (sizes such as
+ * `hiddenSize`, `numHeads`, `numLayers`).
+ *
+ * @param op The function or layer, for the message.
+ * @param sizes The values by argument name.
+ * @throws {RangeError} At the first value that is not a positive integer.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkPositiveIntegers } from "@kiso/tensor/errors";
+ * import assert from "node:assert/strict";
+ *
+ * checkPositiveIntegers("LSTM", { inputSize: 3, hiddenSize: 8 });
+ * assert.throws(
+ *   () => checkPositiveIntegers("LSTM", { inputSize: 3, hiddenSize: 0 }),
+ *   /LSTM: hiddenSize must be a positive integer: current value is 0/,
+ * );
+ * ```
+ */
+export function checkPositiveIntegers(op: string, sizes: Record<string, number>): void {
+  for (const [name, value] of Object.entries(sizes)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RangeError(`${op}: ${name} must be a positive integer: current value is ${value}`);
+    }
+  }
+}
+
+/**
+ * Throws a `RangeError` unless `p` is a probability in [0, 1), as dropout rates must be.
+ *
+ * @param op The function or layer, for the message.
+ * @param name The argument's name.
+ * @param p The value.
+ * @throws {RangeError} When p is outside [0, 1).
+ *
+ * @example Usage
+ * ```ts
+ * import { checkDropout } from "@kiso/tensor/errors";
+ * import assert from "node:assert/strict";
+ *
+ * checkDropout("Dropout", "p", 0.5);
+ * assert.throws(() => checkDropout("Dropout", "p", 1), /Dropout: p must be < 1: current value is 1/);
+ * ```
+ */
+export function checkDropout(op: string, name: string, p: number): void {
+  checkRange(op, name, p, 0, 1);
+  if (p === 1) throw new RangeError(`${op}: ${name} must be < 1: current value is 1`);
+}

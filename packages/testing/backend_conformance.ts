@@ -50,6 +50,8 @@ const OPTIONAL = new Set([
   "lstmSequenceBackward",
   "adamStep",
   "softmaxCrossEntropy",
+  "maskedSoftmax",
+  "maskedSoftmaxBackward",
 ]);
 
 function values(
@@ -528,6 +530,24 @@ function cases(): Case[] {
     }
   }
   for (const dtype of FLOATS) {
+    for (const [rows, size] of [[1, 1], [6, 128], [3, 7], [0, 4]]) {
+      // every third row fully masked, other rows partly
+      const x = values(rng, dtype, rows * size).map((v, i) =>
+        Math.floor(i / size) % 3 === 1 || (i % size) % 4 === 3 ? -Infinity : 10 * v
+      );
+      const g = values(rng, dtype, rows * size);
+      const L = { rows, size };
+      add("maskedSoftmax", `${rows}×${size}`, dtype, [x], (b, put) => b.maskedSoftmax!(put(x), L));
+      add(
+        "maskedSoftmaxBackward",
+        `${rows}×${size}`,
+        dtype,
+        [x, g],
+        (b, put) => b.maskedSoftmaxBackward!(b.maskedSoftmax!(put(x), L), put(g), L),
+      );
+    }
+  }
+  for (const dtype of FLOATS) {
     const r = dtype === "float32" ? Math.fround : (x: number): number => x;
     const k = {
       beta1: r(0.9),
@@ -567,7 +587,8 @@ function cases(): Case[] {
  * padding, dilation, ties, NaN), and the results must agree within float32 tolerances (float64:
  * 1e-9 relative; int32 exactly; float32 matmul also allows 4e-6·k absolute for sums of k
  * products of values in ±2). Optional fused kernels (`lstmCell`, `lstmCellBackward`,
- * `softmaxCrossEntropy`, `adamStep`) are checked where the backend has them. One test per kernel, one step per case.
+ * `softmaxCrossEntropy`, `maskedSoftmax`, `maskedSoftmaxBackward`, `adamStep`) are checked
+ * where the backend has them. One test per kernel, one step per case.
  *
  * @param name The backend's name in the test names.
  * @param createBackend Makes the backend under test (called once).

@@ -18,4 +18,5 @@ export * from "./assertion_error.ts";
 export * from "./assert_all_close.ts";
 export * from "./gradcheck.ts";
 export * from "./gradgradcheck.ts";
+export * from "./gradcheck_layer.ts";
 export * from "./backend_conformance.ts";

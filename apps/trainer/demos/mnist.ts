@@ -1,5 +1,5 @@
 import { cosineDecay } from "@kiso/optimizers";
-import { lenet, mlp, RowReader } from "./mnist_models.ts";
+import { lenet, mlp, rowReader } from "./mnist_models.ts";
 import type { Demo, DemoResult } from "../lib/demo.ts";
 import { trainClassifier } from "../lib/classify.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
@@ -11,6 +11,7 @@ export const mnistMlp: Demo = {
   run(ctx): Promise<DemoResult> {
     return trainClassifier(ctx, { model: mlp(ctx.rng), ...mnistSplit(ctx.options) });
   },
+  trainingData: (options) => mnistSplit(options).train,
 };
 
 export const mnistCnn: Demo = {
@@ -25,6 +26,7 @@ export const mnistCnn: Demo = {
       schedule,
     });
   },
+  trainingData: (options) => mnistSplit(options, [1, 28, 28]).train,
 };
 
 export const mnistRnn: Demo = {
@@ -35,8 +37,9 @@ export const mnistRnn: Demo = {
   run(ctx): Promise<DemoResult> {
     return trainClassifier(ctx, {
       schedule: cosineDecay(ctx.options.epochs, 0.05),
-      model: new RowReader(ctx.rng),
+      model: rowReader(ctx.rng),
       ...mnistSplit(ctx.options, [28, 28]),
     });
   },
+  trainingData: (options) => mnistSplit(options, [28, 28]).train,
 };

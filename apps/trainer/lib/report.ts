@@ -1,5 +1,7 @@
-import * as vega from "vega";
-import * as vl from "vega-lite";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import * as vega from "npm:vega@6.4.0";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json: `deno task` installs every import-map entry
+import * as vl from "npm:vega-lite@6.5.0";
 import { greyPngDataUrl } from "./png.ts";
 
 /** Renders a Vega-Lite spec to an SVG string (no browser needed). */
@@ -118,6 +120,38 @@ export function heatmap(counts: number[][], labels: string[], title: string): Pr
         },
       },
     ],
+  });
+}
+
+/**
+ * Attention weights as a heatmap: row i is query position i, column j key position j, the
+ * shade the weight (0 white … 1 dark); axes labelled by position and token.
+ */
+export function attentionMap(
+  weights: number[][],
+  tokens: string[],
+  title: string,
+): Promise<string> {
+  const labels = tokens.map((t, i) => `${i} ${t}`);
+  const values = weights.flatMap((row, i) =>
+    row.map((w, j) => ({ query: labels[i], key: labels[j], w }))
+  );
+  return render({
+    title,
+    width: 16 * labels.length,
+    height: 16 * labels.length,
+    data: { values },
+    mark: "rect",
+    encoding: {
+      x: { field: "key", type: "ordinal", sort: labels, title: "key (attended to)" },
+      y: { field: "query", type: "ordinal", sort: labels, title: "query (predicting the next)" },
+      color: {
+        field: "w",
+        type: "quantitative",
+        title: "weight",
+        scale: { scheme: "greys", domain: [0, 1] },
+      },
+    },
   });
 }
 

@@ -41,6 +41,7 @@ import { lstmCellBackwardKernel, lstmCellKernel } from "./lstm_cell.ts";
 import { lstmSequenceBackwardKernel, lstmSequenceKernel } from "./lstm_sequence.ts";
 import { adamStepKernel } from "./adam_step.ts";
 import { softmaxCrossEntropyKernel } from "./softmax_cross_entropy.ts";
+import { maskedSoftmaxBackwardKernel, maskedSoftmaxKernel } from "./masked_softmax.ts";
 
 export { CpuStorage } from "./storage.ts";
 export { concatInto, copyStridedInto, padInto } from "./layout.ts";
@@ -106,6 +107,9 @@ export function createCpuBackend(): Backend {
       const [loss, p] = softmaxCrossEntropyKernel(arrayOf(logits), arrayOf(targets), layout);
       return [wrap(loss), wrap(p)];
     },
+    maskedSoftmax: (x, layout) => wrap(maskedSoftmaxKernel(arrayOf(x), layout)),
+    maskedSoftmaxBackward: (y, grad, layout) =>
+      wrap(maskedSoftmaxBackwardKernel(arrayOf(y), arrayOf(grad), layout)),
     adamStep(p, g, m, v, layout): [Storage, Storage, Storage] {
       const [p2, m2, v2] = adamStepKernel(arrayOf(p), arrayOf(g), arrayOf(m), arrayOf(v), layout);
       return [wrap(p2), wrap(m2), wrap(v2)];

@@ -1,5 +1,6 @@
 import { recordOp } from "../autograd.ts";
-import { normalizeAxis } from "../shape.ts";
+import { formatShape, ShapeError } from "../errors.ts";
+import { normalizeAxis, shapesEqual } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Shape } from "../shape.ts";
 import { axisLayout, make } from "../_op.ts";
@@ -32,20 +33,68 @@ export function gather(x: Tensor, indices: Tensor, options: { axis?: number } = 
   }
   const axis = normalizeAxis("gather", options.axis ?? 0, x.rank);
   const size = x.shape[axis];
-  if (x.backend.readSync !== undefined) {
-    const bad = x.backend.readSync(indices.storage).find((i) => i < 0 || i >= size);
-    if (bad !== undefined) {
-      throw new RangeError(`gather: index ${bad} is out of range for axis ${axis} of size ${size}`);
-    }
-  }
+  checkIndices("gather", indices, axis, size);
   const layout = axisLayout(x.shape, axis);
   const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
   const y = make(x.backend, x.backend.gather(x.storage, indices.storage, layout), shape);
-  return recordOp(y, [x], "gather", (g) => [scatterAdd(g, indices, axis, x.shape)]);
+  return recordOp(y, [x], "gather", (g) => [scatterAddRaw(g, indices, axis, x.shape)]);
 }
 
-/** The adjoint of gather: adds the rows of `g` into a zero tensor of `shape` at `indices`. */
-function scatterAdd(g: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor {
+/**
+ * The adjoint of {@linkcode gather} (PyTorch `index_add` into zeros): a zero tensor of `shape`
+ * into which the slices of `src` are added at `indices` along `axis`; repeated indices
+ * accumulate, in a fixed order on every backend. `src` has the shape
+ * `shape[:axis] + indices.shape + shape[axis+1:]`. The gradient gathers back.
+ *
+ * @param src The slices to add.
+ * @param indices int32 indices in `[0, shape[axis])`, any shape.
+ * @param shape The result's shape.
+ * @param options `axis` (default 0).
+ * @returns The sums, of `shape`.
+ * @throws {TypeError} When the indices are not int32 or `src` does not fit.
+ *
+ * @example Usage
+ * ```ts
+ * import { scatterAdd, tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const counts = scatterAdd(tensor([1, 1, 1]), tensor([2, 0, 2], { dtype: "int32" }), [3]);
+ * assert.deepEqual(counts.arraySync(), [1, 0, 2]);
+ * ```
+ */
+export function scatterAdd(
+  src: Tensor,
+  indices: Tensor,
+  shape: Shape,
+  options: { axis?: number } = {},
+): Tensor {
+  if (indices.dtype !== "int32") {
+    throw new TypeError(`scatterAdd: indices must be int32: got ${indices.dtype}`);
+  }
+  const axis = normalizeAxis("scatterAdd", options.axis ?? 0, shape.length);
+  const expected = [...shape.slice(0, axis), ...indices.shape, ...shape.slice(axis + 1)];
+  if (!shapesEqual(src.shape, expected)) {
+    throw new ShapeError(
+      "scatterAdd",
+      [src.shape, indices.shape, shape],
+      `src must be ${formatShape(expected)}`,
+    );
+  }
+  checkIndices("scatterAdd", indices, axis, shape[axis]);
+  return scatterAddRaw(src, indices, axis, shape);
+}
+
+/** Throws a RangeError at the first index outside `[0, size)` (where the backend reads synchronously). */
+function checkIndices(op: string, indices: Tensor, axis: number, size: number): void {
+  if (indices.backend.readSync === undefined) return;
+  const bad = indices.backend.readSync(indices.storage).find((i) => i < 0 || i >= size);
+  if (bad !== undefined) {
+    throw new RangeError(`${op}: index ${bad} is out of range for axis ${axis} of size ${size}`);
+  }
+}
+
+/** scatterAdd after the checks, with its gradient. */
+function scatterAddRaw(g: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor {
   const layout = axisLayout(shape, axis);
   const y = make(g.backend, g.backend.scatterAdd(g.storage, indices.storage, layout), shape);
   return recordOp(y, [g], "scatterAdd", (gg) => [gather(gg, indices, { axis })]);

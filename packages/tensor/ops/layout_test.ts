@@ -8,6 +8,7 @@ import {
   oneHot,
   pad,
   reshape,
+  scatterAdd,
   slice,
   squeeze,
   stack,
@@ -113,6 +114,26 @@ Deno.test("gather() picks along an axis and checks indices", () => {
     message: "gather: index 3 is out of range for axis 1 of size 3",
   });
   assert.throws(() => gather(x, tensor([0])), /gather: indices must be int32: got float32/);
+});
+
+Deno.test("scatterAdd() adds slices at indices, repeats accumulating, and checks its inputs", () => {
+  const src = tensor([[1, 2, 3], [4, 5, 6]]);
+  const idx = tensor([1, 1, 0], { dtype: "int32" });
+  assert.deepEqual(scatterAdd(src, idx, [2, 2], { axis: 1 }).arraySync(), [[3, 3], [6, 9]]);
+  assert.deepEqual(scatterAdd(src, tensor([2, 0], { dtype: "int32" }), [3, 3]).arraySync(), [
+    [4, 5, 6],
+    [0, 0, 0],
+    [1, 2, 3],
+  ]);
+  assert.throws(() => scatterAdd(src, idx, [2, 2]), {
+    name: "ShapeError",
+    message: "scatterAdd: [2,3] × [3] × [2,2]: src must be [3,2]",
+  });
+  assert.throws(() => scatterAdd(src, tensor([0, 1, 2], { dtype: "int32" }), [2, 2], { axis: 1 }), {
+    name: "RangeError",
+    message: "scatterAdd: index 2 is out of range for axis 1 of size 2",
+  });
+  assert.throws(() => scatterAdd(src, tensor([0, 1, 1]), [2, 2], { axis: 1 }), /int32/);
 });
 
 Deno.test("oneHot() encodes class indices", () => {

@@ -70,8 +70,8 @@ export function lstmSequence(
   }
   const composed = (...ts: Tensor[]): Tensor =>
     biasHh === undefined
-      ? lstmSequenceComposed(ts[0], ts[1], undefined, ts[2], ts[3])
-      : lstmSequenceComposed(ts[0], ts[1], ts[2], ts[3], ts[4]);
+      ? lstmSequenceComposed(ts[0], ts[1], undefined, [ts[2], ts[3]])
+      : lstmSequenceComposed(ts[0], ts[1], ts[2], [ts[3], ts[4]]);
   const backend = projections.backend;
   if (backend.lstmSequence === undefined || backend.lstmSequenceBackward === undefined) {
     return composed(...inputs);
@@ -115,13 +115,12 @@ function lstmSequenceComposed(
   projections: Tensor,
   weightHh: Tensor,
   biasHh: Tensor | undefined,
-  h0: Tensor,
-  c0: Tensor,
+  initial: readonly [Tensor, Tensor],
 ): Tensor {
   const [batch, time, width] = projections.shape;
   const hidden = width / 4;
   const steps: Tensor[] = [];
-  let [h, c] = [h0, c0];
+  let [h, c] = initial;
   for (let t = 0; t < time; t++) {
     const x = reshape(slice(projections, [null, [t, t + 1]]), [batch, width]);
     const hc = lstmCell(add(x, linear(h, weightHh, biasHh)), c);

@@ -147,13 +147,23 @@ const otherCases: Case[] = [
   { name: "lstmCell", fn: k.lstmCell, inputs: () => [f64([3, 8]), f64([3, 2])] },
   {
     name: "lstmSequence",
-    fn: (xp, whh, bhh, h0, c0) => k.lstmSequence(xp, whh, bhh, h0, c0),
-    inputs: () => [f64([2, 3, 8], -1, 1), f64([8, 2]), f64([8]), f64([2, 2]), f64([2, 2])],
+    fn: (x, weightIh, weightHh, biasIh, biasHh, h0, c0) =>
+      k.lstmSequence(x, { weightIh, weightHh, biasIh, biasHh }, [h0, c0]),
+    inputs: () => [
+      f64([2, 3, 2], -1, 1),
+      f64([8, 2], -1, 1),
+      f64([8, 2]),
+      f64([8]),
+      f64([8]),
+      f64([2, 2]),
+      f64([2, 2]),
+    ],
   },
   {
     name: "lstmSequence without bias",
-    fn: (xp, whh, h0, c0) => k.lstmSequence(xp, whh, undefined, h0, c0),
-    inputs: () => [f64([1, 2, 4], -1, 1), f64([4, 1]), f64([1, 1]), f64([1, 1])],
+    fn: (x, weightIh, weightHh, h0, c0) => k.lstmSequence(x, { weightIh, weightHh }, [h0, c0]),
+    inputs:
+      () => [f64([1, 2, 3], -1, 1), f64([4, 3], -1, 1), f64([4, 1]), f64([1, 1]), f64([1, 1])],
   },
   {
     name: "scatterAdd axis 1 with repeats",

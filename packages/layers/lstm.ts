@@ -78,9 +78,9 @@ export class LSTM extends Recurrent {
   }
 
   /**
-   * A one-layer, one-direction sequence without peepholes or lengths: the input projection of
-   * every step as one product, then {@linkcode lstmSequence} (one fused kernel forward and one
-   * back through time).
+   * A one-layer, one-direction sequence without peepholes or lengths in one op,
+   * {@linkcode lstmSequence} (where the backend has its kernels: the input projection of every
+   * step as one product, one fused kernel forward and one back through time).
    *
    * @param input `[batch, time, inputSize]`.
    * @param initial `[h₀, c₀]`, each `[batch, hidden]`.
@@ -94,8 +94,7 @@ export class LSTM extends Recurrent {
   ): RecurrentResult | undefined {
     const [batch, time] = input.shape;
     if (cell.weightPeephole || time === 0) return undefined;
-    const projections = linear(input, cell.weightIh, cell.biasIh);
-    const hc = lstmSequence(projections, cell.weightHh, cell.biasHh, h0, c0);
+    const hc = lstmSequence(input, cell, [h0, c0]);
     const last = reshape(slice(hc, [null, [time - 1, time]]), [batch, 2 * this.hiddenSize]);
     const [h, c] = [this.gate(last, 0), this.gate(last, 1)];
     const output = this.returnSequences ? slice(hc, [null, null, [0, this.hiddenSize]]) : h;

@@ -1,4 +1,5 @@
 import { globalRng, permutationIndices, type Rng, type Tensor } from "@kiso/tensor";
+import type { Augmentation } from "./augment.ts";
 import { checkOptions } from "@kiso/tensor/errors";
 import type { Dataset } from "./dataset.ts";
 
@@ -22,13 +23,20 @@ export interface DataLoaderOptions {
    * @default {false}
    */
   dropLast?: boolean;
-  /** The generator of the orders (default: the global one). */
+  /** The generator of the orders and the augmentations (default: the global one). */
   rng?: Rng;
+  /**
+   * Applied to each batch's inputs (its first field) as it is made, with the loader's generator:
+   * random crops, flips, affine transforms (see `compose`). The generator's state after an epoch
+   * holds the augmentations' draws too, so a run resumed from a checkpoint sees the same batches.
+   */
+  augment?: Augmentation;
 }
 
 /**
  * Batches of a dataset, in order or shuffled anew each epoch with a seeded generator (the
- * per-epoch permutation of stochastic gradient descent). Iterate it once per epoch.
+ * per-epoch permutation of stochastic gradient descent), optionally augmented per batch. Iterate
+ * it once per epoch.
  *
  * @example Usage
  * ```ts
@@ -50,16 +58,17 @@ export class DataLoader implements Iterable<Tensor[]> {
   readonly #shuffle: boolean;
   readonly #dropLast: boolean;
   readonly #rng: Rng | undefined;
+  readonly #augment: Augmentation | undefined;
 
   /**
    * Creates the loader.
    *
    * @param dataset The dataset.
-   * @param options `batchSize`, `shuffle`, `dropLast`, `rng`.
+   * @param options `batchSize`, `shuffle`, `dropLast`, `rng`, `augment`.
    * @throws {RangeError} When the batch size is not a positive integer.
    */
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
-    checkOptions("DataLoader", options, ["batchSize", "shuffle", "dropLast", "rng"]);
+    checkOptions("DataLoader", options, ["batchSize", "shuffle", "dropLast", "rng", "augment"]);
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(
@@ -71,6 +80,7 @@ export class DataLoader implements Iterable<Tensor[]> {
     this.#shuffle = options.shuffle ?? false;
     this.#dropLast = options.dropLast ?? false;
     this.#rng = options.rng;
+    this.#augment = options.augment;
   }
 
   /** Batches per epoch. */
@@ -92,7 +102,9 @@ export class DataLoader implements Iterable<Tensor[]> {
     for (let start = 0; start < order.length; start += this.batchSize) {
       const indices = order.slice(start, start + this.batchSize);
       if (this.#dropLast && indices.length < this.batchSize) return;
-      yield this.dataset.batch(indices);
+      const batch = this.dataset.batch(indices);
+      if (this.#augment !== undefined) batch[0] = this.#augment(batch[0], this.#rng ?? globalRng());
+      yield batch;
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Data for training: datasets (in memory or generated), a `DataLoader` with seeded per-epoch
  * shuffling (a new order every epoch), splits, scalers fitted on training data only, label
- * encoding, an RFC 4180 CSV reader with precise errors, and the noises of denoising
- * autoencoders.
+ * encoding, an RFC 4180 CSV reader with precise errors, the noises of denoising autoencoders, and
+ * image augmentations applied per batch by the loader.
  *
  * @example Usage
  * ```ts
@@ -25,3 +25,4 @@ export * from "./label_encoder.ts";
 export * from "./csv.ts";
 export * from "./load_csv.ts";
 export * from "./noise.ts";
+export * from "./augment.ts";

@@ -17,7 +17,7 @@ Deno.test("every options object of @kiso/data refuses a key it does not know", (
     [
       "DataLoader",
       () => new DataLoader(new TensorDataset(x), { batch_size: 2 } as never),
-      "batchSize, shuffle, dropLast, rng",
+      "batchSize, shuffle, dropLast, rng, augment",
     ],
     ["splitIndices", () => splitIndices(10, [0.5, 0.5], { seed: 1 } as never), "shuffle, rng"],
     ["MinMaxScaler", () => new MinMaxScaler({ featureRange: [0, 1] } as never), "low, high"],

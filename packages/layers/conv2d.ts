@@ -1,12 +1,9 @@
-import { checkInput } from "./check_input.ts";
-import { conv2d, type Padding, type Pair, type Tensor } from "@kiso/tensor";
-import { Module } from "./module.ts";
-import { Parameter } from "./parameter.ts";
-import { type LayerOptions, torchUniform } from "./_init.ts";
+import { conv2d, type Padding, type PaddingMode, type Pair, type Tensor } from "@kiso/tensor";
+import { Convolution, type ConvolutionOptions } from "./convolution.ts";
 import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode Conv2d}. */
-export interface Conv2dLayerOptions extends LayerOptions {
+export interface Conv2dLayerOptions extends ConvolutionOptions {
   /**
    * The stride β.
    *
@@ -14,7 +11,7 @@ export interface Conv2dLayerOptions extends LayerOptions {
    */
   stride?: Pair;
   /**
-   * Zero padding α: a number or pair, `"valid"` or `"same"`.
+   * Padding α: a number or pair, `"valid"` or `"same"`.
    *
    * @default {0}
    */
@@ -26,17 +23,17 @@ export interface Conv2dLayerOptions extends LayerOptions {
    */
   dilation?: Pair;
   /**
-   * Whether to add one bias per filter.
+   * What the padding reads: `"zeros"`, `"reflect"`, `"replicate"` or `"circular"`.
    *
-   * @default {true}
+   * @default {"zeros"}
    */
-  bias?: boolean;
+  paddingMode?: PaddingMode;
 }
 
 /**
- * A 2-D convolution layer over NCHW images (im2col and a matrix product forward, col2im backward), with
- * PyTorch's names and layout: `weight` `[outChannels, inChannels, kH, kW]`, `bias`
- * `[outChannels]`, both initialised U(±1/√(inChannels·kH·kW)).
+ * A 2-D convolution layer over NCHW images (im2col and a matrix product forward, col2im backward),
+ * with PyTorch's names and layout: `weight` `[outChannels, inChannels / groups, kH, kW]`, `bias`
+ * `[outChannels]`, both initialised U(±1/√(inChannels/groups·kH·kW)).
  *
  * @example Usage
  * ```ts
@@ -47,22 +44,24 @@ export interface Conv2dLayerOptions extends LayerOptions {
  * const conv = new Conv2d(1, 8, 5, { padding: 2 });
  * assert.deepEqual(conv.forward(zeros([64, 1, 28, 28])).shape, [64, 8, 28, 28]);
  * assert.deepEqual(conv.weight.shape, [8, 1, 5, 5]);
+ * // depthwise, 3×3, reflecting at the borders
+ * const depthwise = new Conv2d(8, 8, 3, { groups: 8, padding: 1, paddingMode: "reflect" });
+ * assert.deepEqual(depthwise.weight.shape, [8, 1, 3, 3]);
+ * assert.deepEqual(depthwise.forward(zeros([2, 8, 6, 6])).shape, [2, 8, 6, 6]);
  * ```
  */
-export class Conv2d extends Module {
-  /** Filters `[outChannels, inChannels, kH, kW]`. */
-  readonly weight: Parameter;
-  /** Biases `[outChannels]`, or undefined. */
-  readonly bias: Parameter | undefined;
-  readonly #options: Conv2dLayerOptions;
-
+export class Conv2d extends Convolution<Conv2dLayerOptions> {
   /**
    * Creates the layer.
    *
    * @param inChannels Channels of the input.
    * @param outChannels Filters (channels of the output).
    * @param kernelSize The filter size H, or `[kH, kW]`.
-   * @param options `stride`, `padding`, `dilation`, `bias`, `rng`, `dtype`.
+   * @param options `stride`, `padding`, `dilation`, `groups`, `paddingMode`, `bias`, `rng`,
+   * `dtype`.
+   * @throws {RangeError} When a channel count is not divisible by `groups`, or an option is out of
+   * range.
+   * @throws {TypeError} For an unknown option.
    */
   constructor(
     inChannels: number,
@@ -70,30 +69,18 @@ export class Conv2d extends Module {
     kernelSize: Pair,
     options: Conv2dLayerOptions = {},
   ) {
-    super();
-    this.describe(inChannels, outChannels, kernelSize, options);
-    const [kH, kW] = typeof kernelSize === "number" ? [kernelSize, kernelSize] : kernelSize;
-    const fanIn = inChannels * kH * kW;
-    this.#options = options;
-    this.weight = this.registerParameter(
-      "weight",
-      new Parameter(torchUniform([outChannels, inChannels, kH, kW], fanIn, options)),
-    );
-    this.bias = options.bias === false
-      ? undefined
-      : this.registerParameter("bias", new Parameter(torchUniform([outChannels], fanIn, options)));
+    super(inChannels, outChannels, kernelSize, options, { dims: 2, transposed: false });
   }
 
   /**
-   * Convolves.
+   * Applies `conv2d` with the layer's weights.
    *
    * @param input `[N, inChannels, H, W]`.
    * @returns `[N, outChannels, H′, W′]`.
    */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    const { stride, padding, dilation } = this.#options;
-    return conv2d(input, this.weight, { stride, padding, dilation, bias: this.bias });
+  protected convolve(input: Tensor): Tensor {
+    const { rng: _rng, dtype: _dtype, bias: _bias, ...options } = this.options;
+    return conv2d(input, this.weight, { ...options, bias: this.bias });
   }
 }
 registerLayer("Conv2d", Conv2d);

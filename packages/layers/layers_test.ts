@@ -2,23 +2,35 @@ import assert from "node:assert/strict";
 import { assertAllClose, gradcheckLayer } from "@kiso/testing";
 import { Rng, type Tensor, tensor, uniform, zeros } from "@kiso/tensor";
 import {
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool1d,
+  AvgPool1d,
   AvgPool2d,
+  Concat,
+  Conv1d,
   Conv2d,
+  ConvTranspose1d,
+  ConvTranspose2d,
   Dense,
   Embedding,
   Flatten,
+  GlobalAvgPool,
   GRU,
   LpPool2d,
   LSTM,
   Maxout,
+  MaxPool1d,
   MaxPool2d,
   type Module,
+  PixelShuffle,
   PReLU,
   ReLU,
   Reshape,
+  Residual,
   Sequential,
   SimpleRNN,
   summary,
+  Upsample,
 } from "./mod.ts";
 
 const f64 = (shape: number[], rng: Rng): Tensor =>
@@ -67,6 +79,45 @@ Deno.test("layers pass gradcheck and gradgradcheck for inputs and parameters", a
       2,
     ]],
     ["Sequential", new Sequential(new Dense(3, 4, o), new ReLU(), new Dense(4, 2, o)), [3, 3]],
+    ["Conv1d dilated, grouped", new Conv1d(4, 2, 3, { ...o, dilation: 2, groups: 2 }), [2, 4, 7]],
+    [
+      "Conv2d depthwise, reflect padding",
+      new Conv2d(2, 4, 3, { ...o, groups: 2, padding: 1, paddingMode: "reflect" }),
+      [1, 2, 4, 3],
+    ],
+    [
+      "ConvTranspose2d stride 2, outputPadding 1",
+      new ConvTranspose2d(2, 3, 3, { ...o, stride: 2, padding: 1, outputPadding: 1 }),
+      [1, 2, 3, 2],
+    ],
+    ["ConvTranspose1d grouped", new ConvTranspose1d(4, 2, 2, { ...o, stride: 2, groups: 2 }), [
+      1,
+      4,
+      3,
+    ]],
+    ["MaxPool1d ceil mode", new MaxPool1d(2, { ceilMode: true }), [2, 2, 5]],
+    [
+      "AvgPool1d without padding in the divisor",
+      new AvgPool1d(3, { padding: 1, countIncludePad: false }),
+      [
+        1,
+        2,
+        5,
+      ],
+    ],
+    ["AdaptiveAvgPool2d", new AdaptiveAvgPool2d([2, 3]), [1, 2, 5, 4]],
+    ["AdaptiveMaxPool1d", new AdaptiveMaxPool1d(2), [2, 2, 5]],
+    ["GlobalAvgPool", new GlobalAvgPool(), [2, 3, 2, 3]],
+    ["Upsample bilinear", new Upsample({ size: [3, 5], mode: "bilinear" }), [1, 2, 2, 3]],
+    ["PixelShuffle", new PixelShuffle(2), [1, 4, 2, 2]],
+    [
+      "Residual with a shortcut",
+      new Residual(new Conv2d(2, 3, 3, { ...o, padding: 1 }), {
+        shortcut: new Conv2d(2, 3, 1, o),
+      }),
+      [1, 2, 3, 3],
+    ],
+    ["Concat", new Concat([new Dense(3, 2, o), new Dense(3, 1, o)], { axis: -1 }), [2, 3]],
   ];
   for (const [name, layer, shape] of cases) {
     await t.step(name, () => checkLayer(layer, f64(shape, rng)));

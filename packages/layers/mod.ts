@@ -1,11 +1,14 @@
 /**
  * Layers with PyTorch's names and layouts: {@linkcode Module}, {@linkcode Parameter},
  * {@linkcode Sequential}, `summary`, {@linkcode Dense}, {@linkcode Flatten},
- * {@linkcode Reshape}, activation layers (incl. {@linkcode PReLU} and {@linkcode Maxout}),
- * {@linkcode Conv2d}, max/average/L_p pooling, {@linkcode Embedding}, {@linkcode SimpleRNN},
- * {@linkcode LSTM} (with optional peephole connections) and {@linkcode GRU} (stacked,
- * bidirectional, variable lengths), and {@linkcode Normalization}, which standardises raw inputs
- * inside the model.
+ * {@linkcode Reshape}, activation layers (incl. {@linkcode PReLU} and {@linkcode Maxout}), the
+ * containers {@linkcode Residual} and {@linkcode Concat}, the convolution family
+ * ({@linkcode Conv1d}, {@linkcode Conv2d} with groups and padding modes,
+ * {@linkcode ConvTranspose1d}, {@linkcode ConvTranspose2d}), max/average/L_p and adaptive
+ * pooling, {@linkcode GlobalAvgPool}, {@linkcode Upsample}, {@linkcode PixelShuffle},
+ * {@linkcode Embedding}, {@linkcode SimpleRNN}, {@linkcode LSTM} (with optional peephole
+ * connections) and {@linkcode GRU} (stacked, bidirectional, variable lengths), and
+ * {@linkcode Normalization}, which standardises raw inputs inside the model.
  *
  * @example Usage
  * ```ts
@@ -32,8 +35,15 @@ export * from "./summary.ts";
 export * from "./dense.ts";
 export * from "./reshape.ts";
 export * from "./activation.ts";
+export * from "./residual.ts";
+export * from "./concat.ts";
+export * from "./convolution.ts";
+export * from "./conv1d.ts";
 export * from "./conv2d.ts";
+export * from "./conv_transpose.ts";
 export * from "./pooling.ts";
+export * from "./adaptive_pooling.ts";
+export * from "./resize.ts";
 export * from "./recurrent.ts";
 export * from "./rnn.ts";
 export * from "./lstm.ts";

@@ -1,7 +1,8 @@
 import { formatShape } from "@kiso/tensor/errors";
 import { keep, type Tensor } from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
-import { jsonArgument } from "./_arguments.ts";
+import { jsonArgument, LAYER_ARGUMENT } from "./_arguments.ts";
+import { LAYER_NAMES } from "./_layer_names.ts";
 
 /** What {@linkcode Module.loadStateDict} found missing or unexpected (non-strict loads). */
 export interface LoadResult {
@@ -23,6 +24,17 @@ export interface LayerSpec {
   args: unknown[];
   /** A container's children, in order. */
   children?: LayerSpec[];
+}
+
+/** Thrown inside `describe` when a module argument cannot describe itself. */
+const UNDESCRIBED = Symbol("undescribed");
+
+/** A module argument as `{ $layer: spec }` (other objects: undefined). */
+function moduleSpec(value: object): unknown {
+  if (!(value instanceof Module)) return undefined;
+  const spec = value.architecture();
+  if (spec === undefined) throw UNDESCRIBED;
+  return { [LAYER_ARGUMENT]: spec };
 }
 
 /**
@@ -57,14 +69,21 @@ export abstract class Module {
 
   /**
    * Records the constructor arguments that rebuild this module (see {@linkcode architecture}):
-   * numbers, strings, booleans, arrays and plain option objects; generators and functions are
-   * left out (weights are loaded afterwards). Built-in layers call it; so can custom ones, which
-   * are then rebuilt through `registerLayer`.
+   * numbers, strings, booleans, arrays, plain option objects and modules (by their own
+   * architecture, so containers such as `Residual` describe themselves the same way); generators
+   * and functions are left out (weights are loaded afterwards). Built-in layers call it; so can
+   * custom ones, which are then rebuilt through `registerLayer`. A module argument that cannot
+   * describe itself leaves this module without an architecture.
    *
    * @param args The constructor's arguments.
    */
   protected describe(...args: unknown[]): void {
-    this.#spec = { type: this.typeName, args: args.map(jsonArgument) };
+    try {
+      this.#spec = { type: this.typeName, args: args.map((a) => jsonArgument(a, moduleSpec)) };
+    } catch (e) {
+      if (e !== UNDESCRIBED) throw e;
+      this.#spec = undefined;
+    }
   }
 
   /**
@@ -298,11 +317,13 @@ export abstract class Module {
   }
 
   /**
-   * The class name shown by `summary` (override for a friendlier name).
+   * The layer type's name, shown by `summary` and recorded by `describe`: the name its class was
+   * registered under with `registerLayer` (which survives a minifier's renaming), else the class's
+   * own name (override for a friendlier name).
    *
    * @returns The name.
    */
   get typeName(): string {
-    return this.constructor.name;
+    return LAYER_NAMES.get(this.constructor) ?? this.constructor.name;
   }
 }

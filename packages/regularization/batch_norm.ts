@@ -1,9 +1,7 @@
-import { checkInput, Module, Parameter, registerLayer } from "@kiso/layers";
+import { checkInput, Module, type Parameter, registerLayer } from "@kiso/layers";
 import {
   add,
   div,
-  full,
-  mean,
   mul,
   noGrad,
   ones,
@@ -15,10 +13,20 @@ import {
   sub,
   sum,
   type Tensor,
-  variance,
   zeros,
 } from "@kiso/tensor";
 import type { DType } from "@kiso/tensor";
+import { checkOptions } from "@kiso/tensor/errors";
+import { affineParameters, checkFeatures } from "./_features.ts";
+
+/**
+ * Σ over every axis but the channels (axis 1), `[C]`: each sample's positions first (a reduction
+ * of contiguous elements), then the batch, so that no tensor is transposed to reduce it.
+ */
+function channelSums(t: Tensor): Tensor {
+  const [n, c] = t.shape;
+  return sum(sum(reshape(t, [n, c, -1]), { axis: 2 }), { axis: 0 });
+}
 
 /** Options of the batch-normalisation layers. */
 export interface BatchNormOptions {
@@ -80,17 +88,16 @@ export abstract class BatchNorm extends Module {
    */
   constructor(features: number, ranks: readonly number[], options: BatchNormOptions) {
     super();
+    checkOptions(new.target.name, options, ["eps", "momentum", "affine", "dtype"]);
+    checkFeatures(new.target.name, features);
     const dtype = options.dtype ?? "float32";
     this.#eps = options.eps ?? 1e-5;
     this.#momentum = options.momentum ?? 0.1;
     this.#ranks = ranks;
     const affine = options.affine ?? true;
-    this.weight = affine
-      ? this.registerParameter("weight", new Parameter(ones([features], { dtype })))
-      : undefined;
-    this.bias = affine
-      ? this.registerParameter("bias", new Parameter(zeros([features], { dtype })))
-      : undefined;
+    const [weight, bias] = affineParameters([features], dtype, affine);
+    this.weight = weight && this.registerParameter("weight", weight);
+    this.bias = bias && this.registerParameter("bias", bias);
     this.runningMean = this.registerBuffer("running_mean", zeros([features], { dtype }));
     this.runningVar = this.registerBuffer("running_var", ones([features], { dtype }));
     this.numBatchesTracked = this.registerBuffer(
@@ -116,7 +123,6 @@ export abstract class BatchNorm extends Module {
         `expects rank ${this.#ranks.join(" or ")} with ${features} channels on axis 1`,
       );
     }
-    const axes = input.shape.map((_, i) => i).filter((i) => i !== 1);
     const perChannel = input.shape.map((d, i) => (i === 1 ? d : 1));
     const channel = (t: Tensor): Tensor => reshape(t, perChannel);
     const gamma = this.weight ? channel(this.weight) : undefined;
@@ -132,9 +138,11 @@ export abstract class BatchNorm extends Module {
       ));
     }
     const count = input.size / features;
+    // means over the batch and the positions, per channel, shaped [1, C, 1, …]
+    const channelMean = (t: Tensor): Tensor => channel(div(channelSums(t), count));
     const [xHat, invStd, y] = noGrad(() => {
-      const mu = mean(input, { axis: axes, keepDims: true });
-      const sigma2 = variance(input, { axis: axes, keepDims: true });
+      const mu = channelMean(input);
+      const sigma2 = channelMean(square(sub(input, mu)));
       const m = this.#momentum;
       this.runningMean.assign(add(mul(this.runningMean, 1 - m), mul(reshape(mu, [features]), m)));
       const unbiased = mul(reshape(sigma2, [features]), count / Math.max(count - 1, 1));
@@ -151,18 +159,17 @@ export abstract class BatchNorm extends Module {
     ];
     // the same forward in differentiable ops, for second derivatives
     const composed = (): Tensor => {
-      const centred = sub(input, mean(input, { axis: axes, keepDims: true }));
-      const sigma2 = mean(square(centred), { axis: axes, keepDims: true });
-      return affine(div(centred, sqrt(add(sigma2, this.#eps))));
+      const centred = sub(input, channelMean(input));
+      return affine(div(centred, sqrt(add(channelMean(square(centred)), this.#eps))));
     };
     return recordFusedOp(y, inputs, this.typeName, (g) => {
       const gHat = gamma ? mul(g, gamma) : g;
-      const meanG = mean(gHat, { axis: axes, keepDims: true });
-      const meanGx = mean(mul(gHat, xHat), { axis: axes, keepDims: true });
+      const meanG = channelMean(gHat);
+      const meanGx = channelMean(mul(gHat, xHat));
       const dx = mul(invStd, sub(sub(gHat, meanG), mul(xHat, meanGx)));
       const grads = [dx];
-      if (this.weight) grads.push(reshape(sum(mul(g, xHat), { axis: axes }), [features]));
-      if (this.bias) grads.push(reshape(sum(g, { axis: axes }), [features]));
+      if (this.weight) grads.push(channelSums(mul(g, xHat)));
+      if (this.bias) grads.push(channelSums(g));
       return grads;
     }, composed);
   }
@@ -223,77 +230,3 @@ export class BatchNorm2d extends BatchNorm {
   }
 }
 registerLayer("BatchNorm2d", BatchNorm2d);
-
-/**
- * Layer normalisation (Ba et al. 2016, PyTorch `LayerNorm`): each sample is normalised over
- * its last dimensions, y = γ(x − μ)/√(σ² + ε) + β, the same in training and evaluation.
- *
- * @example Usage
- * ```ts
- * import { LayerNorm } from "@kiso/regularization";
- * import { tensor } from "@kiso/tensor";
- * import assert from "node:assert/strict";
- *
- * const y = new LayerNorm([2], { eps: 0 }).forward(tensor([[1, 3], [10, 20]]));
- * assert.deepEqual(y.arraySync(), [[-1, 1], [-1, 1]]);
- * ```
- */
-export class LayerNorm extends Module {
-  /** γ, shaped like the normalised dimensions (or undefined). */
-  readonly weight: Parameter | undefined;
-  /** β, shaped like the normalised dimensions (or undefined). */
-  readonly bias: Parameter | undefined;
-  readonly #shape: readonly number[];
-  readonly #eps: number;
-
-  /**
-   * Creates the layer.
-   *
-   * @param normalizedShape The trailing dimensions to normalise over.
-   * @param options `eps` (1e−5), `elementwiseAffine` (true), `dtype`.
-   */
-  constructor(
-    normalizedShape: readonly number[],
-    options: { eps?: number; elementwiseAffine?: boolean; dtype?: DType } = {},
-  ) {
-    super();
-    this.describe(normalizedShape, options);
-    this.#shape = normalizedShape;
-    this.#eps = options.eps ?? 1e-5;
-    const dtype = options.dtype ?? "float32";
-    const affine = options.elementwiseAffine ?? true;
-    this.weight = affine
-      ? this.registerParameter("weight", new Parameter(full(normalizedShape, 1, { dtype })))
-      : undefined;
-    this.bias = affine
-      ? this.registerParameter("bias", new Parameter(zeros(normalizedShape, { dtype })))
-      : undefined;
-  }
-
-  /**
-   * Normalises each sample.
-   *
-   * @param input `[…, …normalizedShape]`.
-   * @returns The same shape.
-   * @throws {ShapeError} When the trailing dimensions differ.
-   */
-  forward(input: Tensor): Tensor {
-    checkInput(this.typeName, input);
-    const k = this.#shape.length;
-    const tail = input.shape.slice(input.rank - k);
-    if (input.rank < k || tail.some((d, i) => d !== this.#shape[i])) {
-      throw new ShapeError(
-        "LayerNorm",
-        [input.shape, this.#shape],
-        "the trailing dimensions must equal the normalised shape",
-      );
-    }
-    const axes = tail.map((_, i) => input.rank - k + i);
-    const centred = sub(input, mean(input, { axis: axes, keepDims: true }));
-    const sigma2 = mean(square(centred), { axis: axes, keepDims: true });
-    const normalised = div(centred, sqrt(add(sigma2, this.#eps)));
-    const scaled = this.weight ? mul(normalised, this.weight) : normalised;
-    return this.bias ? add(scaled, this.bias) : scaled;
-  }
-}
-registerLayer("LayerNorm", LayerNorm);

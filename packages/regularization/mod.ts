@@ -1,8 +1,9 @@
 /**
  * Regularisation: L1 and L2 penalties on the weights, weight-decay
  * parameter groups that leave biases and normalisation parameters alone, inverted
- * {@linkcode Dropout}, {@linkcode BatchNorm1d}/{@linkcode BatchNorm2d} (fused
- * backward, running statistics) and {@linkcode LayerNorm}.
+ * {@linkcode Dropout}, {@linkcode BatchNorm1d}/{@linkcode BatchNorm2d} (fused backward, running
+ * statistics), {@linkcode LayerNorm} over any number of trailing dimensions, {@linkcode GroupNorm}
+ * and {@linkcode InstanceNorm1d}/{@linkcode InstanceNorm2d}.
  *
  * @example Usage
  * ```ts
@@ -21,3 +22,6 @@
 export * from "./penalties.ts";
 export * from "./dropout.ts";
 export * from "./batch_norm.ts";
+export * from "./layer_norm.ts";
+export * from "./group_norm.ts";
+export * from "./instance_norm.ts";

@@ -209,6 +209,16 @@ export function windowLayoutValues(L: WindowLayout): number[] {
   ];
 }
 
+/**
+ * A depthwise convolution: every input channel convolved with its own `multiplier` filters
+ * (`groups = channels`), the window layout's padding read as zeros. Output channel c·M + m is
+ * channel c's m-th filter.
+ */
+export interface DepthwiseLayout extends WindowLayout {
+  /** Filters per input channel M (output channels = channels·M). */
+  readonly multiplier: number;
+}
+
 /** How max pooling shares the gradient among tied maxima (the first, a random one, or shared). */
 export type MaxPoolTieRule = "first" | "split" | "random";
 
@@ -470,4 +480,14 @@ export interface Backend {
     v: Storage,
     layout: AdamStepLayout,
   ): [Storage, Storage, Storage];
+  /**
+   * Fused depthwise convolution (optional; the cpu backend has the reference): NCHW images and
+   * filters `[C·M, 1, kH, kW]` to feature maps `[N, C·M, outH, outW]`, read directly rather than
+   * through im2col.
+   */
+  depthwiseConv2d?(x: Storage, weight: Storage, layout: DepthwiseLayout): Storage;
+  /** The gradient of {@linkcode Backend.depthwiseConv2d} with respect to its input, `[N, C, H, W]`. */
+  depthwiseConv2dBackwardInput?(grad: Storage, weight: Storage, layout: DepthwiseLayout): Storage;
+  /** The gradient of {@linkcode Backend.depthwiseConv2d} with respect to its filters, `[C·M, 1, kH, kW]`. */
+  depthwiseConv2dBackwardFilter?(x: Storage, grad: Storage, layout: DepthwiseLayout): Storage;
 }

@@ -50,6 +50,9 @@ const OPTIONAL = new Set([
   "lstmSequenceBackward",
   "adamStep",
   "softmaxCrossEntropy",
+  "depthwiseConv2d",
+  "depthwiseConv2dBackwardInput",
+  "depthwiseConv2dBackwardFilter",
   "maskedSoftmax",
   "maskedSoftmaxBackward",
 ]);
@@ -437,6 +440,47 @@ function cases(): Case[] {
     }
   }
   for (const dtype of FLOATS) {
+    const depthwise: [string, WindowLayout, number][] = [
+      ["3×3 pad 1", window([2, 3, 7, 6], [3, 3], [1, 1], [1, 1]), 1],
+      ["3×3 stride 2, multiplier 2", window([2, 4, 9, 8], [3, 3], [2, 2], [1, 1]), 2],
+      ["2×3 dilation 2, stride [2, 1]", window([1, 2, 9, 8], [2, 3], [2, 1], [0, 2], [2, 2]), 3],
+      ["5×5 pad 2 on 32 channels", window([4, 32, 14, 14], [5, 5], [1, 1], [2, 2]), 1],
+      ["1×1 on 1×1", window([1, 1, 1, 1], [1, 1], [1, 1], [0, 0]), 1],
+    ];
+    for (const [name, W, multiplier] of depthwise) {
+      const L = { ...W, multiplier };
+      const outC = L.channels * multiplier;
+      const x = values(rng, dtype, L.batch * L.channels * L.height * L.width);
+      const w = values(rng, dtype, outC * L.kernelH * L.kernelW);
+      const g = values(rng, dtype, L.batch * outC * L.outH * L.outW);
+      const sum = L.kernelH * L.kernelW;
+      add(
+        "depthwiseConv2d",
+        name,
+        dtype,
+        [x, w],
+        (b, put) => b.depthwiseConv2d!(put(x), put(w), L),
+        4e-6 * sum,
+      );
+      add(
+        "depthwiseConv2dBackwardInput",
+        name,
+        dtype,
+        [g, w],
+        (b, put) => b.depthwiseConv2dBackwardInput!(put(g), put(w), L),
+        4e-6 * sum * multiplier,
+      );
+      add(
+        "depthwiseConv2dBackwardFilter",
+        name,
+        dtype,
+        [x, g],
+        (b, put) => b.depthwiseConv2dBackwardFilter!(put(x), put(g), L),
+        4e-6 * L.batch * L.outH * L.outW,
+      );
+    }
+  }
+  for (const dtype of FLOATS) {
     for (const [batch, hidden] of [[1, 1], [3, 5], [64, 128], [7, 33]]) {
       const gates = values(rng, dtype, batch * 4 * hidden);
       const c = values(rng, dtype, batch * hidden);
@@ -587,8 +631,9 @@ function cases(): Case[] {
  * padding, dilation, ties, NaN), and the results must agree within float32 tolerances (float64:
  * 1e-9 relative; int32 exactly; float32 matmul also allows 4e-6·k absolute for sums of k
  * products of values in ±2). Optional fused kernels (`lstmCell`, `lstmCellBackward`,
- * `softmaxCrossEntropy`, `maskedSoftmax`, `maskedSoftmaxBackward`, `adamStep`) are checked
- * where the backend has them. One test per kernel, one step per case.
+ * `softmaxCrossEntropy`, `maskedSoftmax`, `maskedSoftmaxBackward`, `adamStep`, the depthwise
+ * convolution's three) are checked where the backend has them. One test per kernel, one step per
+ * case.
  *
  * @param name The backend's name in the test names.
  * @param createBackend Makes the backend under test (called once).

@@ -1,4 +1,4 @@
-import { DataLoader, TensorDataset } from "@kiso/data";
+import { type Augmentation, DataLoader, TensorDataset } from "@kiso/data";
 import type { Module } from "@kiso/layers";
 import {
   type BaseHyper,
@@ -69,6 +69,12 @@ export interface FitOptions {
    * @default {the global generator}
    */
   rng?: Rng;
+  /**
+   * Applied to each training batch's inputs with `rng` (random crops, flips, affine transforms
+   * from `@kiso/data`), when the data come as `x` and `y`; the generator's state in a checkpoint
+   * covers its draws. (A `DataLoader` given as `data` takes its own `augment`.)
+   */
+  augment?: Augmentation;
   /**
    * Evaluated after every epoch (`val_loss`, `val_<metric>`): inputs and targets, or batches as
    * `data` takes them.
@@ -141,6 +147,7 @@ const KNOWN: readonly (keyof FitOptions)[] = [
   "batchSize",
   "shuffle",
   "rng",
+  "augment",
   "validation",
   "validationSplit",
   "metrics",
@@ -200,7 +207,7 @@ function trainingData(options: FitOptions, rng: Rng): {
 } {
   const { x, y, data, validationSplit } = options;
   if (data !== undefined) {
-    const given = (["x", "y", "batchSize", "shuffle", "validationSplit"] as const)
+    const given = (["x", "y", "batchSize", "shuffle", "validationSplit", "augment"] as const)
       .filter((k) => options[k] !== undefined);
     if (given.length > 0) {
       throw new TypeError(
@@ -251,6 +258,7 @@ function trainingData(options: FitOptions, rng: Rng): {
     batchSize: options.batchSize ?? 32,
     shuffle: options.shuffle ?? true,
     rng,
+    augment: options.augment,
   });
   return { source: loader, validation, steps: loader.length };
 }

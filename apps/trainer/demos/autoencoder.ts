@@ -25,14 +25,17 @@ class Denoising extends Module {
   }
 }
 
-function autoencoder(rng: Rng): Sequential {
+/** The dense 784-32-784 autoencoder (ReLU code, logits out). */
+export function autoencoder(rng: Rng): Sequential {
   return new Sequential(new Dense(784, 32, { rng }), new ReLU(), new Dense(32, 784, { rng }));
 }
 
-const reconstructionMse = async (reconstruction: Tensor, x: Tensor): Promise<number> =>
+/** The mean squared error of reconstructions against the inputs. */
+export const reconstructionMse = async (reconstruction: Tensor, x: Tensor): Promise<number> =>
   (await mean(square(sub(reconstruction, x))).data())[0];
 
-async function trainAe(
+/** Trains an autoencoder (tagged run files) with cross-entropy on logits against its input. */
+export async function trainAe(
   ctx: DemoContext,
   rng: Rng,
   tag: string,
@@ -54,6 +57,38 @@ async function trainAe(
   });
 }
 
+/** The first (up to 8) images of a batch, as pixel arrays for an image grid. */
+export function firstImages(t: Tensor): Promise<ArrayLike<number>[]> {
+  return Promise.all(
+    Array.from({ length: Math.min(8, t.shape[0]) }, (_, i) => slice(t, [[i, i + 1]]).data()),
+  );
+}
+
+/**
+ * PCA with 32 components fitted on the training images and applied to the test images, in
+ * float64 on the host (cpu) whatever the backend: its reconstruction MSE, its first
+ * reconstructions and the variance its components hold.
+ */
+export async function pcaBaseline(
+  xTrain: Tensor,
+  xTest: Tensor,
+): Promise<
+  { mse: number; images: ArrayLike<number>[]; components: number; contributionRatio: number }
+> {
+  const components = Math.min(32, xTrain.shape[0], 784);
+  const [hostTrain, hostTest] = [await toCpu(xTrain), await toCpu(xTest)];
+  const fitted = await onCpu(() => pca(hostTrain, { components }));
+  const reconstructed = await onCpu(() =>
+    cast(fitted.inverseTransform(fitted.transform(hostTest)), "float32")
+  );
+  return {
+    mse: await onCpu(async () => reconstructionMse(reconstructed, await toCpu(xTest, "float32"))),
+    images: await onCpu(() => firstImages(reconstructed)),
+    components,
+    contributionRatio: fitted.contributionRatio,
+  };
+}
+
 export const autoencoderDemo: Demo = {
   name: "autoencoder",
   description:
@@ -70,22 +105,12 @@ export const autoencoderDemo: Demo = {
     const plainHistory = await trainAe(ctx, plainRng, "ae", plain, xTrain, xVal);
     const denoisingHistory = await trainAe(ctx, denoisingRng, "dae", denoising, xTrain, xVal);
     const reconstruct = (m: Module): Tensor => sigmoid(predict(m, xTest));
-    const components = Math.min(32, xTrain.shape[0], 784);
-    // PCA in float64 on the host (cpu) whatever the backend
-    const [hostTrain, hostTest] = [await toCpu(xTrain), await toCpu(xTest)];
-    const fitted = await onCpu(() => pca(hostTrain, { components }));
-    const pcaRecon = await onCpu(() =>
-      cast(fitted.inverseTransform(fitted.transform(hostTest)), "float32")
-    );
+    const linear = await pcaBaseline(xTrain, xTest);
     const errors = {
       autoencoder: await reconstructionMse(reconstruct(plain), xTest),
       denoising: await reconstructionMse(reconstruct(denoising), xTest),
-      pca: await onCpu(async () => reconstructionMse(pcaRecon, await toCpu(xTest, "float32"))),
+      pca: linear.mse,
     };
-    const first = (t: Tensor): Promise<ArrayLike<number>[]> =>
-      Promise.all(
-        Array.from({ length: Math.min(8, t.shape[0]) }, (_, i) => slice(t, [[i, i + 1]]).data()),
-      );
     const charts = await Promise.all([
       lineChart([
         { name: "autoencoder", points: plainHistory.map((r) => [r.epoch, r.valLoss!]) },
@@ -93,10 +118,10 @@ export const autoencoderDemo: Demo = {
       ], { x: "epoch", y: "validation cross-entropy", title: "Validation loss" }),
       imageGrid(
         [
-          { label: "input", images: await first(xTest) },
-          { label: "autoencoder", images: await first(reconstruct(plain)) },
-          { label: "denoising", images: await first(reconstruct(denoising)) },
-          { label: `PCA ${components}`, images: await onCpu(() => first(pcaRecon)) },
+          { label: "input", images: await firstImages(xTest) },
+          { label: "autoencoder", images: await firstImages(reconstruct(plain)) },
+          { label: "denoising", images: await firstImages(reconstruct(denoising)) },
+          { label: `PCA ${linear.components}`, images: linear.images },
         ],
         28,
         "Test digits and their reconstructions",
@@ -106,7 +131,7 @@ export const autoencoderDemo: Demo = {
       headline: `test reconstruction MSE: autoencoder ${errors.autoencoder.toFixed(4)}, denoising ${
         errors.denoising.toFixed(4)
       }, PCA ${errors.pca.toFixed(4)}`,
-      results: { reconstructionMse: errors, pcaContributionRatio: fitted.contributionRatio },
+      results: { reconstructionMse: errors, pcaContributionRatio: linear.contributionRatio },
       charts,
     };
   },

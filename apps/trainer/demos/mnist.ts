@@ -1,5 +1,7 @@
+import { compose, randomAffine, randomCrop } from "@kiso/data";
 import { cosineDecay } from "@kiso/optimizers";
 import { lenet, mlp, rowReader } from "./mnist_models.ts";
+import { mnistResnet } from "./vision_models.ts";
 import type { Demo, DemoResult } from "../lib/demo.ts";
 import { trainClassifier } from "../lib/classify.ts";
 import { mnistSplit } from "../lib/mnist_split.ts";
@@ -42,4 +44,21 @@ export const mnistRnn: Demo = {
     });
   },
   trainingData: (options) => mnistSplit(options, [28, 28]).train,
+};
+
+export const mnistResnetDemo: Demo = {
+  name: "mnist-resnet",
+  description:
+    "a small ResNet (strided stem, 3 residual blocks with batch norm, global average pooling) " +
+    "with random shifts and rotations of the training digits, on the same MNIST split",
+  defaults: { epochs: 8, batchSize: 64, lr: 0.004, optimizer: "adam" },
+  run(ctx): Promise<DemoResult> {
+    return trainClassifier(ctx, {
+      model: mnistResnet(ctx.rng),
+      ...mnistSplit(ctx.options, [1, 28, 28]),
+      schedule: cosineDecay(ctx.options.epochs, 0.05),
+      // digits are not mirrored: crops of the 2-pixel padded image and small turns and shifts
+      augment: compose(randomCrop(28, { padding: 2 }), randomAffine({ degrees: 10 })),
+    });
+  },
 };

@@ -1,8 +1,9 @@
 import type { Demo } from "../lib/demo.ts";
 import { autoencoderDemo } from "./autoencoder.ts";
+import { convAutoencoderDemo } from "./conv_autoencoder.ts";
 import { iris } from "./iris.ts";
 import { linearRegression } from "./linear_regression.ts";
-import { mnistCnn, mnistMlp, mnistRnn } from "./mnist.ts";
+import { mnistCnn, mnistMlp, mnistResnetDemo, mnistRnn } from "./mnist.ts";
 import { optimizers } from "./optimizers.ts";
 import { perceptronAnd } from "./perceptron_and.ts";
 import { regularization } from "./regularization.ts";
@@ -22,7 +23,9 @@ export const DEMOS: Record<string, Demo> = Object.fromEntries(
     mnistMlp,
     mnistCnn,
     mnistRnn,
+    mnistResnetDemo,
     autoencoderDemo,
+    convAutoencoderDemo,
     sine,
     optimizers,
     regularization,

@@ -1,24 +1,13 @@
-import { softmaxCrossEntropy } from "@kiso/losses";
 import { cosineDecay } from "@kiso/optimizers";
-import { reshape, type Tensor, tensor } from "@kiso/tensor";
+import { tensor } from "@kiso/tensor";
 import { LearningRateScheduler } from "@kiso/train";
 import type { Demo, DemoResult } from "../lib/demo.ts";
 import { fit } from "../lib/fit.ts";
 import { makeOptimizer } from "../lib/options.ts";
 import { attentionMap, lineChart } from "../lib/report.ts";
 import { timing } from "../lib/classify.ts";
-import { type GptConfig, sampleWords, TinyGpt } from "./tiny_gpt_model.ts";
+import { nextTokenLoss, sampleWords, TINY_GPT, TinyGpt, windows } from "./tiny_gpt_model.ts";
 import { ALPHABET, decodeTokens, englishWords, splitWords, wordStream } from "./words.ts";
-
-/** The default model: 2 layers of width 64, 4 heads, a 32-character context (about 104k weights). */
-export const TINY_GPT: GptConfig = {
-  vocab: ALPHABET.length,
-  blockSize: 32,
-  dModel: 64,
-  heads: 4,
-  layers: 2,
-  dropout: 0,
-};
 
 /** Words held out for validation. */
 const VALIDATION_WORDS = 5000;
@@ -26,21 +15,6 @@ const VALIDATION_WORDS = 5000;
 const TRAINING_WORDS = 60000;
 const TEMPERATURES = [0.5, 0.8, 1.0, 1.2];
 const SAMPLES = 12;
-
-/**
- * Cuts a token stream into windows of `t` inputs and their next tokens: window k reads
- * tokens [k·t, k·t + t) and predicts [k·t + 1, k·t + t + 1), so every token is a target once.
- */
-export function windows(stream: Int32Array, t: number, limit?: number): [Tensor, Tensor] {
-  const n = Math.min(Math.floor((stream.length - 1) / t), limit ?? Infinity);
-  const x = new Int32Array(n * t);
-  const y = new Int32Array(n * t);
-  for (let k = 0; k < n; k++) {
-    x.set(stream.subarray(k * t, k * t + t), k * t);
-    y.set(stream.subarray(k * t + 1, k * t + t + 1), k * t);
-  }
-  return [tensor(x, { shape: [n, t] }), tensor(y, { shape: [n, t] })];
-}
 
 /**
  * The bigram model in closed form: P(b | a) = (count(a, b) + 1) / (count(a) + V) from the
@@ -59,12 +33,6 @@ export function bigramLoss(train: Int32Array, x: Int32Array, y: Int32Array, voca
     nll -= Math.log((counts[x[i] * vocab + y[i]] + 1) / (rows[x[i]] + vocab));
   }
   return nll / x.length;
-}
-
-/** Mean cross-entropy of the next-token scores `[batch, T, V]` against the targets `[batch, T]`. */
-function nextTokenLoss(scores: Tensor, targets: Tensor): Tensor {
-  const vocab = scores.shape[2];
-  return softmaxCrossEntropy(reshape(scores, [-1, vocab]), reshape(targets, [-1]));
 }
 
 export const tinyGpt: Demo = {

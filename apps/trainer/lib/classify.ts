@@ -1,3 +1,4 @@
+import type { Augmentation } from "@kiso/data";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { ConfusionMatrix } from "@kiso/metrics";
 import type { Module } from "@kiso/layers";
@@ -119,6 +120,8 @@ export async function trainClassifier(
     classes: string[];
     /** A learning-rate schedule over the epochs. */
     schedule?: Schedule;
+    /** Applied to each training batch's inputs with the run's generator. */
+    augment?: Augmentation;
   },
 ): Promise<DemoResult> {
   const optimizer = makeOptimizer(ctx.options, spec.model.parameters());
@@ -128,6 +131,7 @@ export async function trainClassifier(
     optimizer,
     loss: softmaxCrossEntropy,
     train: spec.train,
+    augment: spec.augment,
     validation: spec.validation,
     metric: ACCURACY,
     rng: ctx.rng,

@@ -1,3 +1,4 @@
+import type { Augmentation } from "@kiso/data";
 import { saveSafetensors } from "@kiso/io";
 import type { Module } from "@kiso/layers";
 import type { BaseHyper, Optimizer } from "@kiso/optimizers";
@@ -57,6 +58,8 @@ export interface FitSpec {
   /** Added to the loss for the gradient only (e.g. an L2 penalty). */
   penalty?: () => Tensor;
   train: [Tensor, Tensor];
+  /** Applied to each training batch's inputs with the run's generator. */
+  augment?: Augmentation;
   validation?: [Tensor, Tensor];
   metric?: Metric;
   rng: Rng;
@@ -166,6 +169,7 @@ export async function fit(spec: FitSpec): Promise<EpochRecord[]> {
   const history = await trainFit(model, {
     x: spec.train[0],
     y: spec.train[1],
+    augment: spec.augment,
     validation: spec.validation,
     loss: spec.loss,
     penalty: spec.penalty,

@@ -40,6 +40,11 @@ import { arrayOf, CpuStorage } from "./storage.ts";
 import { lstmCellBackwardKernel, lstmCellKernel } from "./lstm_cell.ts";
 import { lstmSequenceBackwardKernel, lstmSequenceKernel } from "./lstm_sequence.ts";
 import { adamStepKernel } from "./adam_step.ts";
+import {
+  depthwiseConv2dBackwardFilterKernel,
+  depthwiseConv2dBackwardInputKernel,
+  depthwiseConv2dKernel,
+} from "./depthwise.ts";
 import { softmaxCrossEntropyKernel } from "./softmax_cross_entropy.ts";
 import { maskedSoftmaxBackwardKernel, maskedSoftmaxKernel } from "./masked_softmax.ts";
 
@@ -140,5 +145,10 @@ export function createCpuBackend(): Backend {
       );
       return [wrap(dz), wrap(dh), wrap(dc)];
     },
+    depthwiseConv2d: (x, w, layout) => wrap(depthwiseConv2dKernel(arrayOf(x), arrayOf(w), layout)),
+    depthwiseConv2dBackwardInput: (g, w, layout) =>
+      wrap(depthwiseConv2dBackwardInputKernel(arrayOf(g), arrayOf(w), layout)),
+    depthwiseConv2dBackwardFilter: (x, g, layout) =>
+      wrap(depthwiseConv2dBackwardFilterKernel(arrayOf(x), arrayOf(g), layout)),
   };
 }

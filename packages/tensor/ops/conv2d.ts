@@ -1,11 +1,8 @@
-import { ShapeError } from "../errors.ts";
+import { checkOptions, ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkFloat, checkSame } from "../_op.ts";
-import { add } from "./arithmetic.ts";
-import { im2col } from "./_im2col.ts";
-import { product } from "./_product.ts";
-import { reshape } from "./reshape.ts";
-import { type Padding, type Pair, windowLayout } from "./_window.ts";
+import { checkConvOptions, checkFilters, CONV_OPTIONS, convolve } from "./_conv.ts";
+import type { Padding, PaddingMode, Pair } from "./_window.ts";
 
 /** Options of {@linkcode conv2d}. */
 export interface Conv2dOptions {
@@ -16,7 +13,7 @@ export interface Conv2dOptions {
    */
   stride?: Pair;
   /**
-   * Zero padding α on each side, `"valid"` (none) or `"same"` (output size = input size; stride 1).
+   * Padding α on each side, `"valid"` (none) or `"same"` (output size = input size; stride 1).
    *
    * @default {0}
    */
@@ -27,22 +24,39 @@ export interface Conv2dOptions {
    * @default {1}
    */
   dilation?: Pair;
+  /**
+   * Split the channels into this many groups, each convolved with its own filters (filters
+   * `[outChannels, inChannels / groups, kH, kW]`); `groups = inChannels` is a depthwise
+   * convolution.
+   *
+   * @default {1}
+   */
+  groups?: number;
+  /**
+   * What the padding reads: zeros, or the input reflected, replicated or wrapped around.
+   *
+   * @default {"zeros"}
+   */
+  paddingMode?: PaddingMode;
   /** Optional biases `[outChannels]`, one per filter. */
   bias?: Tensor;
 }
 
 /**
  * 2-D convolution (cross-correlation, as every framework) of NCHW images with filters
- * `[outChannels, inChannels, kH, kW]` (each output is a filter's dot product with a patch): the output size is
- * ⌊(d + 2α − H)/β⌋ + 1. Computed as im2col + one matrix product per image, W·colsᵀ, whose
- * output is already channels-first; the backward is col2im of gᵀ·W for the input, and Σₙ g·cols
- * for the filters.
+ * `[outChannels, inChannels / groups, kH, kW]` (each output is a filter's dot product with a
+ * patch): the output size is ⌊(d + 2α − d·(H − 1) − 1)/β⌋ + 1. Computed as im2col + one batched
+ * matrix product (per group) of the filters by each image's patches, W·colsᵀ, whose output is
+ * already channels-first; the backward is col2im of gᵀ·W for the input, and Σₙ g·cols for the
+ * filters. `paddingMode` other than zeros pads the input first (PyTorch's `padding_mode`).
  *
  * @param x Images `[N, C, H, W]`.
- * @param weight Filters `[O, C, kH, kW]`.
- * @param options `stride`, `padding`, `dilation` and `bias`.
+ * @param weight Filters `[O, C / groups, kH, kW]`.
+ * @param options `stride`, `padding`, `dilation`, `groups`, `paddingMode` and `bias`.
  * @returns Feature maps `[N, O, H′, W′]`.
- * @throws {ShapeError} When channels differ or the filter is larger than the padded input.
+ * @throws {ShapeError} When channels do not match the filters and groups, or the filter is larger
+ * than the padded input.
+ * @throws {RangeError} When a size or `groups` is not a positive integer (padding: non-negative).
  *
  * @example Usage
  * ```ts
@@ -53,50 +67,28 @@ export interface Conv2dOptions {
  * const y = conv2d(x, ones([1, 1, 2, 2]));
  * assert.deepEqual(y.arraySync(), [[[[12, 16], [24, 28]]]]);
  * assert.deepEqual(conv2d(x, ones([2, 1, 3, 3]), { padding: 1, stride: 2 }).shape, [1, 2, 2, 2]);
+ * // depthwise: each of 2 channels with its own 1×1 filter
+ * const two = tensor([[[[1]], [[2]]]]);
+ * assert.deepEqual(conv2d(two, tensor([[[[10]]], [[[100]]]]), { groups: 2 }).arraySync(), [[[[10]], [[200]]]]);
+ * // reflect padding reads the mirrored row and column instead of zeros
+ * assert.deepEqual(conv2d(x, ones([1, 1, 1, 1]), { padding: 1, paddingMode: "reflect" }).shape, [1, 1, 5, 5]);
  * ```
  */
 export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+  checkOptions("conv2d", options, CONV_OPTIONS);
+  const groups = checkConvOptions("conv2d", options);
   checkFloat("conv2d", x);
   checkSame("conv2d", [x, weight]);
   if (weight.rank !== 4) {
     throw new ShapeError(
       "conv2d",
       [x.shape, weight.shape],
-      "filters must be [outChannels, inChannels, kH, kW]",
+      "filters must be [outChannels, inChannels / groups, kH, kW]",
     );
   }
-  const [outChannels, inChannels, kH, kW] = weight.shape;
-  if (x.rank === 4 && x.shape[1] !== inChannels) {
-    throw new ShapeError(
-      "conv2d",
-      [x.shape, weight.shape],
-      `input has ${x.shape[1]} channels, filters expect ${inChannels}`,
-    );
+  if (x.rank !== 4) {
+    throw new ShapeError("conv2d", [x.shape], "expects an input [batch, channels, height, width]");
   }
-  const layout = windowLayout("conv2d", x.shape, inChannels, [kH, kW], {
-    stride: options.stride ?? 1,
-    padding: options.padding ?? 0,
-    dilation: options.dilation ?? 1,
-  });
-  const { batch, outH, outW } = layout;
-  if (
-    options.bias !== undefined && (options.bias.rank !== 1 || options.bias.shape[0] !== outChannels)
-  ) {
-    throw new ShapeError(
-      "conv2d",
-      [weight.shape, options.bias.shape],
-      `bias must be [${outChannels}]`,
-    );
-  }
-  // per image, the filters [outC, C·kH·kW] times its patches [outH·outW, C·kH·kW]ᵀ: channels
-  // first as they come out of the product (no layout copy), in one batched product
-  const patch = inChannels * kH * kW;
-  const cols = reshape(im2col(x, layout), [batch, outH * outW, patch]);
-  const maps = reshape(product(reshape(weight, [outChannels, patch]), cols, false, true), [
-    batch,
-    outChannels,
-    outH,
-    outW,
-  ]);
-  return options.bias === undefined ? maps : add(maps, reshape(options.bias, [outChannels, 1, 1]));
+  checkFilters("conv2d", [x.shape, weight.shape], x.shape[1], groups, options.bias);
+  return convolve("conv2d", x, weight, { ...options, groups });
 }

@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
+import { createCpuBackend } from "../cpu/mod.ts";
 import {
   avgPool2d,
+  type Backend,
   backward,
   conv2d,
+  getBackend,
   lpPool2d,
   maxPool2d,
+  mul,
+  ones,
   Rng,
+  setBackend,
+  slice,
   sum,
   tensor,
   uniform,
@@ -147,4 +154,96 @@ Deno.test("maxPool2d() shares tied maxima by the chosen rule (course notes note 
   }
   assert.equal(picks.size, 3);
   assert.deepEqual(gradOf("random", 5), gradOf("random", 5));
+});
+
+Deno.test("conv2d() with groups convolves each group of channels with its own filters", () => {
+  const rng = new Rng(5);
+  const x = uniform([2, 6, 5, 4], { dtype: "float64", rng });
+  const w = uniform([9, 2, 3, 2], { dtype: "float64", rng });
+  const y = conv2d(x, w, { groups: 3, stride: [2, 1], padding: 1 });
+  // the same as three separate convolutions over channel slices, joined
+  for (let g = 0; g < 3; g++) {
+    const part = conv2d(
+      slice(x, [null, [2 * g, 2 * g + 2]]),
+      slice(w, [[3 * g, 3 * g + 3]]),
+      { stride: [2, 1], padding: 1 },
+    );
+    const mine = slice(y, [null, [3 * g, 3 * g + 3]]);
+    Array.from(mine.dataSync()).forEach((v, i) =>
+      assert.ok(Math.abs(v - part.dataSync()[i]) < 1e-12)
+    );
+  }
+  // depthwise: one 1×1 filter per channel scales it
+  const dw = conv2d(tensor([[[[1, 2]], [[3, 4]]]]), tensor([[[[2]]], [[[-1]]]]), { groups: 2 });
+  assert.deepEqual(dw.arraySync(), [[[[2, 4]], [[-3, -4]]]]);
+});
+
+Deno.test("conv2d() paddingMode reads the reflected, replicated or wrapped input at the borders", () => {
+  const x = tensor([[[[1, 2], [3, 4]]]]);
+  const sum3 = ones([1, 1, 3, 3]);
+  assert.deepEqual(conv2d(x, sum3, { padding: 1 }).arraySync(), [[[[10, 10], [10, 10]]]]);
+  // replicate: 1 1 2 2 / 1 1 2 2 / 3 3 4 4 / 3 3 4 4; circular: 4 3 4 3 / 2 1 2 1 / 4 3 4 3 / …
+  const replicate = conv2d(x, sum3, { padding: 1, paddingMode: "replicate" });
+  assert.deepEqual(replicate.arraySync(), [[[[18, 21], [24, 27]]]]);
+  const circular = conv2d(x, sum3, { padding: 1, paddingMode: "circular" });
+  assert.deepEqual(circular.arraySync(), [[[[27, 24], [21, 18]]]]);
+  const row = tensor([[[[1, 2, 3]]]]);
+  assert.deepEqual(
+    conv2d(row, ones([1, 1, 1, 3]), { padding: [0, 1], paddingMode: "reflect" }).arraySync(),
+    [[[[5, 6, 7]]]],
+  );
+});
+
+Deno.test("conv2d() refuses groups that do not fit and unknown options", () => {
+  const x = uniform([1, 4, 5, 5]);
+  assert.throws(() => conv2d(x, uniform([4, 1, 3, 3]), { groups: 2 }), {
+    name: "ShapeError",
+    message: "conv2d: [1,4,5,5] × [4,1,3,3]: input has 4 channels, filters expect 1 × groups 2 = 2",
+  });
+  assert.throws(() => conv2d(x, uniform([3, 2, 3, 3]), { groups: 2 }), {
+    message: "conv2d: [1,4,5,5] × [3,2,3,3]: 3 filters do not divide into 2 groups",
+  });
+  assert.throws(() => conv2d(x, uniform([4, 2, 3, 3]), { groups: 0 }), {
+    name: "RangeError",
+    message: "conv2d: groups must be a positive integer: current value is 0",
+  });
+  assert.throws(
+    () =>
+      conv2d(uniform([1, 4, 2, 5]), uniform([4, 4, 3, 3]), { padding: 2, paddingMode: "reflect" }),
+    {
+      name: "RangeError",
+      message:
+        'conv2d: [1,4,2,5]: paddingMode "reflect" needs padding smaller than the size it pads: padding 2, size 2',
+    },
+  );
+  assert.throws(
+    () => conv2d(x, uniform([4, 4, 3, 3]), { pad: 1 } as never),
+    /conv2d: unknown option "pad"/,
+  );
+});
+
+Deno.test("conv2d() depthwise through the cpu's fused kernels equals the im2col composition, gradients too", () => {
+  const fused = createCpuBackend();
+  const {
+    depthwiseConv2d: _f,
+    depthwiseConv2dBackwardInput: _i,
+    depthwiseConv2dBackwardFilter: _w,
+    ...composed
+  } = createCpuBackend();
+  const run = (backend: Backend): number[][] => {
+    const previous = getBackend();
+    setBackend(backend);
+    try {
+      const rng = new Rng(12);
+      const x = uniform([2, 3, 7, 6], { dtype: "float64", rng, requiresGrad: true });
+      const w = uniform([6, 1, 3, 2], { dtype: "float64", rng, requiresGrad: true });
+      const y = conv2d(x, w, { groups: 3, stride: [2, 1], padding: 1, dilation: [1, 2] });
+      backward(sum(mul(y, uniform(y.shape, { dtype: "float64", rng }))));
+      return [y, x.grad!, w.grad!].map((t) => Array.from(t.dataSync()));
+    } finally {
+      setBackend(previous);
+    }
+  };
+  const [a, b] = [run(fused), run(composed)];
+  a.forEach((values, k) => values.forEach((v, i) => assert.ok(Math.abs(v - b[k][i]) < 1e-12)));
 });

@@ -1,19 +1,12 @@
-import type { MaxPoolTieRule, WindowLayout } from "../backend.ts";
-import { noGrad, recordFusedOp } from "../autograd.ts";
-import { globalRng, type Rng } from "../rng.ts";
+import type { MaxPoolTieRule } from "../backend.ts";
+import { checkOptions } from "../errors.ts";
+import type { Rng } from "../rng.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkFloat, make } from "../_op.ts";
-import { div, mul, pow } from "./arithmetic.ts";
-import { argmax } from "./arg_reduce.ts";
-import { equal, greater } from "./compare.ts";
-import { onesLike } from "./creation.ts";
-import { oneHot } from "./one_hot.ts";
-import { max, sum } from "./reduce.ts";
-import { where } from "./where.ts";
-import { poolWindows } from "./_im2col.ts";
-import { type Pair, pairOf, windowLayout } from "./_window.ts";
+import { mul, pow } from "./arithmetic.ts";
+import { avgPoolPlanned, checkDivisor, maxPoolPlanned, planPool, pool2dSizes } from "./_pool.ts";
+import { type Pair, pairOf } from "./_window.ts";
 
-/** Options of the pooling ops. */
+/** Options of every pooling op. */
 export interface Pool2dOptions {
   /**
    * The stride β.
@@ -22,21 +15,53 @@ export interface Pool2dOptions {
    */
   stride?: Pair;
   /**
-   * Padding on each side (−∞ for max pooling, 0 for average pooling).
+   * Padding on each side (−∞ for max pooling, 0 for average pooling), at most half the kernel.
    *
    * @default {0}
    */
   padding?: Pair;
+  /**
+   * Round the output size up rather than down (PyTorch's `ceil_mode`): a last, partial window
+   * covers what floor mode leaves out, as long as it starts inside the input or its left padding.
+   *
+   * @default {false}
+   */
+  ceilMode?: boolean;
 }
 
-function poolLayout(op: string, x: Tensor, kernel: Pair, options: Pool2dOptions): WindowLayout {
-  checkFloat(op, x);
-  const k = pairOf(op, "kernel", kernel, 1);
-  return windowLayout(op, x.shape, x.shape[1], k, {
-    stride: options.stride ?? k,
-    padding: options.padding ?? 0,
-    dilation: 1,
-  });
+/** Options of {@linkcode maxPool2d}. */
+export interface MaxPool2dOptions extends Pool2dOptions {
+  /**
+   * How tied maxima share the gradient: `"first"` (as PyTorch), `"split"` or `"random"`.
+   *
+   * @default {"first"}
+   */
+  tie?: MaxPoolTieRule;
+  /** The generator of the `"random"` tie rule (default: the global one). */
+  rng?: Rng;
+}
+
+/** Options of {@linkcode avgPool2d}. */
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /**
+   * Count the zero padding in each window's mean (PyTorch's `count_include_pad`); when false,
+   * a window divides by the input elements it covers.
+   *
+   * @default {true}
+   */
+  countIncludePad?: boolean;
+  /** Divide every window's sum by this instead (PyTorch's `divisor_override`). */
+  divisorOverride?: number;
+}
+
+/** Options of {@linkcode lpPool2d}. */
+export interface LpPool2dOptions extends Pool2dOptions {
+  /**
+   * `"mean"` for ((1/|P|) Σ zᵖ)^{1/p}, `"sum"` for PyTorch's (Σ zᵖ)^{1/p}.
+   *
+   * @default {"mean"}
+   */
+  form?: "mean" | "sum";
 }
 
 /**
@@ -44,77 +69,46 @@ function poolLayout(op: string, x: Tensor, kernel: Pair, options: Pool2dOptions)
  * each window's gradient to its maximum; ties follow `tie`: `"first"` (the first maximum in
  * row-major order, as PyTorch),
  * `"split"` (1/τ to each of the τ tied maxima) or `"random"` (one of them, drawn from `rng`).
+ * Output sizes follow PyTorch, ⌊(d + 2α − k)/β⌋ + 1, or the ceiling with `ceilMode`.
  *
  * @param x Images `[N, C, H, W]`.
  * @param kernel The window size.
- * @param options `stride` (default the kernel), `padding`, `tie` (default `"first"`) and `rng` for `"random"`.
+ * @param options `stride` (default the kernel), `padding`, `ceilMode`, `tie` (default `"first"`)
+ * and `rng` for `"random"`.
  * @returns `[N, C, H′, W′]`.
+ * @throws {RangeError} When padding is more than half the kernel, or a size is not an integer.
+ * @throws {ShapeError} When the window is larger than the padded input.
  *
  * @example Usage
  * ```ts
  * import { maxPool2d, tensor } from "@kiso/tensor";
  * import assert from "node:assert/strict";
  *
- * const x = tensor([[[[1, 2, 5, 0], [3, 4, 1, 1]]]]);
- * assert.deepEqual(maxPool2d(x, 2).arraySync(), [[[[4, 5]]]]);
+ * const x = tensor([[[[1, 2, 5], [3, 4, 1]]]]);
+ * assert.deepEqual(maxPool2d(x, 2).arraySync(), [[[[4]]]]);
+ * assert.deepEqual(maxPool2d(x, 2, { ceilMode: true }).arraySync(), [[[[4, 5]]]]);
  * ```
  */
-export function maxPool2d(
-  x: Tensor,
-  kernel: Pair,
-  options: Pool2dOptions & { tie?: MaxPoolTieRule; rng?: Rng } = {},
-): Tensor {
-  const layout = poolLayout("maxPool2d", x, kernel, options);
-  const tie = options.tie ?? "first";
-  const seed = tie === "random" ? (options.rng ?? globalRng()).nextUint32() : 0;
-  const shape = [layout.batch, layout.channels, layout.outH, layout.outW];
-  const y = make(x.backend, x.backend.maxPool2d(x.storage, layout), shape);
-  return recordFusedOp(
-    y,
-    [x],
-    "maxPool2d",
-    (g) => [
-      make(
-        x.backend,
-        x.backend.maxPool2dBackward(x.storage, g.storage, layout, tie, seed),
-        x.shape,
-      ),
-    ],
-    (x) => sum(mul(poolWindows(x, layout), maxWeights(x, layout, tie)), { axis: -1 }),
-  );
+export function maxPool2d(x: Tensor, kernel: Pair, options: MaxPool2dOptions = {}): Tensor {
+  checkOptions("maxPool2d", options, ["stride", "padding", "ceilMode", "tie", "rng"]);
+  const plan = planPool("maxPool2d", x, pool2dSizes("maxPool2d", kernel, options), x.shape, 2);
+  return maxPoolPlanned("maxPool2d", x, plan, options.tie ?? "first", options.rng);
 }
 
 /**
- * Where each window's gradient goes under the tie rule, `[N, C, outH, outW, kH·kW]`: the
- * derivative of max pooling written out, so that its backward can be differentiated again.
- */
-function maxWeights(x: Tensor, layout: WindowLayout, tie: MaxPoolTieRule): Tensor {
-  if (tie === "random") {
-    throw new TypeError(
-      'maxPool2d: tie "random" cannot be differentiated twice: use "first" or "split"',
-    );
-  }
-  return noGrad(() => {
-    const inside = greater(poolWindows(onesLike(x), layout), 0);
-    const values = where(inside, poolWindows(x.detach(), layout), -Infinity);
-    if (tie === "first") {
-      return oneHot(argmax(values, { axis: -1 }), layout.kernelH * layout.kernelW, {
-        dtype: x.dtype,
-      });
-    }
-    const hits = equal(values, max(values, { axis: -1, keepDims: true }));
-    return div(hits, sum(hits, { axis: -1, keepDims: true }));
-  });
-}
-
-/**
- * Average pooling (each window's mean); padding counts as zeros in the mean,
- * as PyTorch's default.
+ * Average pooling (each window's mean), with PyTorch's options: padding
+ * counts as zeros in the mean unless `countIncludePad` is false, `divisorOverride` replaces the
+ * window size, and `ceilMode` adds partial last windows (divided by their size inside the padded
+ * input).
  *
  * @param x Images `[N, C, H, W]`.
  * @param kernel The window size.
- * @param options `stride` (default the kernel) and `padding`.
+ * @param options `stride` (default the kernel), `padding`, `ceilMode`, `countIncludePad` and
+ * `divisorOverride`.
  * @returns `[N, C, H′, W′]`.
+ * @throws {RangeError} When padding is more than half the kernel, or a size or the divisor is
+ * not a positive integer.
+ * @throws {ShapeError} When the window is larger than the padded input.
  *
  * @example Usage
  * ```ts
@@ -122,19 +116,25 @@ function maxWeights(x: Tensor, layout: WindowLayout, tie: MaxPoolTieRule): Tenso
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(avgPool2d(tensor([[[[1, 2], [3, 6]]]]), 2).arraySync(), [[[[3]]]]);
+ * const x = tensor([[[[4, 8]]]]);
+ * assert.deepEqual(avgPool2d(x, [1, 2], { padding: [0, 1] }).arraySync(), [[[[2, 4]]]]);
+ * assert.deepEqual(
+ *   avgPool2d(x, [1, 2], { padding: [0, 1], countIncludePad: false }).arraySync(),
+ *   [[[[4, 8]]]],
+ * );
  * ```
  */
-export function avgPool2d(x: Tensor, kernel: Pair, options: Pool2dOptions = {}): Tensor {
-  const layout = poolLayout("avgPool2d", x, kernel, options);
-  const shape = [layout.batch, layout.channels, layout.outH, layout.outW];
-  const y = make(x.backend, x.backend.avgPool2d(x.storage, layout), shape);
-  return recordFusedOp(
-    y,
-    [x],
-    "avgPool2d",
-    (g) => [make(x.backend, x.backend.avgPool2dBackward(g.storage, layout), x.shape)],
-    (x) => div(sum(poolWindows(x, layout), { axis: -1 }), layout.kernelH * layout.kernelW),
-  );
+export function avgPool2d(x: Tensor, kernel: Pair, options: AvgPool2dOptions = {}): Tensor {
+  checkOptions("avgPool2d", options, [
+    "stride",
+    "padding",
+    "ceilMode",
+    "countIncludePad",
+    "divisorOverride",
+  ]);
+  checkDivisor("avgPool2d", options.divisorOverride);
+  const plan = planPool("avgPool2d", x, pool2dSizes("avgPool2d", kernel, options), x.shape, 2);
+  return avgPoolPlanned("avgPool2d", x, plan, x.shape[2], x.shape[3], options);
 }
 
 /**
@@ -145,8 +145,10 @@ export function avgPool2d(x: Tensor, kernel: Pair, options: Pool2dOptions = {}):
  * @param x Images `[N, C, H, W]`.
  * @param p The exponent (> 0).
  * @param kernel The window size.
- * @param options `stride`, `padding` and `form` (default `"mean"`, the mean inside the root).
+ * @param options `stride`, `padding`, `ceilMode` and `form` (default `"mean"`, the mean inside the
+ * root).
  * @returns `[N, C, H′, W′]`.
+ * @throws {RangeError} When p is not positive.
  *
  * @example Usage
  * ```ts
@@ -161,10 +163,12 @@ export function lpPool2d(
   x: Tensor,
   p: number,
   kernel: Pair,
-  options: Pool2dOptions & { form?: "mean" | "sum" } = {},
+  options: LpPool2dOptions = {},
 ): Tensor {
+  checkOptions("lpPool2d", options, ["stride", "padding", "ceilMode", "form"]);
   if (!(p > 0)) throw new RangeError(`lpPool2d: p must be > 0: current value is ${p}`);
-  const mean = avgPool2d(pow(x, p), kernel, options);
+  const { form, ...pooling } = options;
+  const mean = avgPool2d(pow(x, p), kernel, pooling);
   const [kH, kW] = pairOf("lpPool2d", "kernel", kernel, 1);
-  return pow(options.form === "sum" ? mul(mean, kH * kW) : mean, 1 / p);
+  return pow(form === "sum" ? mul(mean, kH * kW) : mean, 1 / p);
 }

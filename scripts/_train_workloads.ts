@@ -1,5 +1,6 @@
 /**
- * The three training workloads of `cpu_train_bench.ts` and `step_profile.ts`: the MNIST-shaped MLP
+ * The three training workloads of `cpu_train_bench.ts`, `step_profile.ts` and the browser bench
+ * (and the benches' `median`; nothing here is Deno-only, so pages can import it): the MNIST-shaped MLP
  * 784-256-128-10 (batch 128), the LeNet-like CNN (batch 64) and an LSTM(28→128)+Dense(10) reading
  * 28 rows (batch 64), each one plain-SGD step on fixed synthetic data.
  *
@@ -44,7 +45,7 @@ export function trainingStep(w: Workload): () => Promise<void> {
   };
 }
 
-/** The middle value. */
+/** The median of some numbers (the upper one of an even count). */
 export function median(xs: readonly number[]): number {
   const s = xs.toSorted((a, b) => a - b);
   return s[Math.floor(s.length / 2)];

@@ -311,7 +311,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     ...reduceKernels(rt),
     ...windowKernels(rt),
     ...layoutKernels(rt),
-    ...lstmKernels(rt),
+    ...lstmKernels(rt, scratch),
     ...optimizerKernels(rt),
     ...softmaxKernels(rt),
   };

@@ -1,15 +1,17 @@
 /** Pieces the side-by-side benchmark scripts share: medians, the CPU's name, PyTorch runs. */
 
-/** The median of some numbers (the upper one of an even count). */
-export function median(xs: readonly number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+export { median } from "./_train_workloads.ts";
 
 /** The CPU model as /proc/cpuinfo names it (or the architecture). */
 export async function cpuModel(): Promise<string> {
   const info = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
   return info.match(/model name\s*:\s*(.*)/)?.[1] ?? Deno.build.arch;
+}
+
+/** The machine, for a bench's header: the CPU model, its cores and the load average now. */
+export async function machine(): Promise<string> {
+  const load = Deno.loadavg().map((l) => l.toFixed(1)).join(" ");
+  return `${await cpuModel()}, ${navigator.hardwareConcurrency} cores, load average ${load}`;
 }
 
 /**

@@ -69,9 +69,15 @@ async function emit(path: string, text: string, what: string): Promise<void> {
 
 await emit(join(dir, "csrc", "ops.h"), header, "op codes");
 
+/** Compiler flags of one source beyond the common ones (see the comment atop each file). */
+const SOURCE_FLAGS: Record<string, readonly string[]> = {
+  "gemm.c": ["-mllvm", "-disable-lsr"],
+};
+
 async function build(relaxed: boolean): Promise<string> {
-  const out = await Deno.makeTempFile({ suffix: ".wasm" });
-  const args = [
+  const temp = await Deno.makeTempDir();
+  const out = join(temp, "kernels.wasm");
+  const common = [
     "--target=wasm32",
     "-O3",
     "-msimd128",
@@ -80,6 +86,21 @@ async function build(relaxed: boolean): Promise<string> {
     "-mbulk-memory",
     "-nostdlib",
     "-ffile-prefix-map=" + dir + "=.",
+  ];
+  const run = async (args: string[], what: string): Promise<void> => {
+    const result = await new Deno.Command(clang, { args, stderr: "inherit" }).output();
+    if (!result.success) {
+      throw new Error(`${clang} failed on ${what} (${relaxed ? "relaxed" : "simd128"})`);
+    }
+  };
+  const objects = await Promise.all(sources.map(async (source) => {
+    const name = source.slice(source.lastIndexOf("/") + 1);
+    const object = join(temp, name.replace(/\.c$/, ".o"));
+    await run([...common, ...(SOURCE_FLAGS[name] ?? []), "-c", "-o", object, source], name);
+    return object;
+  }));
+  await run([
+    ...common,
     "-Wl,--no-entry",
     "-Wl,--import-memory",
     "-Wl,--shared-memory",
@@ -89,12 +110,10 @@ async function build(relaxed: boolean): Promise<string> {
     "-Wl,-z,stack-size=65536",
     "-o",
     out,
-    ...sources,
-  ];
-  const result = await new Deno.Command(clang, { args, stderr: "inherit" }).output();
-  if (!result.success) throw new Error(`${clang} failed (${relaxed ? "relaxed" : "simd128"})`);
+    ...objects,
+  ], "the link");
   const bytes = await Deno.readFile(out);
-  await Deno.remove(out);
+  await Deno.remove(temp, { recursive: true });
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary);

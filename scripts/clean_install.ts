@@ -2,9 +2,9 @@
  * What a new user's first command installs: clones the repository's committed state into a
  * temporary folder, runs a task there with an empty Deno cache (`DENO_DIR`), and reports the npm
  * packages it put in `node_modules`, their size, the time and what it printed. Fails when
- * TensorFlow.js (benches only) or ONNX Runtime (tests only) was installed by another task, when
- * the output shows Deno's download lines or its approve-scripts box, or when the task failed. CI
- * runs it on `deno task train --help`.
+ * TensorFlow.js (benches only), ONNX Runtime or puppeteer-core (tests only) was installed by
+ * another task, when the output shows Deno's download lines or its approve-scripts box, or when the
+ * task failed. CI runs it on `deno task train --help`.
  *
  * Usage: deno run -A scripts/clean_install.ts [task and arguments…]   (default: train --help)
  *
@@ -15,6 +15,7 @@
 const FORBIDDEN: [RegExp, string, string[]][] = [
   [/^@tensorflow\+/, "TensorFlow.js is for the benches only", ["bench"]],
   [/^onnxruntime/, "ONNX Runtime is for the tests only", ["test", "bench"]],
+  [/^puppeteer-core@|^@puppeteer\+/, "puppeteer-core is for the browser tests only", ["test"]],
 ];
 
 /** Runs a command and returns its exit code and its stdout and stderr together. */

@@ -1,5 +1,6 @@
 """PyTorch's side of scripts/cpu_train_bench.ts: the same three workloads (plain SGD, synthetic
-MNIST-shaped data), printed as JSON {threads: {workload: samples/s}}.
+MNIST-shaped data), printed as JSON {threads: {workload: samples/s}}, and for one thread also
+samples per second of CPU time as {"cpu1": {workload: samples/s}}.
 
 Usage: python3 scripts/cpu_train_bench.py STEPS RUNS THREADS...
 """
@@ -44,7 +45,7 @@ result = {}
 for threads in thread_counts:
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    rates = {}
+    rates, cpu_rates = {}, {}
     for name, (model, x) in workloads().items():
         y = torch.arange(x.shape[0]) % 10
         opt = torch.optim.SGD(model.parameters(), lr=0.01)
@@ -57,12 +58,16 @@ for threads in thread_counts:
 
         for _ in range(20):
             step()
-        samples = []
+        samples, cpu_samples = [], []
         for _ in range(runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for _ in range(steps):
                 step()
             samples.append(steps * x.shape[0] / (time.perf_counter() - t0))
+            cpu_samples.append(steps * x.shape[0] / (time.process_time() - c0))
         rates[name] = statistics.median(samples)
+        cpu_rates[name] = statistics.median(cpu_samples)
     result[str(threads)] = rates
+    if threads == 1:
+        result["cpu1"] = cpu_rates
 print(json.dumps(result))

@@ -77,6 +77,92 @@ class Shapes(nn.Module):
         return torch.nn.functional.leaky_relu(y.reshape(-1, 4), 0.1).clamp(-1, 1)
 
 
+class TokenEncoder(nn.Module):
+    """Token ids through an embedding (padding id 0), learned positions and a 2-layer Transformer
+    encoder (batch first, a final norm) with a causal mask and a key padding mask; the output at
+    padding positions is zeroed (PyTorch's evaluation fast path leaves those rows out)."""
+
+    def __init__(self, norm_first=False, activation="relu"):
+        super().__init__()
+        self.embed = nn.Embedding(12, 8, padding_idx=0)
+        self.positions = nn.Parameter(torch.randn(6, 8))
+        layer = nn.TransformerEncoderLayer(
+            8, 2, 16, dropout=0.1, activation=activation, batch_first=True, norm_first=norm_first
+        )
+        self.encoder = nn.TransformerEncoder(layer, 2, norm=nn.LayerNorm(8))
+
+    def forward(self, ids):
+        x = self.embed(ids) + self.positions[: ids.shape[1]]
+        causal = nn.Transformer.generate_square_subsequent_mask(ids.shape[1])
+        padding = ids == 0
+        y = self.encoder(x, mask=causal, src_key_padding_mask=padding)
+        return y * (~padding).unsqueeze(-1)
+
+
+def token_ids():
+    """Ids in [1, 12) with trailing padding (lengths 5, 4, 3)."""
+    ids = torch.randint(1, 12, (3, 5))
+    for b in range(3):
+        ids[b, 5 - b:] = 0
+    return ids
+
+
+class DeepLstm(nn.Module):
+    """Two bidirectional LSTM layers: every step, and the last layer's final states side by side."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+
+    def forward(self, x):
+        y, (h, _) = self.lstm(x)
+        return torch.cat([y[:, -1], h[-2], h[-1]], dim=1)
+
+
+class Residual(nn.Module):
+    """A residual block: conv, batch norm, ReLU, conv, added back to the input."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels), nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, padding=1),
+        )
+
+    def forward(self, x):
+        return torch.relu(self.body(x) + x)
+
+
+def conv1d():
+    """Conv1d (grouped, reflect and replicate padding, dilated), pooling with ceil mode and without
+    the padding in the mean and a transposed convolution."""
+    model = nn.Sequential(
+        nn.Conv1d(3, 6, 3, stride=2, padding=1, groups=3, padding_mode="reflect"), nn.ReLU(),
+        # (not circular: PyTorch 1.13 exports a 1-D circular padding whose slices differ from its own)
+        nn.Conv1d(6, 4, 3, padding=2, dilation=2, padding_mode="replicate"),
+        nn.MaxPool1d(3, 2, 1, ceil_mode=True),
+        nn.ConvTranspose1d(4, 2, 3, stride=2, padding=1, output_padding=1),
+        nn.AvgPool1d(2, ceil_mode=True, count_include_pad=False),
+    )
+    return model, torch.randn(3, 3, 12)
+
+
+def vision():
+    """Depthwise and grouped convolutions with replicate padding, group and instance norms, a
+    residual block, pixel (un)shuffles, transposed convolution, nearest and bilinear upsampling,
+    pooling options (PyTorch 1.13 exports adaptive pooling only where the input size is fixed)."""
+    model = nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1, groups=2, padding_mode="replicate"), nn.GroupNorm(2, 4),
+        Residual(4), nn.InstanceNorm2d(4, affine=True),
+        nn.PixelUnshuffle(2), nn.Conv2d(16, 8, 1, groups=4), nn.PixelShuffle(2),
+        nn.ConvTranspose2d(2, 4, 3, stride=2, padding=1, output_padding=1, groups=2),
+        nn.Upsample(scale_factor=2, mode="nearest"), nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False),
+        nn.Upsample(size=(9, 7), mode="bilinear", align_corners=True), nn.MaxPool2d(2, ceil_mode=True),
+        nn.Upsample(scale_factor=1.5, mode="bilinear"),
+    )
+    return model, torch.randn(3, 2, 8, 8)
+
+
 def mlp():
     return nn.Sequential(
         nn.Linear(4, 8), nn.ReLU(), nn.BatchNorm1d(8), nn.Dropout(0.3), nn.Linear(8, 3), nn.Softmax(dim=1)
@@ -107,23 +193,33 @@ MODELS = {
     "rnn_relu": (lambda: (ReluRnn(), torch.randn(3, 6, 3)), {}),
     "shapes": (lambda: (Shapes(), torch.randn(3, 3, 4)), {}),
     "norms": (transformer_bits, {"opset_version": 17}),
+    "lstm_deep": (lambda: (DeepLstm(), torch.randn(3, 6, 3)), {}),
+    "conv1d": (conv1d, {}),
+    "vision": (vision, {"opset_version": 17}),
+    "transformer_encoder": (lambda: (TokenEncoder(), token_ids()), {"opset_version": 17}),
+    "transformer_encoder_prenorm": (
+        lambda: (TokenEncoder(norm_first=True, activation="gelu"), token_ids()),
+        {"opset_version": 17},
+    ),
 }
 # float64 copies of these, compared at 1e-10 (names end in _f64)
-FLOAT64 = ["mlp", "cnn", "lstm", "gru_bidirectional"]
+FLOAT64 = ["mlp", "cnn", "lstm", "gru_bidirectional", "transformer_encoder", "vision"]
 
 
 def export(name, build, options, double=False):
     torch.manual_seed(0)
     model, x = build()
     if double:
-        model, x = model.double(), x.double()
+        model = model.double()
+        x = x.double() if x.is_floating_point() else x
     model.eval()
     with torch.no_grad():
         # a few running-statistics updates so batch norm's buffers are not the identity
-        model.train()
-        for _ in range(3):
-            model(torch.randn(*x.shape, dtype=x.dtype) * 2 + 1)
-        model.eval()
+        if x.is_floating_point():
+            model.train()
+            for _ in range(3):
+                model(torch.randn(*x.shape, dtype=x.dtype) * 2 + 1)
+            model.eval()
         y = model(x)
     f = io.BytesIO()
     with warnings.catch_warnings():

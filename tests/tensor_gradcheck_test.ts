@@ -146,6 +146,26 @@ const otherCases: Case[] = [
   },
   { name: "lstmCell", fn: k.lstmCell, inputs: () => [f64([3, 8]), f64([3, 2])] },
   {
+    name: "lstmSequence",
+    fn: (x, weightIh, weightHh, biasIh, biasHh, h0, c0) =>
+      k.lstmSequence(x, { weightIh, weightHh, biasIh, biasHh }, [h0, c0]),
+    inputs: () => [
+      f64([2, 3, 2], -1, 1),
+      f64([8, 2], -1, 1),
+      f64([8, 2]),
+      f64([8]),
+      f64([8]),
+      f64([2, 2]),
+      f64([2, 2]),
+    ],
+  },
+  {
+    name: "lstmSequence without bias",
+    fn: (x, weightIh, weightHh, h0, c0) => k.lstmSequence(x, { weightIh, weightHh }, [h0, c0]),
+    inputs:
+      () => [f64([1, 2, 3], -1, 1), f64([4, 3], -1, 1), f64([4, 1]), f64([1, 1]), f64([1, 1])],
+  },
+  {
     name: "scatterAdd axis 1 with repeats",
     fn: (x) => k.scatterAdd(x, int([2, 0, 2]), [2, 4], { axis: 1 }),
     inputs: () => [f64([2, 3])],

@@ -36,10 +36,13 @@ export async function exportCommand(args: string[]): Promise<string> {
   const files = await exportRun(folder, values.to as ExportFormat);
   const lines = [`wrote ${files.join(", ")}`];
   if (values.to === "torch") {
+    // model.py, or the first of model-<tag>.py for a demo that trains several models
+    const python = files[0].slice(folder.length + 1);
+    const weights = python.replace(/\.py$/, ".safetensors");
     lines.push(
       "continue training on 4 GPUs (one process each):",
-      `  cd ${folder} && torchrun --nproc_per_node=4 model.py train --weights model.safetensors --data train.safetensors --epochs 5`,
-      "check it against kiso's outputs: python3 model.py check --weights model.safetensors --input in.safetensors --output out.safetensors",
+      `  cd ${folder} && torchrun --nproc_per_node=4 ${python} train --weights ${weights} --data train.safetensors --epochs 5`,
+      `check it against kiso's outputs: python3 ${python} check --weights ${weights} --input in.safetensors --output out.safetensors`,
     );
   }
   return lines.join("\n");

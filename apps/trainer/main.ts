@@ -30,7 +30,7 @@ options:
   --limit N         use at most N training samples (quick runs)
   --export FORMATS  after training, also write the model as onnx (model.onnx) and/or torch
                     (model.py + train.safetensors), e.g. --export onnx,torch; demos with
-                    one model: ${exportableDemos().join(", ")}
+                    models to export: ${exportableDemos().join(", ")}
   --backend NAME    ${
   Object.keys(BACKENDS).join(" or ")
 } (default ${DEFAULT_BACKEND}; wasm falls back to cpu
@@ -99,7 +99,7 @@ function parseExports(value: string | undefined, demo: Demo): ExportFormat[] {
   }
   if (demo.trainingData === undefined) {
     throw new UsageError(
-      `the ${demo.name} demo has no single model to export: --export applies to ${
+      `the ${demo.name} demo has no model to export: --export applies to ${
         exportableDemos().join(", ")
       }`,
     );

@@ -12,7 +12,7 @@ import { classNames, loadModel } from "@kiso/train";
 import { dirname } from "node:path";
 import { parseCommand, runCommand, UsageError } from "./lib/cli.ts";
 import { decodePng } from "./lib/png.ts";
-import { readSummary } from "./lib/exchange.ts";
+import { readSummary, type RunSummary } from "./lib/exchange.ts";
 
 const HELP =
   `usage: deno task predict <model.onnx|model.safetensors> <input.csv|input.png> [--top N]
@@ -21,7 +21,8 @@ Runs a model saved by kiso (model.safetensors with its architecture, or model.on
 file on an input and prints each prediction: for a classifier, the class and the top scores as
 probabilities (softmax of the outputs).
 
-  input.csv   one sample per row (a header row is read when the first row is not numbers)
+  input.csv   one sample per row (a header row is read when the first row is not numbers);
+              for a model of token ids (seq-classify), one sequence of ids per row
   input.png   one image, as grey levels in [0, 1] (MNIST's digits are white on black)
   --top N     scores to show per sample (default 3)
   -h, --help  this text`;
@@ -74,10 +75,29 @@ function shaped(
   return tensor(values, { shape: [samples, ...resolved as number[]] });
 }
 
-/** The input file as samples. */
-async function readInput(path: string, shape: (number | null)[]): Promise<Tensor> {
+/** The class names saved with the kiso model file beside an exported `.onnx` one, if any. */
+async function siblingClassNames(path: string): Promise<readonly string[] | undefined> {
+  if (!path.endsWith(".onnx")) return undefined;
+  const kiso = path.replace(/\.onnx$/, ".safetensors");
+  const exists = await Deno.stat(kiso).then(() => true, () => false);
+  return exists ? classNames(await loadModel(kiso)) : undefined;
+}
+
+/** Whether the model takes integer token ids (an int64/int32 ONNX input, or a run's int32 input). */
+function takesIds(model: Module, summary: RunSummary | undefined): boolean {
+  if (model instanceof OnnxModule) return [6, 7].includes(model.spec.inputs[0].elemType);
+  return summary?.inputDtype === "int32";
+}
+
+/** The input file as samples (int32 token ids for a model that takes them). */
+async function readInput(path: string, shape: (number | null)[], ids: boolean): Promise<Tensor> {
   const bytes = await Deno.readFile(path);
   if (path.toLowerCase().endsWith(".png")) {
+    if (ids) {
+      throw new UsageError(
+        `the model takes token ids, not an image: give a CSV of ids, one sequence per row`,
+      );
+    }
     const { width, height, grey } = await decodePng(bytes);
     return shaped(grey, 1, shape, [height, width]);
   }
@@ -88,7 +108,14 @@ async function readInput(path: string, shape: (number | null)[]): Promise<Tensor
   const firstField = text.trimStart().split(/[,\n]/)[0].trim();
   const header = Number.isNaN(Number(firstField));
   const { features } = readCsv(text, { header, file: path });
-  return shaped(features.dataSync() as Float32Array, features.shape[0], shape);
+  const x = shaped(features.dataSync() as Float32Array, features.shape[0], shape);
+  if (!ids) return x;
+  const values = x.dataSync();
+  const bad = values.find((v) => !Number.isInteger(v) || v < 0);
+  if (bad !== undefined) {
+    throw new UsageError(`the model takes token ids (integers >= 0): ${path} holds ${bad}`);
+  }
+  return tensor(Int32Array.from(values), { shape: x.shape, dtype: "int32" });
 }
 
 /**
@@ -112,12 +139,22 @@ export async function predictCommand(args: string[]): Promise<string> {
   const model =
     (modelPath.endsWith(".onnx") ? await loadOnnx(modelPath) : await loadModel(modelPath)).eval();
   const summary = await readSummary(dirname(modelPath)).catch(() => undefined);
-  // the names saved with the model (setClassNames), else those of the run's summary
-  const classes = classNames(model) ?? summary?.perClass?.map((c) => c.class);
-  let x = await readInput(inputPath, await sampleShape(modelPath, model));
+  // the names saved with the model (setClassNames) or, for a run's model.onnx, with the run's
+  // model.safetensors beside it; else those of the run's summary
+  const classes = classNames(model) ?? await siblingClassNames(modelPath) ??
+    summary?.perClass?.map((c) => c.class);
+  const ids = takesIds(model, summary);
+  let x = await readInput(inputPath, await sampleShape(modelPath, model), ids);
   const dtype = model.parameters()[0]?.dtype;
-  if (dtype === "float64") x = tensor(Float64Array.from(x.dataSync()), { shape: x.shape, dtype });
+  if (dtype === "float64" && !ids) {
+    x = tensor(Float64Array.from(x.dataSync()), { shape: x.shape, dtype });
+  }
   const y = noGrad(() => model.forward(x));
+  if (y.rank > 2) {
+    throw new UsageError(
+      `the model's output [${y.shape}] has scores for every position of a sequence: predict prints one prediction per sample (classifiers and regressors)`,
+    );
+  }
   const rows = y.rank === 2 ? y.shape[0] : 1;
   const width = y.size / rows;
   if (y.rank !== 2 || width === 1) {

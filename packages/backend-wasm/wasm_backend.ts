@@ -17,13 +17,14 @@ import { REDUCE_EXPORTS, reduceKernels } from "./_kernels/reduce.ts";
 import { SOFTMAX_EXPORTS, softmaxKernels } from "./_kernels/softmax.ts";
 import { WINDOW_EXPORTS, windowKernels } from "./_kernels/window.ts";
 import { Runtime } from "./_runtime.ts";
-import { ThreadPool } from "./_threads.ts";
+import { ThreadPool, workerSupport } from "./_threads.ts";
 
 /** Options of {@linkcode createWasmBackend}. */
 export interface WasmBackendOptions {
   /**
    * Threads in all, the calling one included; `"auto"` uses every core
-   * (`navigator.hardwareConcurrency`).
+   * (`navigator.hardwareConcurrency`). Where workers cannot share the memory (a page that is not
+   * cross-origin isolated) the backend runs on one thread and says why in a one-line notice.
    *
    * @default {"auto"}
    */
@@ -58,6 +59,8 @@ export interface WasmBackendInfo extends BackendInfo {
   readonly simd: "relaxed" | "simd128" | "none";
   /** Threads in all. */
   readonly threads: number;
+  /** Why there is one thread although more were asked for (a page that is not isolated). */
+  readonly threadsMissing?: string;
   /** The BLAS library in use, or why none is. */
   readonly blas: { readonly path: string } | { readonly missing: string };
   /** The most bytes the memory may grow to. */
@@ -109,18 +112,30 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
+ * Whether this runtime makes shared WebAssembly memories (the kernels import one): a browser
+ * makes them even in a page that is not cross-origin isolated, where it has no
+ * `SharedArrayBuffer` constructor and cannot share them with workers.
+ */
+function sharedMemory(): boolean {
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer.byteLength > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The kernels' bytes in the flavour to use, or undefined where this runtime runs no WebAssembly
  * SIMD (shared memory included).
  */
 function pickKernels(
   wanted: "auto" | "relaxed" | "simd128",
 ): { simd: "relaxed" | "simd128"; bytes: Uint8Array<ArrayBuffer> } | undefined {
+  if (!sharedMemory()) return undefined;
   const valid = (base64: string): Uint8Array<ArrayBuffer> | undefined => {
     try {
       const bytes = decode(base64);
-      return typeof SharedArrayBuffer === "function" && WebAssembly.validate(bytes)
-        ? bytes
-        : undefined;
+      return WebAssembly.validate(bytes) ? bytes : undefined;
     } catch {
       return undefined;
     }
@@ -191,13 +206,19 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     return cpuStandIn();
   }
   const requested = options.threads ?? "auto";
-  const threads = requested === "auto"
-    ? Math.max(1, navigator.hardwareConcurrency || 1)
+  const asked = requested === "auto"
+    ? Math.max(1, globalThis.navigator?.hardwareConcurrency || 1)
     : requested;
-  if (!Number.isInteger(threads) || threads < 1) {
+  if (!Number.isInteger(asked) || asked < 1) {
     throw new RangeError(
       `createWasmBackend: threads must be a positive integer or "auto": current value is ${requested}`,
     );
+  }
+  const spawn = asked > 1 ? workerSupport() : undefined;
+  const threadsMissing = typeof spawn === "string" ? spawn : undefined;
+  const threads = threadsMissing === undefined ? asked : 1;
+  if (threadsMissing !== undefined) {
+    console.warn(`kiso: wasm backend on one thread: ${threadsMissing}`);
   }
   const maxMemory = options.maxMemory ?? MAX_MEMORY;
   if (typeof maxMemory !== "number") {
@@ -238,8 +259,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     { length: threads - 1 },
     () => reserve(WORKER_STACK, "stack") + WORKER_STACK,
   );
-  const workers = threads > 1
-    ? await ThreadPool.start(threads, module, memory, WORKER_EXPORTS, stacks)
+  const workers = typeof spawn === "function"
+    ? await ThreadPool.start(threads, module, memory, WORKER_EXPORTS, stacks, spawn)
     : undefined;
   const blasOption = options.blas ?? "auto";
   const blas: Blas | string = blasOption === "off"
@@ -264,10 +285,11 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     name: "wasm",
     info: {
       description: `${flavour}, ${threads} thread${threads === 1 ? "" : "s"}${
-        typeof blas === "string" ? "" : `, BLAS ${blas.path}`
-      }`,
+        threadsMissing === undefined ? "" : " (workers cannot share memory here)"
+      }${typeof blas === "string" ? "" : `, BLAS ${blas.path}`}`,
       simd,
       threads,
+      ...(threadsMissing === undefined ? {} : { threadsMissing }),
       blas: typeof blas === "string" ? { missing: blas } : { path: blas.path },
       maxMemory,
     },
@@ -293,7 +315,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     ...reduceKernels(rt),
     ...windowKernels(rt),
     ...layoutKernels(rt),
-    ...lstmKernels(rt),
+    ...lstmKernels(rt, scratch),
     ...optimizerKernels(rt),
     ...softmaxKernels(rt),
     ...maskedSoftmaxKernels(rt),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createWasmBackend } from "@kiso/backend-wasm";
-import { add, ones, setBackend, tensor, zeros } from "@kiso/tensor";
+import { add, matmul, ones, setBackend, tensor, zeros } from "@kiso/tensor";
+import { withGlobals } from "@kiso/testing";
 import { createCpuBackend } from "@kiso/tensor/cpu";
 
 Deno.test("createWasmBackend() reading a disposed tensor throws a clear error", async () => {
@@ -56,6 +57,37 @@ Deno.test("createWasmBackend() falls back to cpu with a one-line notice without 
   } finally {
     WebAssembly.validate = validate;
     console.warn = warn;
+  }
+});
+
+Deno.test("createWasmBackend() in a page that is not cross-origin isolated runs on one thread with a one-line notice", async () => {
+  const warn = console.warn;
+  const notices: string[] = [];
+  console.warn = (message: string) => notices.push(message);
+  try {
+    const page = { process: undefined, crossOriginIsolated: false };
+    const backend = await withGlobals(page, () => createWasmBackend({ threads: 2, blas: "off" }));
+    const reason = "the page is not cross-origin isolated, so workers cannot share its memory " +
+      "(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: " +
+      "require-corp)";
+    assert.deepEqual(notices, [`kiso: wasm backend on one thread: ${reason}`]);
+    assert.equal(backend.info.threads, 1);
+    assert.equal(backend.info.threadsMissing, reason);
+    assert.match(backend.info.description, /, 1 thread \(workers cannot share memory here\)$/);
+    setBackend(backend);
+    assert.deepEqual(matmul(tensor([[1, 2]]), tensor([[3], [4]])).arraySync(), [[11]]);
+    setBackend(createCpuBackend());
+    await backend.close();
+    // where the page is isolated, Web Workers run the threads
+    const isolated = { process: undefined, crossOriginIsolated: true };
+    const threaded = await withGlobals(isolated, () => createWasmBackend({ threads: 2 }));
+    assert.equal(threaded.info.threads, 2);
+    assert.equal(threaded.info.threadsMissing, undefined);
+    await threaded.close();
+    assert.equal(notices.length, 1);
+  } finally {
+    console.warn = warn;
+    setBackend(createCpuBackend());
   }
 });
 

@@ -12,8 +12,6 @@ export const GROUP = 256;
 /** The most workgroups along one dispatch dimension. */
 const MAX_GROUPS = 65535;
 
-const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-
 /**
  * One GPU device's command stream: compiled pipelines, and dispatches recorded into one command
  * encoder with their parameters in one arena, submitted in batches (and before every read). It is
@@ -60,7 +58,9 @@ export class Gpu implements BlockSource<GPUBuffer> {
 
   /** A new storage buffer of `bytes` bytes. */
   create(bytes: number): GPUBuffer {
-    return this.device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
+    // GPUBufferUsage is read here, never at load time: a page without WebGPU has no such global
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    return this.device.createBuffer({ size: bytes, usage });
   }
 
   /** Destroys a buffer once the dispatches recorded so far (which may read it) are submitted. */

@@ -630,7 +630,8 @@ class GpuBackend implements WebGpuBackend {
  * @param options Memory budget and adapter preference.
  * @returns The backend, for `setBackend`.
  * @throws {TypeError} When the runtime has no WebGPU or no adapter (on a Linux machine without a
- * GPU, Mesa's software Vulkan driver provides one: `apt-get install mesa-vulkan-drivers`).
+ * GPU, Mesa's software Vulkan driver provides one to Deno: `apt-get install mesa-vulkan-drivers`;
+ * a browser's `navigator.gpu` gives the same errors).
  *
  * @example Usage
  * ```ts
@@ -656,9 +657,9 @@ export async function createWebGpuBackend(
   });
   if (adapter === null) {
     throw new TypeError(
-      "createWebGpuBackend: no WebGPU adapter: this machine has no GPU that Deno can use " +
-        "(on Linux without a GPU, install Mesa's software Vulkan driver: " +
-        "apt-get install mesa-vulkan-drivers)",
+      "createWebGpuBackend: no WebGPU adapter: this machine has no GPU that the runtime can " +
+        "use (a browser may block its GPU or need WebGPU turned on; for Deno on Linux without a " +
+        "GPU, install Mesa's software Vulkan driver: apt-get install mesa-vulkan-drivers)",
     );
   }
   const limits = adapter.limits;
@@ -670,7 +671,10 @@ export async function createWebGpuBackend(
     },
   });
   const maxMemory = options.maxMemory ?? 4 * 2 ** 30;
-  const name = adapter.info.description || adapter.info.device || adapter.info.vendor || "unknown";
+  const { description, vendor, architecture, device: model } = adapter.info;
+  // a browser often leaves the description empty: "google swiftshader" for Chromium's software GPU
+  const name = description || [vendor, architecture].filter(Boolean).join(" ") || model ||
+    "unknown";
   const info = {
     description: name,
     adapter: name,

@@ -1,6 +1,6 @@
 import { checkOptions } from "@kiso/tensor/errors";
 import { type CsvData, readCsv, type ReadCsvOptions } from "./csv.ts";
-import { readTextFile } from "./_read_text.ts";
+import { requireFileSystem } from "@kiso/tensor/runtime";
 
 /** Options of {@linkcode loadCsv}: those of {@linkcode readCsv} (the path names the file). */
 export type LoadCsvOptions = Omit<ReadCsvOptions, "file">;
@@ -27,7 +27,7 @@ function named(e: unknown, message: string): Error {
  * @param path The file's path.
  * @param options `labelColumn`, `header`, `missing`.
  * @returns Features, labels, the feature columns' names and the label encoder.
- * @throws {TypeError} For an unknown option, or where the runtime cannot read files.
+ * @throws {TypeError} For an unknown option, or where the runtime has no file system.
  * @throws {SyntaxError} For a malformed row, naming the file, line and column.
  *
  * @example Usage
@@ -50,7 +50,8 @@ export async function loadCsv(path: string, options: LoadCsvOptions = {}): Promi
   }
   let text: string;
   try {
-    text = await readTextFile("loadCsv", path);
+    const files = requireFileSystem("loadCsv", path, "fetch the text and pass it to readCsv");
+    text = await files.readTextFile(path);
   } catch (e) {
     if (e instanceof TypeError && e.message.startsWith("loadCsv: ")) throw e;
     const reason = String(e instanceof Error ? e.message : e).split("\n")[0]

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withGlobals } from "@kiso/testing";
 import { loadCsv, readCsv } from "./mod.ts";
 
 async function csvFile(text: string): Promise<string> {
@@ -60,24 +61,20 @@ Deno.test("loadCsv() names the file in every error of its contents and options",
 
 Deno.test("loadCsv() reads through Node's fs where there is no Deno, and says what to do in a browser", async () => {
   const path = await csvFile("a,b\n1,2\n");
-  const g = globalThis as Record<string, unknown>;
-  const [deno, process] = [g.Deno, g.process];
-  try {
-    delete g.Deno; // what Node has: process.getBuiltinModule("fs")
-    assert.deepEqual((await loadCsv(path)).features.arraySync(), [[1, 2]]);
-    delete g.process; // what a browser has: neither
+  // what Node has: process.getBuiltinModule("node:fs")
+  const read = await withGlobals({ Deno: undefined }, () => loadCsv(path));
+  assert.deepEqual(read.features.arraySync(), [[1, 2]]);
+  // what a browser has: neither
+  await withGlobals({ Deno: undefined, process: undefined }, async () => {
     await assert.rejects(
       () => loadCsv(path),
       {
         name: "TypeError",
         message:
-          `loadCsv: ${path}: this runtime cannot read files: fetch the text and pass it to readCsv`,
+          `loadCsv: ${path}: this runtime has no file system: fetch the text and pass it to readCsv`,
       },
     );
-  } finally {
-    g.Deno = deno;
-    g.process = process;
-  }
+  });
 });
 
 Deno.test("readCsv() takes text and refuses a file's path or an unknown option with a hint", () => {

@@ -1,5 +1,11 @@
 import type { Tensor } from "@kiso/tensor";
-import { loadSafetensors, saveSafetensors } from "./safetensors.ts";
+import {
+  type FileSource,
+  fileSourceName,
+  loadSafetensors,
+  serializeSafetensorsAsync,
+  writeFileAtomic,
+} from "./safetensors.ts";
 
 /** An optimizer's state in PyTorch's shape (what `@kiso/optimizers` `stateDict()` returns). */
 export interface OptimizerState {
@@ -76,21 +82,26 @@ function checkedMetadata(raw: string, path: string): CheckpointMetadata {
 }
 
 /**
- * Saves a checkpoint — model, optimizer and generator states, epoch — as one safetensors file
- * (tensors under `model.*` and `optimizer.<index>.<key>`, the rest as JSON metadata), written
- * atomically so an interrupted save never replaces the last good checkpoint.
+ * A checkpoint's bytes — model, optimizer and generator states, epoch — as one safetensors file
+ * (tensors under `model.*` and `optimizer.<index>.<key>`, the rest as JSON metadata), on any
+ * backend: what {@linkcode saveCheckpoint} writes, for a page to keep or offer as a download.
  *
- * @param path The file.
  * @param checkpoint What to save.
+ * @returns The file's bytes.
  *
  * @example Usage
- * ```ts ignore
- * import { saveCheckpoint } from "@kiso/io";
+ * ```ts
+ * import { loadCheckpoint, serializeCheckpoint } from "@kiso/io";
+ * import { tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
  *
- * await saveCheckpoint("run/checkpoint.safetensors", { model: model.stateDict(), optimizer: opt.stateDict(), epoch: 3 });
+ * const bytes = await serializeCheckpoint({ model: { w: tensor([1, 2]) }, epoch: 3 });
+ * const back = await loadCheckpoint(bytes);
+ * assert.equal(back.epoch, 3);
+ * assert.deepEqual(back.model.w.arraySync(), [1, 2]);
  * ```
  */
-export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
+export function serializeCheckpoint(checkpoint: Checkpoint): Promise<Uint8Array<ArrayBuffer>> {
   const tensors: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(checkpoint.model)) tensors[`model.${k}`] = v;
   const numbers: Record<string, Record<string, number>> = {};
@@ -108,13 +119,33 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
       ? { paramGroups: checkpoint.optimizer.paramGroups, numbers }
       : undefined,
   };
-  await saveSafetensors(path, tensors, { [KEY]: JSON.stringify(meta) });
+  return serializeSafetensorsAsync(tensors, { [KEY]: JSON.stringify(meta) });
 }
 
 /**
- * Loads a checkpoint written by {@linkcode saveCheckpoint}.
+ * Saves a checkpoint ({@linkcode serializeCheckpoint}'s bytes) to a file, written atomically so
+ * an interrupted save never replaces the last good checkpoint.
  *
  * @param path The file.
+ * @param checkpoint What to save.
+ * @throws {TypeError} Where the runtime has no file system (a browser: use
+ * {@linkcode serializeCheckpoint}).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { saveCheckpoint } from "@kiso/io";
+ *
+ * await saveCheckpoint("run/checkpoint.safetensors", { model: model.stateDict(), optimizer: opt.stateDict(), epoch: 3 });
+ * ```
+ */
+export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
+  await writeFileAtomic(path, await serializeCheckpoint(checkpoint));
+}
+
+/**
+ * Loads a checkpoint written by {@linkcode saveCheckpoint} or {@linkcode serializeCheckpoint}.
+ *
+ * @param source A path (Deno and Node), the bytes, a `Blob` or a `Response`.
  * @returns The checkpoint.
  * @throws {SyntaxError} When the file is not a valid kiso checkpoint.
  *
@@ -125,8 +156,9 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
  * const { model, optimizer, epoch } = await loadCheckpoint("run/checkpoint.safetensors");
  * ```
  */
-export async function loadCheckpoint(path: string): Promise<Checkpoint> {
-  const { tensors, metadata } = await loadSafetensors(path);
+export async function loadCheckpoint(source: FileSource): Promise<Checkpoint> {
+  const path = fileSourceName(source);
+  const { tensors, metadata } = await loadSafetensors(source);
   const raw = metadata[KEY];
   if (raw === undefined) {
     throw new SyntaxError(`loadCheckpoint: ${path}: not a kiso checkpoint (no "${KEY}" metadata)`);

@@ -1,6 +1,8 @@
 /**
  * Files: safetensors read and write, exactly to the format and validating untrusted files, and
- * checkpoints (model, optimizer and generator states, epoch) written atomically.
+ * checkpoints (model, optimizer and generator states, epoch) written atomically; every reader
+ * takes a path, bytes, a `Blob` or a `Response`, every writer has a bytes form, and
+ * `downloadBytes` offers bytes as a download in a page.
  *
  * @example Usage
  * ```ts
@@ -16,3 +18,4 @@
  */
 export * from "./safetensors.ts";
 export * from "./checkpoint.ts";
+export * from "./download.ts";

@@ -1,5 +1,6 @@
 import { type DataArray, type DType, type Tensor, tensor } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
+import { requireFileSystem } from "@kiso/tensor/runtime";
 import { HeaderError, objectMembers, readString } from "./_header.ts";
 import { fromBF16, fromF16, toBF16, toF16 } from "./_half.ts";
 
@@ -67,7 +68,7 @@ export function serializeSafetensors(
   tensors: Record<string, Tensor>,
   metadata: Record<string, string> = {},
   options: SafetensorsWriteOptions = {},
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   checkOptions("serializeSafetensors", options, ["float32As"]);
   const values = Object.entries(tensors).map(([name, t]) => [name, t.dataSync()] as const);
   return encodeSafetensors(tensors, new Map(values), metadata, options);
@@ -79,7 +80,7 @@ function encodeSafetensors(
   values: ReadonlyMap<string, DataArray>,
   metadata: Record<string, string>,
   options: SafetensorsWriteOptions,
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   if (Object.hasOwn(tensors, "__metadata__")) {
     throw new TypeError(
       'serializeSafetensors: a tensor cannot be named "__metadata__": the format reserves it',
@@ -367,12 +368,47 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
   }
   return { tensors, metadata };
 }
+
+/**
+ * Where a file's bytes come from: a path (Deno and Node), the bytes themselves, a `Blob` (a
+ * `File` of an `<input type="file">` or a drop) or a `Response` (of `fetch`).
+ */
+export type FileSource = string | Uint8Array | Blob | Response;
+
+/**
+ * The name a source goes by in messages: the path, the file's name, the response's URL, or
+ * `<bytes>`, `<blob>` and `<response>` for the nameless ones.
+ *
+ * @param source A path, bytes, a `Blob` or a `Response`.
+ * @returns Its name.
+ *
+ * @example Usage
+ * ```ts
+ * import { fileSourceName } from "@kiso/io";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(fileSourceName("run/model.safetensors"), "run/model.safetensors");
+ * assert.equal(fileSourceName(new File([], "drop.safetensors")), "drop.safetensors");
+ * assert.equal(fileSourceName(new Uint8Array(8)), "<bytes>");
+ * ```
+ */
+export function fileSourceName(source: FileSource): string {
+  if (typeof source === "string") return source;
+  if (source instanceof Uint8Array) return "<bytes>";
+  if (source instanceof Response) return source.url || "<response>";
+  return (source as Partial<File>).name || "<blob>";
+}
+
+/** What a file API says instead of a path where the runtime has no file system. */
+const BYTES_INSTEAD = "pass the bytes, a Blob or a Response instead of a path";
+
 /**
  * Writes bytes atomically: to a temporary file beside the target, then renamed over it, so a
  * crash never leaves a half-written file in its place.
  *
  * @param path The target file.
  * @param bytes The content.
+ * @throws {TypeError} Where the runtime has no file system (a browser: use `downloadBytes`).
  *
  * @example Usage
  * ```ts ignore
@@ -382,14 +418,50 @@ export function parseSafetensors(bytes: Uint8Array, options: { file?: string } =
  * ```
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const files = requireFileSystem(
+    "writeFileAtomic",
+    path,
+    "keep the bytes, or offer them as a download with downloadBytes",
+  );
   const temporary = `${path}.tmp-${crypto.randomUUID()}`;
   try {
-    await Deno.writeFile(temporary, bytes);
-    await Deno.rename(temporary, path);
+    await files.writeFile(temporary, bytes);
+    await files.rename(temporary, path);
   } catch (e) {
-    await Deno.remove(temporary).catch(() => {});
+    await files.remove(temporary).catch(() => {});
     throw e;
   }
+}
+
+/**
+ * The safetensors bytes of tensors on any backend (a GPU's included: their values are read
+ * asynchronously), as {@linkcode serializeSafetensors} writes them.
+ *
+ * @param tensors Tensors by name (float32 → F32, float64 → F64, int32 → I32).
+ * @param metadata Optional string metadata.
+ * @param options `float32As`: store float32 tensors as F16 or BF16 instead.
+ * @returns The file's bytes.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseSafetensors, serializeSafetensorsAsync } from "@kiso/io";
+ * import { tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = await serializeSafetensorsAsync({ w: tensor([1, 2]) });
+ * assert.deepEqual(parseSafetensors(bytes).tensors.w.arraySync(), [1, 2]);
+ * ```
+ */
+export async function serializeSafetensorsAsync(
+  tensors: Record<string, Tensor>,
+  metadata: Record<string, string> = {},
+  options: SafetensorsWriteOptions = {},
+): Promise<Uint8Array<ArrayBuffer>> {
+  checkOptions("serializeSafetensorsAsync", options, ["float32As"]);
+  const values = await Promise.all(
+    Object.entries(tensors).map(async ([name, t]) => [name, await t.data()] as const),
+  );
+  return encodeSafetensors(tensors, new Map(values), metadata, options);
 }
 
 /**
@@ -399,6 +471,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
  * @param tensors Tensors by name.
  * @param metadata Optional string metadata.
  * @param options `float32As`: store float32 tensors as F16 or BF16 instead.
+ * @throws {TypeError} Where the runtime has no file system (a browser: use
+ * {@linkcode serializeSafetensorsAsync} and `downloadBytes`).
  *
  * @example Usage
  * ```ts ignore
@@ -416,65 +490,121 @@ export async function saveSafetensors(
 ): Promise<void> {
   checkOptions("saveSafetensors", options, ["float32As"]);
   // read asynchronously, so that tensors on any backend (a GPU's included) can be saved
-  const values = await Promise.all(
-    Object.entries(tensors).map(async ([name, t]) => [name, await t.data()] as const),
-  );
-  await writeFileAtomic(
-    path,
-    encodeSafetensors(tensors, new Map(values), metadata ?? {}, options),
-  );
+  await writeFileAtomic(path, await serializeSafetensorsAsync(tensors, metadata, options));
+}
+
+/** A file read in order: its size, and its next bytes in memory of their own. */
+interface SequentialReader {
+  readonly size: number;
+  next(length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** A path's reader, through the runtime's file system; a regular file only. */
+async function pathReader(path: string): Promise<SequentialReader> {
+  const files = requireFileSystem("loadSafetensors", path, BYTES_INSTEAD);
+  // a regular file only (not /dev/zero, a FIFO or a folder), and no more than its stated size
+  const info = await files.stat(path);
+  if (!info.isFile) {
+    throw new TypeError(`loadSafetensors: ${path} is not a regular file`);
+  }
+  const file = await files.open(path);
+  return {
+    size: info.size,
+    async next(length): Promise<Uint8Array> {
+      const bytes = new Uint8Array(length);
+      let read = 0;
+      while (read < length) {
+        const n = await file.read(bytes.subarray(read));
+        if (n === null) return bytes.subarray(0, read);
+        read += n;
+      }
+      return bytes;
+    },
+    close: () => file.close(),
+  };
+}
+
+/** A `Blob`'s reader: slices, in order. */
+function blobReader(blob: Blob): SequentialReader {
+  let at = 0;
+  return {
+    size: blob.size,
+    async next(length): Promise<Uint8Array> {
+      const bytes = new Uint8Array(await blob.slice(at, at + length).arrayBuffer());
+      at += bytes.length;
+      return bytes;
+    },
+    close: () => Promise.resolve(),
+  };
 }
 
 /**
- * Loads and validates a `.safetensors` file (see {@linkcode parseSafetensors}) reading the
- * header first: a header that does not describe the file exactly (its size included) is
- * refused before any tensor byte is read, and then each tensor's bytes, exactly, are read into
- * memory of their own. A huge or padded file thus costs no more memory than the tensors it
- * holds.
+ * Loads and validates safetensors (see {@linkcode parseSafetensors}) from a file, bytes, a
+ * `Blob` or a `Response`. A file or a `Blob` is read header first: a header that does not
+ * describe it exactly (its size included) is refused before any tensor byte is read, and then
+ * each tensor's bytes, exactly, are read into memory of their own, so a huge or padded file costs
+ * no more memory than the tensors it holds.
  *
- * @param path The file.
+ * @param source A path (Deno and Node), the bytes, a `Blob` (a dropped `File`) or a `Response`.
  * @returns The tensors and the metadata.
- * @throws {TypeError} When the path is not a regular file.
+ * @throws {TypeError} When the path is not a regular file, or where the runtime has no file
+ * system (a browser), or for a response that is not OK.
  * @throws {SyntaxError} For a malformed file, naming it and what is wrong.
  * @throws {RangeError} When its tensors do not fit in memory, naming the file.
  *
  * @example Usage
- * ```ts ignore
- * import { loadSafetensors } from "@kiso/io";
+ * ```ts
+ * import { loadSafetensors, serializeSafetensors } from "@kiso/io";
+ * import { tensor } from "@kiso/tensor";
+ * import assert from "node:assert/strict";
  *
- * const { tensors } = await loadSafetensors("weights.safetensors");
+ * const file = new File([serializeSafetensors({ w: tensor([1, 2]) })], "w.safetensors");
+ * const { tensors } = await loadSafetensors(file);
+ * assert.deepEqual(tensors.w.arraySync(), [1, 2]);
  * ```
  */
-export async function loadSafetensors(path: string): Promise<Safetensors> {
-  // a regular file only (not /dev/zero, a FIFO or a folder), and no more than its stated size
-  const info = await Deno.stat(path);
-  if (!info.isFile) {
-    throw new TypeError(`loadSafetensors: ${path} is not a regular file`);
+export async function loadSafetensors(source: FileSource): Promise<Safetensors> {
+  const name = fileSourceName(source);
+  if (source instanceof Uint8Array) return parseSafetensors(source, { file: name });
+  if (source instanceof Response) {
+    if (!source.ok) {
+      throw new TypeError(
+        `loadSafetensors: ${name}: the response is ${source.status} ${source.statusText}`,
+      );
+    }
+    return parseSafetensors(new Uint8Array(await source.arrayBuffer()), { file: name });
   }
-  const fail = failFor(path);
-  using file = await Deno.open(path);
-  /** The next `length` bytes of the file, in memory of their own. */
+  const reader = typeof source === "string" ? await pathReader(source) : blobReader(source);
+  try {
+    return await readSequentially(reader, name);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Reads header first, then each tensor's bytes exactly (see {@linkcode loadSafetensors}). */
+async function readSequentially(reader: SequentialReader, name: string): Promise<Safetensors> {
+  const fail = failFor(name);
+  const size = reader.size;
+  /** The next `length` bytes, in memory of their own. */
   const next = async (length: number, what: string): Promise<Uint8Array> => {
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(length);
+      bytes = await reader.next(length);
     } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
       throw new RangeError(
-        `loadSafetensors: ${path}: cannot allocate ${length} bytes for ${what}: ${
-          (e as Error).message
-        }`,
+        `loadSafetensors: ${name}: cannot allocate ${length} bytes for ${what}: ${e.message}`,
       );
     }
-    let read = 0;
-    while (read < length) {
-      const n = await file.read(bytes.subarray(read));
-      if (n === null) fail(`the file ended ${read} bytes into the ${length} bytes of ${what}`);
-      read += n!;
+    if (bytes.length < length) {
+      fail(`the file ended ${bytes.length} bytes into the ${length} bytes of ${what}`);
     }
     return bytes;
   };
-  const n = headerLength(await next(Math.min(8, info.size), "the header length"), info.size, fail);
-  const { entries, metadata } = readHeader(await next(n, "the header"), info.size - 8 - n, fail);
+  const n = headerLength(await next(Math.min(8, size), "the header length"), size, fail);
+  const { entries, metadata } = readHeader(await next(n, "the header"), size - 8 - n, fail);
   // the entries cover the data section exactly, so reading them in offset order reads it all
   const read = new Map<Entry, Tensor>();
   for (const s of entries.toSorted((a, b) => a.begin - b.begin)) {

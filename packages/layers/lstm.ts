@@ -1,6 +1,22 @@
-import { add, linear, lstmCell, mul, sigmoid, tanh, type Tensor } from "@kiso/tensor";
+import {
+  add,
+  linear,
+  lstmCell,
+  lstmSequence,
+  mul,
+  reshape,
+  sigmoid,
+  slice,
+  tanh,
+  type Tensor,
+} from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
-import { Recurrent, type RecurrentCell, type RecurrentOptions } from "./recurrent.ts";
+import {
+  Recurrent,
+  type RecurrentCell,
+  type RecurrentOptions,
+  type RecurrentResult,
+} from "./recurrent.ts";
 import { registerLayer } from "./registry.ts";
 
 /** Options of {@linkcode LSTM}. */
@@ -59,6 +75,30 @@ export class LSTM extends Recurrent {
   /** The first layer's forward peephole weights `[3·hidden, hidden]` (i, f, o), or undefined. */
   get weightPeephole(): Parameter | undefined {
     return this.cells[0].weightPeephole;
+  }
+
+  /**
+   * A one-layer, one-direction sequence without peepholes or lengths in one op,
+   * {@linkcode lstmSequence} (where the backend has its kernels: the input projection of every
+   * step as one product, one fused kernel forward and one back through time).
+   *
+   * @param input `[batch, time, inputSize]`.
+   * @param initial `[h₀, c₀]`, each `[batch, hidden]`.
+   * @param cell The layer's parameters.
+   * @returns The output and `[h, c]` after the last step, or undefined (peepholes, no steps).
+   */
+  protected override sequence(
+    input: Tensor,
+    [h0, c0]: Tensor[],
+    cell: RecurrentCell,
+  ): RecurrentResult | undefined {
+    const [batch, time] = input.shape;
+    if (cell.weightPeephole || time === 0) return undefined;
+    const hc = lstmSequence(input, cell, [h0, c0]);
+    const last = reshape(slice(hc, [null, [time - 1, time]]), [batch, 2 * this.hiddenSize]);
+    const [h, c] = [this.gate(last, 0), this.gate(last, 1)];
+    const output = this.returnSequences ? slice(hc, [null, null, [0, this.hiddenSize]]) : h;
+    return { output, states: [h, c] };
   }
 
   /**

@@ -2,6 +2,7 @@ import { formatShape } from "@kiso/tensor/errors";
 import { keep, type Tensor } from "@kiso/tensor";
 import type { Parameter } from "./parameter.ts";
 import { jsonArgument, LAYER_ARGUMENT } from "./_arguments.ts";
+import { LAYER_NAMES } from "./_layer_names.ts";
 
 /** What {@linkcode Module.loadStateDict} found missing or unexpected (non-strict loads). */
 export interface LoadResult {
@@ -316,11 +317,13 @@ export abstract class Module {
   }
 
   /**
-   * The class name shown by `summary` (override for a friendlier name).
+   * The layer type's name, shown by `summary` and recorded by `describe`: the name its class was
+   * registered under with `registerLayer` (which survives a minifier's renaming), else the class's
+   * own name (override for a friendlier name).
    *
    * @returns The name.
    */
   get typeName(): string {
-    return this.constructor.name;
+    return LAYER_NAMES.get(this.constructor) ?? this.constructor.name;
   }
 }

@@ -246,6 +246,23 @@ export abstract class Recurrent extends Module {
   protected abstract step(inputProjection: Tensor, states: Tensor[], cell: RecurrentCell): Tensor[];
 
   /**
+   * A one-layer, one-direction sequence without lengths in one fused op, where the layer has one
+   * (the LSTM without peepholes), or undefined to run {@linkcode Recurrent.step} after step.
+   *
+   * @param _input `[batch, time, inputSize]`.
+   * @param _initial The initial states, each `[batch, hidden]`.
+   * @param _cell The layer's parameters.
+   * @returns The output (by `returnSequences`) and the final states, each `[batch, hidden]`.
+   */
+  protected sequence(
+    _input: Tensor,
+    _initial: Tensor[],
+    _cell: RecurrentCell,
+  ): RecurrentResult | undefined {
+    return undefined;
+  }
+
+  /**
    * Block k of a `[batch, gates·hidden]` tensor.
    *
    * @param t The stacked gates.
@@ -296,6 +313,13 @@ export abstract class Recurrent extends Module {
     const [batch, time] = input.shape;
     const masks = this.#masks(options.lengths, batch, time, input.dtype);
     const initial = this.#initialStates(input, options);
+    const fused = this.numLayers === 1 && this.directions === 1 && masks.every((m) => m === null)
+      ? this.sequence(input, initial[0], this.cells[0])
+      : undefined;
+    if (fused !== undefined) {
+      const states = fused.states.map((s) => reshape(s, [1, batch, this.hiddenSize]));
+      return { output: fused.output, states };
+    }
     let steps: Tensor[] = Array.from(
       { length: time },
       (_, t) => reshape(slice(input, [null, [t, t + 1]]), [batch, -1]),

@@ -1,5 +1,6 @@
 import type { LayerSpec, Module } from "./module.ts";
 import { decodeArgument } from "./_arguments.ts";
+import { LAYER_NAMES } from "./_layer_names.ts";
 import { Sequential } from "./sequential.ts";
 
 /** A layer's class, as {@linkcode registerLayer} takes it. */
@@ -15,7 +16,7 @@ const LAYERS = new Map<string, LayerClass>();
  * `@kiso/regularization` ones once that package is imported); register a custom layer that calls
  * `describe(...)` in its constructor.
  *
- * @param type The name its `typeName` gives.
+ * @param type The name its `typeName` gives (even where a minifier renamed the class).
  * @param layer Its class.
  *
  * @example Usage
@@ -41,6 +42,7 @@ const LAYERS = new Map<string, LayerClass>();
  */
 export function registerLayer(type: string, layer: LayerClass): void {
   LAYERS.set(type, layer);
+  LAYER_NAMES.set(layer, type);
 }
 
 /** A value for an error message: its JSON, shortened. */

@@ -54,6 +54,31 @@ Deno.test("buildLayer() rebuilds every layer of @kiso/layers from its architectu
   assert.deepEqual(layers.buildLayer(model.architecture()!).architecture(), model.architecture());
 });
 
+Deno.test("typeName is the registered name, so a model whose classes a minifier renamed still saves and rebuilds", () => {
+  class Widen extends layers.Dense {
+    constructor(features: number) {
+      super(features, 2 * features);
+      this.describe(features);
+    }
+  }
+  Object.defineProperty(Widen, "name", { value: "pA" }); // what a minifier leaves
+  layers.registerLayer("Widen", Widen);
+  const model = new layers.Sequential(new Widen(3));
+  assert.equal(model.namedChildren()[0][1].typeName, "Widen");
+  const spec = model.architecture()!;
+  assert.equal(spec.children![0].type, "Widen");
+  assert.ok(layers.buildLayer(spec).namedChildren()[0][1] instanceof Widen);
+  assert.equal(layers.rebuildProblem(model), undefined);
+  Object.defineProperty(layers.Sequential, "name", { value: "FA", configurable: true });
+  try {
+    assert.equal(model.typeName, "Sequential");
+  } finally {
+    Object.defineProperty(layers.Sequential, "name", { value: "Sequential" });
+  }
+  class Unregistered extends layers.Dense {}
+  assert.equal(new Unregistered(1, 1).typeName, "Unregistered"); // a class's own name otherwise
+});
+
 Deno.test("every vision layer rebuilds from its architecture and computes the same with the same weights", async (t) => {
   const rng = new Rng(2);
   const o = { dtype: "float64" as const, rng };

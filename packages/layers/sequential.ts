@@ -1,6 +1,7 @@
 import type { Tensor } from "@kiso/tensor";
 import { checkInput } from "./check_input.ts";
 import { type LayerSpec, Module } from "./module.ts";
+import { LAYER_NAMES } from "./_layer_names.ts";
 
 /**
  * Modules applied one after another; children are named `"0"`, `"1"`, … as in PyTorch, so a
@@ -54,3 +55,6 @@ export class Sequential extends Module {
     return this.layers.reduce((x, layer) => layer.forward(x), input);
   }
 }
+
+// rebuilt by buildLayer itself (its children are not arguments), named for typeName all the same
+LAYER_NAMES.set(Sequential, "Sequential");

@@ -12,6 +12,14 @@ export interface OnnxValue {
   dtype: DType;
 }
 
+/**
+ * The forward options of a layer call, for exporters of layers whose `forward` takes more than
+ * the input (`isCausal`, `srcKeyPaddingMask`, `lengths`, a decoder's `memory`): plain values as
+ * the layer takes them, tensors as values of the graph (an int32 value stands for an ONNX bool
+ * mask, where true leaves a position out, as kiso's int32 masks do; a float one is added).
+ */
+export type ExportCall = Record<string, OnnxValue | boolean | number | undefined>;
+
 /** What a layer exporter gets besides its layer and input. */
 export interface ExportContext {
   /** The graph under construction. */
@@ -24,9 +32,10 @@ export interface ExportContext {
    * @param module The sub-module.
    * @param input Its input.
    * @param name Its name under the container (joined to the prefix with a dot).
+   * @param call Its forward options, when it is called with more than its input.
    * @returns Its output.
    */
-  emit(module: Module, input: OnnxValue, name: string): OnnxValue;
+  emit(module: Module, input: OnnxValue, name: string, call?: ExportCall): OnnxValue;
   /**
    * A parameter or buffer's values (read once, before the export started).
    *
@@ -35,7 +44,8 @@ export interface ExportContext {
    */
   values(tensor: Tensor): DataArray;
   /**
-   * Adds a tensor of the model as an initializer named `<prefix>.<key>`.
+   * Adds a tensor of the model as an initializer named `<prefix>.<key>`; a tensor added before
+   * (a tied weight) gives the same initializer again.
    *
    * @param key Its state-dict key under the layer (e.g. `weight`).
    * @param tensor The tensor.
@@ -47,6 +57,13 @@ export interface ExportContext {
 
 /**
  * Converts one kind of layer to ONNX nodes: it adds the nodes (and initializers) that compute
- * the layer's output from `input` and returns the output's name.
+ * the layer's output from `input` (with the forward options `call`, `{}` for a plain
+ * `forward(input)`) and returns the output's name; or the output itself (name, shape, dtype)
+ * where running the layer on its input alone cannot trace it (a decoder needs its memory).
  */
-export type LayerExporter = (layer: Module, input: OnnxValue, ctx: ExportContext) => string;
+export type LayerExporter = (
+  layer: Module,
+  input: OnnxValue,
+  ctx: ExportContext,
+  call: ExportCall,
+) => string | OnnxValue;

@@ -1,8 +1,16 @@
 import { writeFileAtomic } from "@kiso/io";
 import type { Module } from "@kiso/layers";
-import { type DataArray, type DType, noGrad, type Shape, type Tensor, zeros } from "@kiso/tensor";
+import {
+  type DataArray,
+  type DType,
+  noGrad,
+  ones,
+  type Shape,
+  type Tensor,
+  zeros,
+} from "@kiso/tensor";
 import { checkOptions, formatShape } from "@kiso/tensor/errors";
-import type { ExportContext, OnnxValue } from "./export_context.ts";
+import type { ExportCall, ExportContext, OnnxValue } from "./export_context.ts";
 import { exportableLayers, onnxExporter } from "./exporters.ts";
 import { GraphBuilder } from "./graph_builder.ts";
 import { encodeModel } from "./proto.ts";
@@ -23,7 +31,7 @@ function irVersion(opset: number): number {
 export interface ExportOnnxOptions {
   /**
    * The shape of each input, batch dimension included (kiso modules take one input). The model
-   * runs once on zeros of this shape to trace the layers' shapes.
+   * runs once on zeros of this shape (ones for int32 indices) to trace the layers' shapes.
    */
   inputShapes: Shape[];
   /**
@@ -46,7 +54,7 @@ export interface ExportOnnxOptions {
   dtype?: "float32" | "float64";
   /**
    * The dtype of the input: the model's float dtype, or `"int32"` for indices (token ids of an
-   * embedding), written as ONNX int64 as PyTorch writes them.
+   * embedding), written as ONNX int64 as PyTorch writes them (the trace runs on ones then).
    *
    * @default {the model's float dtype}
    */
@@ -75,12 +83,16 @@ const KNOWN = [
   "outputNames",
 ];
 
-/** Runs the model on zeros of `shape` in evaluation mode, restoring its mode afterwards. */
+/**
+ * Runs the model in evaluation mode (restoring its mode afterwards) on zeros of `shape`, or on
+ * ones for int32 inputs (indices: 0 is the padding of many sequence models, 1 a real token).
+ */
 function trace(model: Module, shape: Shape, dtype: DType, path: string): Tensor {
   const training = model.training;
   model.eval();
   try {
-    return noGrad(() => model.forward(zeros(shape, { dtype })));
+    const input = dtype === "int32" ? ones(shape, { dtype }) : zeros(shape, { dtype });
+    return noGrad(() => model.forward(input));
   } catch (e) {
     const message = `exportOnnx: ${path === "" ? "the model" : path} on ${formatShape(shape)}: ${
       (e as Error).message
@@ -151,7 +163,8 @@ function checkExportOptions(options: ExportOnnxOptions): {
 /**
  * The output's ONNX shape: each axis whose size follows a dynamic input axis when that axis
  * changes gets the input axis's name (a derived name when the sizes differ), the others stay
- * numbers. Found by tracing the model with each dynamic axis one larger.
+ * numbers. Found by tracing the model with each dynamic axis one smaller (one larger from 1):
+ * smaller, since sequence models often have a longest length (their position tables).
  */
 function outputShape(
   model: Module,
@@ -162,11 +175,11 @@ function outputShape(
 ): (number | string)[] {
   const result: (number | string)[] = [...traced];
   for (const [axis, name] of Object.entries(dynamic)) {
-    const grown = shape.map((d, i) => (i === Number(axis) ? d + 1 : d));
-    const other = trace(model, grown, dtype, "").shape;
+    const changed = shape.map((d, i) => (i === Number(axis) ? (d > 1 ? d - 1 : d + 1) : d));
+    const other = trace(model, changed, dtype, "").shape;
     other.forEach((d, i) => {
       if (d === traced[i] || typeof result[i] === "string") return;
-      result[i] = d === grown[Number(axis)] && traced[i] === shape[Number(axis)]
+      result[i] = d === changed[Number(axis)] && traced[i] === shape[Number(axis)]
         ? name
         : `${name}_${i}`;
     });
@@ -235,7 +248,8 @@ export async function exportOnnx(model: Module, options: ExportOnnxOptions): Pro
   const context = (prefix: string): ExportContext => ({
     graph,
     prefix,
-    emit: (module, input, name) => emit(module, input, prefix === "" ? name : `${prefix}.${name}`),
+    emit: (module, input, name, call = {}) =>
+      emit(module, input, prefix === "" ? name : `${prefix}.${name}`, call),
     values: (t) => {
       const v = values.get(t);
       if (v === undefined) {
@@ -245,10 +259,24 @@ export async function exportOnnx(model: Module, options: ExportOnnxOptions): Pro
       }
       return v;
     },
-    weight: (key, t, dims = t.shape) =>
-      graph.initializer(prefix === "" ? key : `${prefix}.${key}`, dims, context(prefix).values(t)),
+    weight: (key, t, dims = t.shape) => {
+      // a tied weight (one tensor in two places) is one initializer
+      const known = initialized.get(t)?.get(dims.join());
+      if (known !== undefined) return known;
+      const name = prefix === "" ? key : `${prefix}.${key}`;
+      const added = graph.initializer(name, dims, context(prefix).values(t));
+      if (!initialized.has(t)) initialized.set(t, new Map());
+      initialized.get(t)!.set(dims.join(), added);
+      return added;
+    },
   });
-  const emit = (module: Module, input: OnnxValue, prefix: string): OnnxValue => {
+  const initialized = new Map<Tensor, Map<string, string>>();
+  const emit = (
+    module: Module,
+    input: OnnxValue,
+    prefix: string,
+    call: ExportCall = {},
+  ): OnnxValue => {
     const exporter = onnxExporter(module.typeName);
     if (exporter === undefined) {
       throw new TypeError(
@@ -260,9 +288,10 @@ export async function exportOnnx(model: Module, options: ExportOnnxOptions): Pro
           }; add one with registerOnnxExporter`,
       );
     }
-    const name = exporter(module, input, context(prefix));
+    const out = exporter(module, input, context(prefix), call);
+    if (typeof out !== "string") return out;
     const traced = trace(module, input.shape, input.dtype, prefix);
-    return { name, shape: [...traced.shape], dtype: traced.dtype };
+    return { name: out, shape: [...traced.shape], dtype: traced.dtype };
   };
   const out = emit(model, { name: inputName, shape, dtype: inputDtype }, "");
   graph.output(

@@ -1,28 +1,43 @@
 import {
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  AvgPool2d,
+  Conv1d,
+  Conv2d,
   Dense,
+  Embedding,
   Flatten,
   GRU,
   LpPool2d,
   LSTM,
   Module,
-  Parameter,
+  PixelShuffle,
   ReLU,
+  Residual,
   Sequential,
+  Upsample,
 } from "@kiso/layers";
 import {
   decodeModel,
   exportableLayers,
+  type ExportCall,
   exportOnnx,
   importOnnx,
   type ModelProto,
   registerOnnxExporter,
   saveOnnx,
 } from "@kiso/onnx";
-import { BatchNorm1d, Dropout, LayerNorm } from "@kiso/regularization";
-import { abs, gather, randn, Rng, type Tensor, tensor } from "@kiso/tensor";
+import { BatchNorm1d, Dropout, GroupNorm, InstanceNorm2d, LayerNorm } from "@kiso/regularization";
+import { abs, cast, Rng, type Tensor, tensor } from "@kiso/tensor";
+import {
+  LearnedPositionalEncoding,
+  MultiheadAttention,
+  TransformerDecoderLayer,
+  TransformerEncoderLayer,
+} from "@kiso/transformer";
 import { assertAllClose } from "@kiso/testing";
 import assert from "node:assert/strict";
-import { exportCases } from "./testdata/export_cases.ts";
+import { caseExportOptions, caseInput, exportCases } from "./testdata/export_cases.ts";
 
 const rng = new Rng(7);
 const f64 = { rng, dtype: "float64" as const };
@@ -33,14 +48,15 @@ function decoded(bytes: Uint8Array): ModelProto {
 
 for (const opset of [13, 17, 18, 21]) {
   Deno.test(`exportOnnx() → importOnnx() gives every layer's outputs in float64 (opset ${opset})`, async () => {
-    for (const [name, layer, shape] of exportCases(f64)) {
+    for (const c of exportCases(f64)) {
+      const [name, layer] = c;
       layer.eval();
       const imported = importOnnx(
-        await exportOnnx(layer, { inputShapes: [shape], opset, dtype: "float64" }),
+        await exportOnnx(layer, { ...caseExportOptions(c), opset, dtype: "float64" }),
       ).eval();
       // a batch of 3 on a batch-2 export: the batch axis is dynamic; float64 tolerances, since
       // ONNX stores the norms' ε as a float32 attribute
-      const x = randn([3, ...shape.slice(1)], f64);
+      const x = caseInput(c, 3, f64);
       assertAllClose(imported.forward(x), layer.forward(x), { message: name });
     }
   });
@@ -73,6 +89,85 @@ Deno.test("exportOnnx() writes each layer as the ONNX operators it is", async ()
   ]);
   assert.deepEqual(await ops(new Sequential(new Dense(2, 2), new Dropout(0.1)), [1, 2]), ["Gemm"]);
   assert.deepEqual(await ops(new LpPool2d(2, 2), [1, 1, 4, 4]), ["Pow", "AveragePool", "Pow"]);
+  const ids = async (m: Module, shape: number[]): Promise<string[]> =>
+    decoded(await exportOnnx(m, { inputShapes: [shape], inputDtype: "int32" })).graph.nodes.map((
+      n,
+    ) => n.opType).filter((op) => op !== "Constant" && op !== "Identity");
+  assert.deepEqual(await ids(new Embedding(5, 2), [1, 3]), ["Gather"]);
+  assert.deepEqual(await ids(new Embedding(5, 2, { maxNorm: 1 }), [1, 3]), [
+    "Gather",
+    "Abs",
+    "Pow",
+    "ReduceSum",
+    "Pow",
+    "Greater",
+    "Add",
+    "Div",
+    "Where",
+    "Mul",
+  ]);
+  assert.deepEqual(await ops(new LearnedPositionalEncoding(8, 2), [1, 3, 2]), [
+    "Shape",
+    "Slice",
+    "Slice",
+    "Add",
+  ]);
+  assert.deepEqual(await ops(new MultiheadAttention(4, 2), [1, 3, 4]), [
+    ...["Slice", "Transpose", "MatMul", "Slice", "Add", "Reshape", "Transpose"],
+    ...["Slice", "Transpose", "MatMul", "Slice", "Add", "Reshape", "Transpose"],
+    ...["Slice", "Transpose", "MatMul", "Slice", "Add", "Reshape", "Transpose"],
+    ...["Mul", "Transpose", "MatMul", "Softmax", "MatMul", "Transpose", "Reshape"],
+    ...["Transpose", "MatMul", "Add"],
+  ]);
+  const layer = await ops(new TransformerEncoderLayer(4, 2, { activation: "gelu" }), [1, 3, 4]);
+  assert.equal(layer.filter((op) => op === "LayerNormalization").length, 2);
+  assert.ok(layer.includes("Erf"));
+  assert.deepEqual(
+    await ops(new Conv1d(2, 2, 3, { padding: 1, paddingMode: "circular" }), [1, 2, 5]),
+    [
+      "Slice",
+      "Slice",
+      "Concat",
+      "Conv",
+    ],
+  );
+  assert.deepEqual(
+    await ops(new Conv2d(2, 2, 3, { padding: 1, paddingMode: "reflect" }), [1, 2, 4, 4]),
+    [
+      "Pad",
+      "Conv",
+    ],
+  );
+  assert.deepEqual(await ops(new AdaptiveAvgPool2d(1), [1, 2, 5, 5]), ["GlobalAveragePool"]);
+  assert.deepEqual(await ops(new AdaptiveMaxPool2d(2), [1, 2, 4, 4]), ["MaxPool"]);
+  assert.deepEqual(await ops(new AdaptiveAvgPool2d(2), [1, 2, 5, 5]), [
+    "Transpose",
+    "MatMul",
+    "MatMul",
+  ]);
+  assert.deepEqual(await ops(new AdaptiveMaxPool2d(2), [1, 2, 5, 5]), [
+    "Gather",
+    "Gather",
+    "Reshape",
+    "ReduceMax",
+  ]);
+  assert.deepEqual(await ops(new PixelShuffle(2), [1, 4, 2, 2]), ["DepthToSpace"]);
+  assert.deepEqual(await ops(new Upsample({ scaleFactor: 2 }), [1, 1, 2, 2]), ["Resize"]);
+  assert.deepEqual(await ops(new GroupNorm(2, 4), [1, 4, 3]), [
+    "Reshape",
+    "InstanceNormalization",
+    "Shape",
+    "Reshape",
+    "Mul",
+    "Add",
+  ]);
+  assert.deepEqual(await ops(new InstanceNorm2d(2, { trackRunningStats: true }), [1, 2, 3, 3]), [
+    "BatchNormalization",
+  ]);
+  assert.deepEqual(await ops(new Residual(new ReLU()), [1, 2]), ["Relu", "Add"]);
+  assert.deepEqual(await ops(new LSTM(2, 3, { numLayers: 2, bidirectional: true }), [1, 4, 2]), [
+    ...["Transpose", "LSTM", "Transpose", "Reshape", "LSTM", "Transpose", "Reshape"],
+  ]);
 });
 
 Deno.test("exportOnnx() converts PyTorch's gate orders to ONNX's (LSTM i,f,g,o → i,o,f,c; GRU r,z,n → z,r,h)", async () => {
@@ -216,7 +311,7 @@ Deno.test("exportOnnx() refuses layers it cannot write, naming them and the supp
     {
       name: "TypeError",
       message:
-        /exportOnnx: 1 \(Abs\) has no ONNX exporter: supported layers are AvgPool2d, BatchNorm1d, .*; add one with registerOnnxExporter/,
+        /exportOnnx: 1 \(Abs\) has no ONNX exporter: supported layers are .*AvgPool2d, .*BatchNorm1d, .*; add one with registerOnnxExporter/,
     },
   );
   await assert.rejects(
@@ -225,6 +320,16 @@ Deno.test("exportOnnx() refuses layers it cannot write, naming them and the supp
       name: "TypeError",
       message:
         /exportOnnx: LSTM: the LSTM's peepholes are full matrices, and ONNX's LSTM has diagonal ones only/,
+    },
+  );
+  await assert.rejects(
+    () =>
+      exportOnnx(new AvgPool2d(2, { divisorOverride: 3, ceilMode: true }), {
+        inputShapes: [[1, 1, 5, 5]],
+      }),
+    {
+      name: "TypeError",
+      message: /exportOnnx: AvgPool2d: divisorOverride with ceilMode has no ONNX form/,
     },
   );
   await assert.rejects(() => exportOnnx(mixed(), { inputShapes: [[1, 2]] }), {
@@ -258,27 +363,15 @@ Deno.test("saveOnnx() writes the file exportOnnx() makes", async () => {
   }
 });
 
-Deno.test("exportOnnx() with inputDtype int32 writes an int64 input (token ids), e.g. for an embedding table", async () => {
-  // what an Embedding layer's exporter is: one Gather of its table (registered here for a stand-in)
-  class Lookup extends Module {
-    readonly weight = this.registerParameter("weight", new Parameter(randn([5, 3], { rng })));
-    forward(ids: Tensor): Tensor {
-      return gather(this.weight, ids);
-    }
-  }
-  registerOnnxExporter(
-    "Lookup",
-    (layer, x, ctx) =>
-      ctx.graph.node("Gather", [ctx.weight("weight", layer.stateDict().weight), x.name], {
-        axis: 0,
-      }, {
-        prefix: ctx.prefix,
-      })[0],
-  );
-  const model = new Sequential(new Lookup(), new Dense(3, 2));
+Deno.test("exportOnnx() with inputDtype int32 writes an int64 input (token ids) that an Embedding gathers", async () => {
+  const model = new Sequential(new Embedding(5, 3, { rng }), new Dense(3, 2, { rng }));
   const bytes = await exportOnnx(model, { inputShapes: [[1, 4]], inputDtype: "int32" });
   const { graph } = decoded(bytes);
   assert.deepEqual(graph.inputs[0], { name: "input", elemType: 7, shape: ["batch", 4] });
+  assert.deepEqual(graph.nodes.filter((n) => n.opType === "Gather")[0].inputs, [
+    "0.weight",
+    "input",
+  ]);
   const ids = tensor([[0, 4, 2, 2], [1, 1, 3, 0]], { dtype: "int32" });
   assertAllClose(importOnnx(bytes).forward(ids), model.forward(ids));
   await assert.rejects(
@@ -287,5 +380,90 @@ Deno.test("exportOnnx() with inputDtype int32 writes an int64 input (token ids),
       name: "TypeError",
       message: /exportOnnx: inputDtype must be "float32", "float64" or "int32": got "int64"/,
     },
+  );
+});
+
+Deno.test("exportOnnx() traces int32 inputs with ones (0 is often padding), float inputs with zeros", async () => {
+  const seen: number[] = [];
+  class Spy extends Module {
+    forward(x: Tensor): Tensor {
+      seen.push(x.dataSync()[0]);
+      return cast(x, "float32");
+    }
+  }
+  registerOnnxExporter(
+    "Spy",
+    (_layer, x, ctx) => ctx.graph.node("Cast", [x.name], { to: 1 }, { prefix: ctx.prefix })[0],
+  );
+  await exportOnnx(new Spy(), { inputShapes: [[1, 2]], inputDtype: "int32" });
+  await exportOnnx(new Spy(), { inputShapes: [[1, 2]] });
+  assert.ok(seen.length >= 2 && seen[0] === 1 && seen.at(-1) === 0, JSON.stringify(seen));
+});
+
+Deno.test("exportOnnx() writes a tensor used twice (tied embeddings) as one initializer", async () => {
+  class TiedLm extends Module {
+    readonly embed = this.registerModule("embed", new Embedding(6, 4, { rng }));
+    forward(ids: Tensor): Tensor {
+      return this.embed.attend(this.embed.forward(ids));
+    }
+  }
+  registerOnnxExporter("TiedLm", (layer, ids, ctx) => {
+    const { embed } = layer as TiedLm;
+    const h = ctx.emit(embed, ids, "embed");
+    const table = ctx.weight("embed.weight", embed.weight);
+    const g = ctx.graph;
+    const t = g.node("Transpose", [table], { perm: [1, 0] }, { prefix: ctx.prefix })[0];
+    return g.node("MatMul", [h.name, t], {}, { prefix: ctx.prefix })[0];
+  });
+  const model = new TiedLm();
+  const bytes = await exportOnnx(model, { inputShapes: [[1, 3]], inputDtype: "int32" });
+  assert.deepEqual(decoded(bytes).graph.initializers.map((t) => t.name), ["embed.weight"]);
+  const ids = tensor([[5, 0, 2]], { dtype: "int32" });
+  assertAllClose(importOnnx(bytes).forward(ids), model.forward(ids));
+});
+
+Deno.test("exportOnnx() refuses layer calls it cannot write: a decoder without memory, initial states, two attention masks", async () => {
+  await assert.rejects(
+    () =>
+      exportOnnx(new TransformerDecoderLayer(4, 2, { dimFeedforward: 8 }), {
+        inputShapes: [[1, 3, 4]],
+      }),
+    {
+      name: "TypeError",
+      message:
+        /exportOnnx: TransformerDecoderLayer \(TransformerDecoderLayer\) needs the encoder's output: export it inside a model whose exporter passes \{ memory \} to ctx.emit/,
+    },
+  );
+  class Call extends Module {
+    readonly inner: Module;
+    readonly call: ExportCall;
+    constructor(inner: Module, call: ExportCall) {
+      super();
+      this.inner = this.registerModule("inner", inner);
+      this.call = call;
+    }
+    forward(x: Tensor): Tensor {
+      return this.inner.forward(x);
+    }
+  }
+  registerOnnxExporter("Call", (layer, x, ctx) => {
+    const m = layer as Call;
+    return ctx.emit(m.inner, x, "inner", m.call).name;
+  });
+  const x = { name: "input", shape: [1, 3, 4], dtype: "float32" as const };
+  await assert.rejects(
+    () => exportOnnx(new Call(new GRU(4, 2), { h0: x }), { inputShapes: [[1, 3, 4]] }),
+    {
+      name: "TypeError",
+      message:
+        /exportOnnx: inner: initial states \(h0\) are not exported: the layer starts from zeros/,
+    },
+  );
+  await assert.rejects(
+    () =>
+      exportOnnx(new Call(new MultiheadAttention(4, 2), { attnMask: x, isCausal: true }), {
+        inputShapes: [[1, 3, 4]],
+      }),
+    { name: "TypeError", message: /exportOnnx: inner: pass attnMask or isCausal, not both/ },
   );
 });

@@ -40,14 +40,18 @@ export interface RecurrentExport {
   activation?: string;
   /** GRU: apply the reset gate after the recurrent product (PyTorch's GRU; ONNX's default is 0). */
   linearBeforeReset?: boolean;
+  /** A graph value holding each sequence's length `[batch]` (any integer type), or none. */
+  lengths?: string;
 }
 
 /**
  * Exports a batch-first recurrent layer (PyTorch parameter names) as ONNX `RNN`/`LSTM`/`GRU`
  * nodes: the input is transposed to time-major, each layer is one node (bidirectional where the
  * layer has `…_reverse` weights) with its gate blocks reordered to ONNX's order and its two
- * biases concatenated (PyTorch's GRU is ONNX's `linear_before_reset`), and the output is brought back to batch-first: every step, or the last
- * hidden state (for two directions, the forward and backward final states side by side).
+ * biases concatenated (PyTorch's GRU is ONNX's `linear_before_reset`), each sequence's length
+ * (if given) is every node's `sequence_lens`, and the output is brought back to batch-first:
+ * every step, or the last hidden state (for two directions, the forward and backward final
+ * states side by side).
  *
  * @param layer The layer.
  * @param x Its input `[batch, time, features]`.
@@ -79,6 +83,9 @@ export function exportRecurrent(
       { prefix: p },
     )[0];
   let input = g.node("Transpose", [x.name], { perm: [1, 0, 2] }, { prefix: p })[0];
+  const sequenceLens = options.lengths === undefined
+    ? ""
+    : g.node("Cast", [options.lengths], { to: 6 }, { prefix: p })[0];
   let y = "";
   let yH = "";
   let directions = 1;
@@ -110,7 +117,9 @@ export function exportRecurrent(
         ]),
       )
       : "";
-    [y, yH] = g.node(options.kind, [input, w, r, b], {
+    const inputs = [input, w, r, b, sequenceLens];
+    while (inputs.at(-1) === "") inputs.pop();
+    [y, yH] = g.node(options.kind, inputs, {
       hidden_size: hidden,
       direction: directions === 2 ? "bidirectional" : "forward",
       ...(options.activation ? { activations: Array(directions).fill(options.activation) } : {}),

@@ -1,42 +1,34 @@
 import type { Module } from "@kiso/layers";
+import { args, options, reduce } from "./_export_util.ts";
 import type { Tensor } from "@kiso/tensor";
 import type { LayerExporter, OnnxValue } from "./export_context.ts";
 import { exportRecurrent } from "./export_recurrent.ts";
-import type { GraphBuilder } from "./graph_builder.ts";
+import {
+  multiheadAttention,
+  transformerDecoder,
+  transformerDecoderLayer,
+  transformerEncoder,
+  transformerEncoderLayer,
+} from "./_export_attention.ts";
+import {
+  embedding,
+  learnedPositionalEncoding,
+  sinusoidalPositionalEncoding,
+} from "./_export_sequence.ts";
+import { convolution, convolutionTranspose } from "./_export_convolution.ts";
+import { adaptivePool, averagePool, globalAvgPool, lpPool2d, maxPool } from "./_export_pooling.ts";
+import {
+  concat,
+  groupNorm,
+  instanceNorm,
+  pixelShuffle,
+  pixelUnshuffle,
+  residual,
+  upsample,
+} from "./_export_vision.ts";
 import type { JsonAttribute } from "./import_context.ts";
 import type { OnnxModule } from "./onnx_module.ts";
 import type { AttributeValue, TensorProto } from "./proto.ts";
-
-/** The layer's constructor arguments as it recorded them (`Module.architecture`). */
-function args(layer: Module): unknown[] {
-  return layer.architecture()?.args ?? [];
-}
-
-/** The options object among the constructor arguments (at `index`), or `{}`. */
-function options(layer: Module, index: number): Record<string, unknown> {
-  const value = args(layer)[index];
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
-}
-
-/** A `number | [number, number]` option as a pair. */
-function pair(value: unknown, fallback: [number, number]): [number, number] {
-  if (value === undefined) return fallback;
-  return typeof value === "number" ? [value, value] : [...(value as [number, number])];
-}
-
-/** ONNX `pads` (`[top, left, bottom, right]`) of a kiso padding option. */
-function pads(padding: unknown, kernel: [number, number], dilation: [number, number]): number[] {
-  if (padding === "valid") return [0, 0, 0, 0];
-  if (padding === "same") {
-    const total = kernel.map((k, i) => dilation[i] * (k - 1));
-    const before = total.map((t) => Math.floor(t / 2));
-    return [...before, total[0] - before[0], total[1] - before[1]];
-  }
-  const [h, w] = pair(padding, [0, 0]);
-  return [h, w, h, w];
-}
 
 /** The layer's named tensors (parameters and buffers). */
 function state(layer: Module): Record<string, Tensor> {
@@ -46,21 +38,6 @@ function state(layer: Module): Record<string, Tensor> {
 /** A one-node layer: `op(x)` with fixed attributes. */
 function unary(op: string, attributes: Record<string, number> = {}): LayerExporter {
   return (_layer, x, ctx) => ctx.graph.node(op, [x.name], attributes, { prefix: ctx.prefix })[0];
-}
-
-/** A reduction over `axes`: the axes are an attribute before opset 18, an input from 18 on. */
-export function reduce(
-  g: GraphBuilder,
-  op: string,
-  x: string,
-  axes: number[],
-  keepdims: boolean,
-  prefix: string,
-): string {
-  const keep = { keepdims: keepdims ? 1 : 0 };
-  return g.opset >= 18
-    ? g.node(op, [x, g.ints(axes, prefix)], keep, { prefix })[0]
-    : g.node(op, [x], { axes, ...keep }, { prefix })[0];
 }
 
 /** `x·Wᵀ + b` for 2-D inputs (`Gemm`), else `MatMul` with the transposed weight and `Add`. */
@@ -75,61 +52,6 @@ const dense: LayerExporter = (layer, x, ctx) => {
   const wt = g.node("Transpose", [w], { perm: [1, 0] }, { prefix: ctx.prefix })[0];
   const y = g.node("MatMul", [x.name, wt], {}, { prefix: ctx.prefix })[0];
   return b.length === 0 ? y : g.node("Add", [y, b[0]], {}, { prefix: ctx.prefix })[0];
-};
-
-const conv2d: LayerExporter = (layer, x, ctx) => {
-  const { weight, bias } = state(layer);
-  const o = options(layer, 3);
-  const kernel: [number, number] = [weight.shape[2], weight.shape[3]];
-  const dilation = pair(o.dilation, [1, 1]);
-  const inputs = [x.name, ctx.weight("weight", weight)];
-  if (bias !== undefined) inputs.push(ctx.weight("bias", bias));
-  return ctx.graph.node("Conv", inputs, {
-    kernel_shape: kernel,
-    strides: pair(o.stride, [1, 1]),
-    pads: pads(o.padding, kernel, dilation),
-    dilations: dilation,
-  }, { prefix: ctx.prefix })[0];
-};
-
-/** The window attributes of a pooling layer whose kernel is argument `index`. */
-function poolAttributes(layer: Module, index: number): Record<string, number[]> {
-  const kernel = pair(args(layer)[index], [1, 1]);
-  const o = options(layer, index + 1);
-  return {
-    kernel_shape: kernel,
-    strides: pair(o.stride, kernel),
-    pads: pads(o.padding, kernel, [1, 1]),
-  };
-}
-
-/** Average pooling as kiso computes it: every window divided by its full size, padding included. */
-function averagePool(
-  g: GraphBuilder,
-  x: string,
-  attributes: Record<string, number[]>,
-  prefix: string,
-): string {
-  return g.node("AveragePool", [x], { ...attributes, count_include_pad: 1 }, { prefix })[0];
-}
-
-/** `((1/|P|) Σ xᵖ)^{1/p}` (or the sum form) from `Pow`, `AveragePool` and `Mul`. */
-const lpPool2d: LayerExporter = (layer, x, ctx) => {
-  const g = ctx.graph;
-  const p = ctx.prefix;
-  const exponent = args(layer)[0] as number;
-  const attributes = poolAttributes(layer, 1);
-  let y = averagePool(
-    g,
-    g.node("Pow", [x.name, g.scalar(exponent, p)], {}, { prefix: p })[0],
-    attributes,
-    p,
-  );
-  if (options(layer, 2).form === "sum") {
-    const [kH, kW] = attributes.kernel_shape;
-    y = g.node("Mul", [y, g.scalar(kH * kW, p)], {}, { prefix: p })[0];
-  }
-  return g.node("Pow", [y, g.scalar(1 / exponent, p)], {}, { prefix: p })[0];
 };
 
 /** `[N, …shape]`: ONNX `Reshape` with 0 (copy the batch size) first. */
@@ -231,20 +153,34 @@ const layerNorm: LayerExporter = (layer, x, ctx) => {
   return y;
 };
 
-const recurrent = (kind: "RNN" | "LSTM" | "GRU"): LayerExporter => (layer, x, ctx) => {
+/**
+ * A recurrent layer as ONNX `RNN`/`LSTM`/`GRU` nodes; the call's `lengths` (int32 `[batch]`)
+ * become their `sequence_lens`, which ONNX reads as the layer does (zeros past a sequence's
+ * end, its own last state, the backward direction starting at its last step).
+ */
+const recurrent = (kind: "RNN" | "LSTM" | "GRU"): LayerExporter => (layer, x, ctx, call) => {
   const o = options(layer, 2);
+  const where = ctx.prefix || layer.typeName;
   if (o.peepholes) {
     throw new TypeError(
-      `exportOnnx: ${
-        ctx.prefix || "LSTM"
-      }: the LSTM's peepholes are full matrices, and ONNX's LSTM has diagonal ones only`,
+      `exportOnnx: ${where}: the LSTM's peepholes are full matrices, and ONNX's LSTM has diagonal ones only`,
     );
   }
+  const states = ["h0", "c0"].filter((k) => call[k] !== undefined);
+  if (states.length > 0) {
+    throw new TypeError(
+      `exportOnnx: ${where}: initial states (${
+        states.join(", ")
+      }) are not exported: the layer starts from zeros`,
+    );
+  }
+  const lengths = call.lengths;
   return exportRecurrent(layer, x, ctx, {
     kind,
     returnSequences: o.returnSequences === true,
     activation: o.nonlinearity === "relu" ? "Relu" : undefined,
     linearBeforeReset: kind === "GRU",
+    lengths: typeof lengths === "object" ? lengths.name : undefined,
   });
 };
 
@@ -312,12 +248,28 @@ const EXPORTERS = new Map<string, LayerExporter>(Object.entries(
   {
     Sequential: sequential,
     Dense: dense,
-    Conv2d: conv2d,
-    MaxPool2d: (layer, x, ctx) =>
-      ctx.graph.node("MaxPool", [x.name], poolAttributes(layer, 0), { prefix: ctx.prefix })[0],
-    AvgPool2d: (layer, x, ctx) =>
-      averagePool(ctx.graph, x.name, poolAttributes(layer, 0), ctx.prefix),
+    Conv1d: convolution,
+    Conv2d: convolution,
+    ConvTranspose1d: convolutionTranspose,
+    ConvTranspose2d: convolutionTranspose,
+    MaxPool1d: maxPool(1),
+    MaxPool2d: maxPool(2),
+    AvgPool1d: averagePool(1),
+    AvgPool2d: averagePool(2),
     LpPool2d: lpPool2d,
+    AdaptiveAvgPool1d: adaptivePool("Average", 1),
+    AdaptiveAvgPool2d: adaptivePool("Average", 2),
+    AdaptiveMaxPool1d: adaptivePool("Max", 1),
+    AdaptiveMaxPool2d: adaptivePool("Max", 2),
+    GlobalAvgPool: globalAvgPool,
+    Upsample: upsample,
+    PixelShuffle: pixelShuffle,
+    PixelUnshuffle: pixelUnshuffle,
+    GroupNorm: groupNorm,
+    InstanceNorm1d: instanceNorm,
+    InstanceNorm2d: instanceNorm,
+    Residual: residual,
+    Concat: concat,
     Flatten: unary("Flatten", { axis: 1 }),
     Reshape: reshape,
     ReLU: unary("Relu"),
@@ -334,6 +286,14 @@ const EXPORTERS = new Map<string, LayerExporter>(Object.entries(
     SimpleRNN: recurrent("RNN"),
     LSTM: recurrent("LSTM"),
     GRU: recurrent("GRU"),
+    Embedding: embedding,
+    LearnedPositionalEncoding: learnedPositionalEncoding,
+    SinusoidalPositionalEncoding: sinusoidalPositionalEncoding,
+    MultiheadAttention: multiheadAttention,
+    TransformerEncoderLayer: transformerEncoderLayer,
+    TransformerDecoderLayer: transformerDecoderLayer,
+    TransformerEncoder: transformerEncoder,
+    TransformerDecoder: transformerDecoder,
     OnnxModule: onnxModule,
   } satisfies Record<string, LayerExporter>,
 ));

@@ -63,7 +63,20 @@ function model(
   });
 }
 
-const TORCH_MODELS = ["mlp", "cnn", "lstm", "gru_bidirectional", "rnn_relu", "shapes", "norms"];
+const TORCH_MODELS = [
+  "mlp",
+  "cnn",
+  "lstm",
+  "lstm_deep",
+  "gru_bidirectional",
+  "rnn_relu",
+  "shapes",
+  "norms",
+  "transformer_encoder",
+  "transformer_encoder_prenorm",
+  "conv1d",
+  "vision",
+];
 
 for (const name of TORCH_MODELS) {
   Deno.test(`importOnnx() runs torch.onnx.export's ${name} model with PyTorch's outputs (float32, batch 3 on a batch-2 export)`, () => {
@@ -72,7 +85,7 @@ for (const name of TORCH_MODELS) {
   });
 }
 
-for (const name of ["mlp", "cnn", "lstm", "gru_bidirectional"]) {
+for (const name of ["mlp", "cnn", "lstm", "gru_bidirectional", "transformer_encoder", "vision"]) {
   Deno.test(`importOnnx() runs torch.onnx.export's ${name} model in float64 to 1e-10`, () => {
     const { bytes, x, y } = fixture(`${name}_f64`);
     const imported = importOnnx(bytes).eval();
@@ -381,6 +394,71 @@ Deno.test("OnnxModule names the node when an operator fails at run time", () => 
     name: "TypeError",
     message: /OnnxModule: node "mm" \(MatMul\): matmul: \[2,3\] × \[4,2\]/,
   });
+});
+
+Deno.test("OnnxModule names what it cannot compute of the window and image operators", () => {
+  const run = (node: Partial<NodeProto>, shape: number[], initializers: TensorProto[] = []) => () =>
+    importOnnx(model([{ name: "n", outputs: ["y"], ...node }], {
+      initializers,
+      inputs: [["x", shape]],
+    })).forward(zeros(shape));
+  const scales: TensorProto = {
+    name: "s",
+    dataType: 1,
+    dims: [4],
+    values: Float32Array.of(1, 1, 2, 2),
+  };
+  assert.throws(
+    run({ opType: "Resize", inputs: ["x", "", "s"], attributes: { mode: "cubic" } }, [1, 1, 2, 2], [
+      scales,
+    ]),
+    {
+      message:
+        /node "n" \(Resize\): mode "cubic" with coordinate_transformation_mode "half_pixel": only nearest and linear/,
+    },
+  );
+  assert.throws(
+    run(
+      { opType: "Resize", inputs: ["x", "", "s"], attributes: { mode: "nearest" } },
+      [1, 1, 2, 2],
+      [scales],
+    ),
+    {
+      message:
+        /nearest with coordinate_transformation_mode "half_pixel" and nearest_mode "round_prefer_floor": only "asymmetric" and "floor"/,
+    },
+  );
+  const w: TensorProto = {
+    name: "w",
+    dataType: 1,
+    dims: [1, 1, 3, 3],
+    values: new Float32Array(9),
+  };
+  assert.throws(
+    run({ opType: "ConvTranspose", inputs: ["x", "w"], attributes: { pads: [0, 1, 1, 1] } }, [
+      1,
+      1,
+      3,
+      3,
+    ], [w]),
+    {
+      message: /node "n" \(ConvTranspose\): uneven pads \[0,1,1,1\] are not supported/,
+    },
+  );
+  assert.throws(run({ opType: "Conv", inputs: ["x", "w"] }, [1, 1, 3, 3, 3], [w]), {
+    message: /only 1-D and 2-D windows over \[N, C, L\] or \[N, C, H, W\] inputs are supported/,
+  });
+  assert.throws(
+    run({ opType: "Pad", inputs: ["x", "p"], attributes: { mode: "mirror" } }, [1, 2], [{
+      name: "p",
+      dataType: 7,
+      dims: [4],
+      values: new Float64Array(4),
+    }]),
+    {
+      message: /node "n" \(Pad\): mode "mirror" is not one of constant, reflect, edge, wrap/,
+    },
+  );
 });
 
 Deno.test("OnnxModule rebuilt from a spec checks it (a saved graph can be edited)", () => {

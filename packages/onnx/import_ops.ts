@@ -4,13 +4,11 @@ import {
   add,
   argmax,
   argmin,
-  avgPool2d,
   broadcastTo,
   cast,
   ceil,
   clip,
   concat,
-  conv2d,
   cos,
   div,
   equal,
@@ -27,15 +25,14 @@ import {
   matmul,
   max,
   maximum,
-  maxPool2d,
   mean,
   min,
   minimum,
   mul,
   neg,
   notEqual,
-  ones,
   pad,
+  type PadMode,
   pow,
   rand,
   reciprocal,
@@ -52,6 +49,7 @@ import {
   sum,
   tanh,
   type Tensor,
+  tensor,
   transpose,
   where,
 } from "@kiso/tensor";
@@ -67,6 +65,16 @@ import {
 import { checkedSize, HostTensor } from "./host_tensor.ts";
 import { hostKind, type ImportContext, type OnnxTensor } from "./import_context.ts";
 import { gruOp, lstmOp, rnnOp } from "./import_recurrent.ts";
+import {
+  averagePool,
+  conv,
+  convTranspose,
+  depthToSpace,
+  groupNormalization,
+  maxPool,
+  resize,
+  spaceToDepth,
+} from "./_import_window.ts";
 
 /**
  * Computes one ONNX operator with kiso ops: it reads the node's inputs and attributes from the
@@ -134,112 +142,6 @@ function reduceOp(
     return [fn(x, { axis, keepDims: ctx.number("keepdims", 1) === 1 })];
   };
 }
-
-/** `[top, left, bottom, right]` pads of a 2-D window op, from `pads` or `auto_pad`. */
-function windowPads(
-  ctx: ImportContext,
-  x: Tensor,
-  kernel: number[],
-  strides: number[],
-  dilations: number[],
-): number[] {
-  const auto = ctx.string("auto_pad", "NOTSET");
-  if (auto === "VALID") return [0, 0, 0, 0];
-  if (auto === "SAME_UPPER" || auto === "SAME_LOWER") {
-    const totals = [0, 1].map((i) => {
-      const size = x.shape[2 + i];
-      const out = Math.ceil(size / strides[i]);
-      return Math.max(0, (out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - size);
-    });
-    const small = totals.map((t) => Math.floor(t / 2));
-    const big = totals.map((t, i) => t - small[i]);
-    return auto === "SAME_UPPER" ? [...small, ...big] : [...big, ...small];
-  }
-  if (auto !== "NOTSET") {
-    ctx.fail(`auto_pad "${auto}" is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER`);
-  }
-  return ctx.numbers("pads", [0, 0, 0, 0])!;
-}
-
-/** The input padded on H and W when the pads are uneven (kiso's window ops pad evenly). */
-function evenPadding(
-  x: Tensor,
-  pads: number[],
-  fill: number,
-): { x: Tensor; padding: [number, number] } {
-  const [top, left, bottom, right] = pads;
-  if (top === bottom && left === right) return { x, padding: [top, left] };
-  return {
-    x: pad(x, [[0, 0], [0, 0], [top, bottom], [left, right]], { value: fill }),
-    padding: [0, 0],
-  };
-}
-
-/** Checks a window op is 2-D (NCHW). */
-function check2d(ctx: ImportContext, x: Tensor, kernel: number[] | undefined): number[] {
-  if (x.rank !== 4 || kernel === undefined || kernel.length !== 2) {
-    ctx.fail(
-      `only 2-D windows over [N, C, H, W] inputs are supported: input ${
-        JSON.stringify(x.shape)
-      }, kernel ${JSON.stringify(kernel)}`,
-    );
-  }
-  return kernel;
-}
-
-const conv: OpImporter = (ctx) => {
-  const x = ctx.tensor(0);
-  const w = ctx.tensor(1);
-  const kernel = check2d(ctx, x, ctx.numbers("kernel_shape", w.shape.slice(2)));
-  if (ctx.number("group", 1) !== 1) {
-    ctx.fail(`group ${ctx.number("group")} (grouped convolution) is not supported`);
-  }
-  const strides = ctx.numbers("strides", [1, 1])!;
-  const dilations = ctx.numbers("dilations", [1, 1])!;
-  const even = evenPadding(x, windowPads(ctx, x, kernel, strides, dilations), 0);
-  return [conv2d(even.x, w, {
-    stride: strides as [number, number],
-    dilation: dilations as [number, number],
-    padding: even.padding,
-    bias: ctx.optionalTensor(2),
-  })];
-};
-
-/** The common checks and pads of `MaxPool` and `AveragePool`. */
-function poolWindow(
-  ctx: ImportContext,
-  x: Tensor,
-): { kernel: [number, number]; strides: [number, number]; pads: number[] } {
-  const kernel = check2d(ctx, x, ctx.numbers("kernel_shape")) as [number, number];
-  if (ctx.number("ceil_mode", 0) !== 0) ctx.fail("ceil_mode 1 is not supported");
-  const dilations = ctx.numbers("dilations", [1, 1])!;
-  if (dilations.some((d) => d !== 1)) {
-    ctx.fail(`dilations ${JSON.stringify(dilations)} are not supported`);
-  }
-  const strides = ctx.numbers("strides", [1, 1])! as [number, number];
-  return { kernel, strides, pads: windowPads(ctx, x, kernel, strides, dilations) };
-}
-
-const maxPool: OpImporter = (ctx) => {
-  const x = ctx.tensor(0);
-  if ((ctx.node.outputs[1] ?? "") !== "") ctx.fail("the Indices output is not supported");
-  if (ctx.number("storage_order", 0) !== 0) ctx.fail("storage_order 1 is not supported");
-  const { kernel, strides, pads } = poolWindow(ctx, x);
-  const even = evenPadding(x, pads, -Infinity);
-  return [maxPool2d(even.x, kernel, { stride: strides, padding: even.padding })];
-};
-
-const averagePool: OpImporter = (ctx) => {
-  const x = ctx.tensor(0);
-  const { kernel, strides, pads } = poolWindow(ctx, x);
-  const even = evenPadding(x, pads, 0);
-  const y = avgPool2d(even.x, kernel, { stride: strides, padding: even.padding });
-  if (ctx.number("count_include_pad", 0) === 1 || pads.every((p) => p === 0)) return [y];
-  // divide by the number of real (not padded) elements in each window
-  const real = evenPadding(ones([1, 1, x.shape[2], x.shape[3]], { dtype: x.dtype }), pads, 0);
-  const counts = avgPool2d(real.x, kernel, { stride: strides, padding: real.padding });
-  return [div(y, counts)];
-};
 
 /** `(x − mean)/√(var + ε)` over `axes`. */
 function normalize(x: Tensor, axes: number[], eps: number): Tensor {
@@ -472,9 +374,17 @@ const expand: OpImporter = (ctx) => {
   return [broadcastTo(x, target)];
 };
 
+/** ONNX `Pad` modes and kiso's. */
+const PAD_MODES: Record<string, PadMode> = {
+  constant: "constant",
+  reflect: "reflect",
+  edge: "replicate",
+  wrap: "circular",
+};
+
 const padOp: OpImporter = (ctx) => {
-  const mode = ctx.string("mode", "constant");
-  if (mode !== "constant") ctx.fail(`mode "${mode}" is not supported: constant only`);
+  const mode = PAD_MODES[ctx.string("mode", "constant")] ??
+    ctx.fail(`mode "${ctx.string("mode", "")}" is not one of constant, reflect, edge, wrap`);
   const x = ctx.tensor(0);
   const pads = ctx.opset >= 11 ? ctx.ints(1)! : ctx.numbers("pads")!;
   const value = ctx.opset >= 11 ? (ctx.ints(2)?.[0] ?? 0) : ctx.number("value", 0);
@@ -486,7 +396,7 @@ const padOp: OpImporter = (ctx) => {
   const widths = x.shape.map((): [number, number] => [0, 0]);
   axes.forEach((a, i) => (widths[a] = [pads[i], pads[i + axes.length]]));
   checkedSize("Pad", x.shape.map((d, i) => d + widths[i][0] + widths[i][1]));
-  return [pad(x, widths, { value })];
+  return [pad(x, widths, mode === "constant" ? { value } : { mode })];
 };
 
 const castOp: OpImporter = (ctx) => {
@@ -574,6 +484,30 @@ const whereOp: OpImporter = (ctx) => {
   return [where(ctx.tensor(0), ctx.tensor(1), ctx.tensor(2))];
 };
 
+/**
+ * ONNX `Trilu`: the upper (default) or lower triangle of the last two axes, diagonal `k`
+ * (input 1, default 0) included, zeros elsewhere; on the host when the input is there (PyTorch
+ * writes its causal masks as `Trilu` of a constant).
+ */
+const trilu: OpImporter = (ctx) => {
+  const x = ctx.input(0)!;
+  const shape = shapeOf(x);
+  if (shape.length < 2) {
+    ctx.fail(`the input must have 2 axes or more: got ${JSON.stringify(shape)}`);
+  }
+  const k = ctx.ints(1)?.[0] ?? 0;
+  const upper = ctx.number("upper", 1) === 1;
+  const [n, m] = shape.slice(-2);
+  const keep = Array.from({ length: n * m }, (_, i) => {
+    const offset = (i % m) - Math.floor(i / m);
+    return Number(upper ? offset >= k : offset <= k);
+  });
+  if (x instanceof HostTensor) {
+    return [new HostTensor(shape, x.values.map((v, i) => (keep[i % (n * m)] ? v : 0)), x.kind)];
+  }
+  return [where(tensor(keep, { shape: [n, m], dtype: "int32" }), x, 0)];
+};
+
 /** Applies `fn(x, alpha, beta)` with two float attributes. */
 function withAttributes(
   names: [string, number][],
@@ -615,6 +549,8 @@ const IMPORTERS = new Map<string, OpImporter>(Object.entries(
     Greater: elementwiseOp(greater, (a, b) => Number(a > b), "bool"),
     GreaterOrEqual: elementwiseOp(greaterEqual, (a, b) => Number(a >= b), "bool"),
     Where: whereOp,
+    Not: elementwiseOp((x) => equal(x, 0), (a) => Number(a === 0), "bool"),
+    Trilu: trilu,
     Max: variadic(maximum),
     Min: variadic(minimum),
     Sum: variadic(add),
@@ -662,8 +598,13 @@ const IMPORTERS = new Map<string, OpImporter>(Object.entries(
     MatMul: (ctx) => [matmul(ctx.tensor(0), ctx.tensor(1))],
     Gemm: gemm,
     Conv: conv,
+    ConvTranspose: convTranspose,
     MaxPool: maxPool,
     AveragePool: averagePool,
+    Resize: resize,
+    DepthToSpace: depthToSpace,
+    SpaceToDepth: spaceToDepth,
+    GroupNormalization: groupNormalization,
     GlobalAveragePool: (ctx) => {
       const x = ctx.tensor(0);
       return [mean(x, { axis: x.shape.slice(2).map((_, i) => i + 2), keepDims: true })];

@@ -1,6 +1,8 @@
 import {
   add,
+  cast,
   concat,
+  greater,
   linear,
   lstmCell,
   mul,
@@ -13,8 +15,10 @@ import {
   tanh,
   type Tensor,
   transpose,
+  where,
   zeros,
 } from "@kiso/tensor";
+import { HostTensor } from "./host_tensor.ts";
 import { KISO_FROM_ONNX, type RecurrentKind } from "./_recurrent.ts";
 import type { ImportContext, OnnxTensor } from "./import_context.ts";
 
@@ -56,7 +60,13 @@ function row(t: Tensor, d: number): Tensor {
 function setup(
   ctx: ImportContext,
   kind: RecurrentKind,
-): { x: Tensor; hidden: number; directions: Direction[]; batchFirst: boolean } {
+): {
+  x: Tensor;
+  hidden: number;
+  directions: Direction[];
+  batchFirst: boolean;
+  masks: (Tensor | null)[];
+} {
   const gates = KISO_FROM_ONNX[kind].length;
   const batchFirst = ctx.number("layout", 0) === 1;
   let x = ctx.tensor(0);
@@ -101,14 +111,6 @@ function setup(
   if (ctx.number("clip", 0) !== 0) ctx.fail("clip is not supported");
   if (ctx.number("input_forget", 0) !== 0) ctx.fail("input_forget is not supported");
   if (ctx.input(7) !== undefined) ctx.fail("peepholes (input P) are not supported");
-  const lengths = ctx.ints(4);
-  if (lengths !== undefined && lengths.some((l) => l !== steps)) {
-    ctx.fail(
-      `sequence_lens ${
-        JSON.stringify(lengths)
-      }: sequences shorter than ${steps} steps are not supported`,
-    );
-  }
   const b = ctx.optionalTensor(3);
   const initial = (i: number): Tensor | undefined => {
     const t = ctx.optionalTensor(i);
@@ -126,7 +128,24 @@ function setup(
     c0: c0 ? row(c0, d) : zero,
     reverse: direction === "reverse" || d === 1,
   }));
-  return { x, hidden, directions, batchFirst: batchFirst };
+  return { x, hidden, directions, batchFirst, masks: stepMasks(ctx, steps, batch) };
+}
+
+/**
+ * Per step, a `[batch, 1]` mask of the sequences still running (step < `sequence_lens`), or
+ * null when every sequence runs the full length (no `sequence_lens`, or constant full lengths).
+ */
+function stepMasks(ctx: ImportContext, steps: number, batch: number): (Tensor | null)[] {
+  const given = ctx.input(4);
+  const full = given === undefined ||
+    (given instanceof HostTensor && given.values.every((l) => l === steps));
+  if (full) return new Array(steps).fill(null);
+  const lengths = ctx.tensor(4);
+  if (lengths.rank !== 1 || lengths.shape[0] !== batch) {
+    ctx.fail(`sequence_lens ${JSON.stringify(lengths.shape)} must be [batch] = [${batch}]`);
+  }
+  const column = reshape(cast(lengths, "int32"), [batch, 1]);
+  return Array.from({ length: steps }, (_, t) => greater(column, t));
 }
 
 /** One step: the new `[h, c]` (c unused outside LSTM). */
@@ -138,7 +157,7 @@ function run(
   kind: RecurrentKind,
   step: (hidden: number) => Step,
 ): OnnxTensor[] {
-  const { x, hidden, directions, batchFirst } = setup(ctx, kind);
+  const { x, hidden, directions, batchFirst, masks } = setup(ctx, kind);
   const steps = x.shape[0];
   const cell = step(hidden);
   const ys: Tensor[][] = Array.from({ length: steps }, () => []);
@@ -148,8 +167,13 @@ function run(
     for (let k = 0; k < steps; k++) {
       const t = dir.reverse ? steps - 1 - k : k;
       const xt = reshape(slice(x, [[t, t + 1]]), x.shape.slice(1));
-      [h, c] = cell(xt, h, c, dir);
-      ys[t].push(h);
+      const [nextH, nextC] = cell(xt, h, c, dir);
+      const mask = masks[t];
+      // past a sequence's end its state stays and its output is 0; a reverse pass thus starts
+      // at each sequence's own last step
+      if (mask === null) [h, c] = [nextH, nextC];
+      else [h, c] = [where(mask, nextH, h), where(mask, nextC, c)];
+      ys[t].push(mask === null ? h : where(mask, h, 0));
     }
     return [h, c];
   });
@@ -169,7 +193,7 @@ function run(
 
 /**
  * ONNX `LSTM` (gates i, o, f, c reordered to kiso's i, f, g, o; the fused cell step), any
- * direction, layouts 0 and 1, initial states; no peepholes, clip or shorter sequences.
+ * direction, layouts 0 and 1, initial states, `sequence_lens`; no peepholes or clip.
  *
  * @param ctx The node's context.
  * @returns `Y`, `Y_h`, `Y_c`.

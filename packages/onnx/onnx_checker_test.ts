@@ -6,7 +6,7 @@ import { exportOnnx } from "@kiso/onnx";
 import { Rng } from "@kiso/tensor";
 import assert from "node:assert/strict";
 import { PYTHON, pythonHas } from "../../tests/_python.ts";
-import { exportCases } from "./testdata/export_cases.ts";
+import { caseExportOptions, exportCases } from "./testdata/export_cases.ts";
 
 const HAS_ONNX = await pythonHas("onnx", "onnx_checker_test");
 
@@ -26,12 +26,12 @@ Deno.test({
     try {
       const paths: string[] = [];
       for (const dtype of ["float32", "float64"] as const) {
-        for (const [i, [, layer, shape]] of exportCases({ rng: new Rng(1), dtype }).entries()) {
+        for (const [i, c] of exportCases({ rng: new Rng(1), dtype }).entries()) {
           for (const opset of [13, 17]) {
             const path = `${dir}/${dtype}_${i}_${opset}.onnx`;
             await Deno.writeFile(
               path,
-              await exportOnnx(layer, { inputShapes: [shape], opset, dtype }),
+              await exportOnnx(c[1], { ...caseExportOptions(c), opset, dtype }),
             );
             paths.push(path);
           }

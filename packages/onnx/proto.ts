@@ -9,6 +9,9 @@ import {
   Writer,
 } from "./_wire.ts";
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /**
  * The ONNX element types kiso reads and writes, by their `TensorProto.DataType` code.
  */
@@ -150,7 +153,7 @@ function elementCount(name: string, dims: number[]): number {
 }
 
 /** Reads little-endian raw bytes into the value array of the type. */
-function fromRaw(name: string, dataType: number, raw: Uint8Array): TensorProto["values"] {
+function fromRaw(dataType: number, raw: Uint8Array): TensorProto["values"] {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const n = raw.length / WIDTH[dataType];
   switch (dataType) {
@@ -167,11 +170,14 @@ function fromRaw(name: string, dataType: number, raw: Uint8Array): TensorProto["
     case 7: {
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
+        // beyond ±2^53 (PyTorch's INT64_MAX and INT64_MIN: a Slice to the end) saturates: no
+        // size or index reaches there
         const v = view.getBigInt64(8 * i, true);
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-          throw new RangeError(`tensor "${name}": int64 value ${v} is beyond 2^53`);
-        }
-        out[i] = Number(v);
+        out[i] = v > MAX_SAFE
+          ? Number.MAX_SAFE_INTEGER
+          : v < MIN_SAFE
+          ? Number.MIN_SAFE_INTEGER
+          : Number(v);
       }
       return out;
     }
@@ -258,7 +264,7 @@ function decodeTensor(bytes: Uint8Array, base: number): TensorProto {
         }: the file holds ${raw.length}`,
       );
     }
-    values = fromRaw(label, dataType, raw);
+    values = fromRaw(dataType, raw);
   } else {
     // the typed repeated fields: float_data (float), double_data (double), int64_data (int64),
     // int32_data (every narrower integer and bool)

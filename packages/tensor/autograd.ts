@@ -81,7 +81,8 @@ export function enableGrad<T>(fn: () => T): T {
  * @param output The op's result.
  * @param inputs The tensors the op read.
  * @param name The op's name, for errors.
- * @param backward Maps the output's gradient to one gradient per input (null for none).
+ * @param backward Maps the output's gradient to one gradient per input (null for none); its
+ * second argument says which inputs' gradients will be used (the others may be null).
  * @returns `output`, now carrying its `gradFn` where needed.
  *
  * @example Usage
@@ -143,8 +144,8 @@ export function recordFusedOp(
   backward: GradFn["backward"],
   composed: (...inputs: Tensor[]) => Tensor,
 ): Tensor {
-  return recordOp(output, inputs, name, (g) => {
-    if (!gradEnabled) return backward(g);
+  return recordOp(output, inputs, name, (g, needed) => {
+    if (!gradEnabled) return backward(g, needed);
     const live = inputs.filter((t, k) => t.requiresGrad && inputs.indexOf(t) === k);
     const grads = grad(composed(...inputs), live, {
       gradOutputs: g,
@@ -263,7 +264,7 @@ function walk(
       const { name, inputs } = gradFn;
       // (a freed gradFn has no inputs left: its backward throws)
       if (inputs.length > 0 && !inputs.some(isNeeded)) continue;
-      const inputGrads = gradFn.backward(g);
+      const inputGrads = gradFn.backward(g, inputs.map((i) => i.requiresGrad && isNeeded(i)));
       if (!options.retainGraph) t.gradFn = freedGradFn(name);
       inputs.forEach((input, k) => {
         const ig = inputGrads[k];

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import {
   add,
+  type Backend,
   backward,
   enableGrad,
   exp,
+  getBackend,
   grad,
   isGradEnabled,
   matmul,
@@ -11,9 +13,11 @@ import {
   noGrad,
   recordFusedOp,
   recordOp,
+  setBackend,
   sin,
   sum,
   tensor,
+  transpose,
 } from "./mod.ts";
 
 Deno.test("backward() accumulates through shared inputs (a diamond graph)", () => {
@@ -186,4 +190,39 @@ Deno.test("recordFusedOp() uses the fast backward at first order and the compose
   const [d2] = grad(d1!, [x]);
   assert.equal(fastCalls, 1);
   assert.deepEqual([d1!.item(), d2!.item()], [12, 12]);
+});
+
+Deno.test("backward() tells each op which inputs need a gradient", () => {
+  const x = tensor([[1, 2], [3, 4]]);
+  const w = tensor([[1, 0], [0, 2]], { requiresGrad: true });
+  const seen: boolean[][] = [];
+  const y = recordOp(matmul(x, w), [x, w], "spy", (g, needed) => {
+    seen.push([...needed]);
+    return [null, matmul(transpose(x), g)];
+  });
+  backward(sum(y));
+  assert.deepEqual(seen, [[false, true]]);
+  assert.deepEqual(w.grad!.arraySync(), [[4, 4], [6, 6]]);
+});
+
+Deno.test("matmul's backward computes no gradient for an input that needs none", () => {
+  const cpu = getBackend();
+  let products = 0;
+  const counting: Backend = Object.assign(Object.create(cpu), {
+    matmul: (...args: Parameters<Backend["matmul"]>) => {
+      products++;
+      return cpu.matmul(...args);
+    },
+  });
+  setBackend(counting);
+  try {
+    const x = tensor([[1, 2], [3, 4]]);
+    const w = tensor([[1, 0], [0, 2]], { requiresGrad: true });
+    backward(sum(matmul(x, w)));
+    // the forward and dW = xᵀ·g; no dx
+    assert.equal(products, 2);
+    assert.deepEqual(w.grad!.arraySync(), [[4, 4], [6, 6]]);
+  } finally {
+    setBackend(cpu);
+  }
 });

@@ -230,6 +230,18 @@ export interface LstmCellLayout {
   readonly hidden: number;
 }
 
+/** Sizes of a fused LSTM sequence: `batch` rows, `time` steps, `hidden` units. */
+export interface LstmSequenceLayout {
+  /** Rows (samples). */
+  readonly batch: number;
+  /** Time steps. */
+  readonly time: number;
+  /** Hidden units. */
+  readonly hidden: number;
+  /** Whether the recurrent bias is given (otherwise its storage argument is ignored). */
+  readonly bias: boolean;
+}
+
 /** Sizes of a fused softmax over the last axis: `rows` rows of `size` entries each. */
 export interface SoftmaxLayout {
   /** Rows. */
@@ -409,6 +421,36 @@ export interface Backend {
     grad: Storage,
     layout: LstmCellLayout,
   ): [Storage, Storage];
+  /**
+   * A whole LSTM sequence (optional; the cpu backend has the reference): from the input
+   * projections `[batch, time, 4·hidden]` (x·W_ihᵀ + b_ih of every step), the recurrent weights
+   * W_hh `[4·hidden, hidden]` and bias b_hh `[4·hidden]`, and the initial states h₀ and c₀
+   * `[batch, hidden]`, each step's gates `xₜ + (h·W_hhᵀ + b_hh)` through the cell of
+   * {@linkcode Backend.lstmCell}, rounded as those ops round. Returns every step's `[h | c′]` as
+   * `[batch, time, 2·hidden]` and the saved `[i | f | g | o | tanh c′]` `[batch, time, 5·hidden]`.
+   */
+  lstmSequence?(
+    projections: Storage,
+    weightHh: Storage,
+    biasHh: Storage,
+    h0: Storage,
+    c0: Storage,
+    layout: LstmSequenceLayout,
+  ): [Storage, Storage];
+  /**
+   * Back-propagation through time of {@linkcode Backend.lstmSequence}: from its saved activations,
+   * its output `[h | c′]` of every step, c₀, W_hh and the gradient of the output `[batch, time,
+   * 2·hidden]`, the gradients of the gates of every step `[batch, time, 4·hidden]` (those of the
+   * input projections), of h₀ and of c₀.
+   */
+  lstmSequenceBackward?(
+    saved: Storage,
+    states: Storage,
+    c0: Storage,
+    weightHh: Storage,
+    grad: Storage,
+    layout: LstmSequenceLayout,
+  ): [Storage, Storage, Storage];
   /**
    * Fused softmax-cross-entropy forward (optional; the cpu backend has the reference): from the
    * scores and dense targets `[rows, classes]`, each row's loss `lse(u)·Σt − Σ t·u` (`[rows]`) and

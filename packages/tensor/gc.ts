@@ -4,18 +4,45 @@
  *
  * @module
  */
-import v8 from "node:v8";
-import vm from "node:vm";
+import { nodeBuiltin } from "./runtime.ts";
 
 let collect: (() => void) | undefined;
+
+/** V8's `gc()` through `node:v8` and `node:vm` (Deno, Node), or undefined (a browser). */
+function exposedGc(): (() => void) | undefined {
+  const v8 = nodeBuiltin<{ setFlagsFromString(flags: string): void }>("node:v8");
+  const vm = nodeBuiltin<{ runInNewContext(code: string): unknown }>("node:vm");
+  if (v8 === undefined || vm === undefined) return undefined;
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc");
+    return typeof gc === "function" ? (): void => (gc as () => void)() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The browser's way: a large untouched ArrayBuffer, which V8 counts as external memory, so that
+ * it collects soon (the pages are never touched, so no memory is used; an allocation the engine
+ * refuses is no collection, and nothing more).
+ */
+function externalPressure(): void {
+  try {
+    void new ArrayBuffer(2 ** 30);
+  } catch {
+    // refused (a 32-bit or memory-limited engine): the engine collects on its own schedule
+  }
+}
 
 /**
  * Asks V8 for a full garbage collection. Memory outside the JavaScript heap (WebAssembly
  * memory, GPU buffers) is invisible to the collector, so without this a loop that makes many
  * short-lived tensors can hold hundreds of megabytes of dead blocks until V8 collects for
  * reasons of its own; the blocks of collected tensors return to their backend in finalizers (at
- * the next task). Uses `node:v8`'s `--expose-gc`, and otherwise a large untouched ArrayBuffer,
- * which V8 counts as external memory pressure.
+ * the next task). Uses V8's `gc()` through `node:v8`'s `--expose-gc` where the runtime has Node's
+ * modules (Deno, Node), and otherwise (a browser) a large untouched ArrayBuffer, which V8 counts
+ * as external memory pressure.
  *
  * @example Usage
  * ```ts
@@ -25,16 +52,7 @@ let collect: (() => void) | undefined;
  * ```
  */
 export function collectGarbage(): void {
-  if (collect === undefined) {
-    try {
-      v8.setFlagsFromString("--expose-gc");
-      const gc = vm.runInNewContext("gc") as unknown;
-      collect = typeof gc === "function" ? (): void => (gc as () => void)() : undefined;
-    } catch {
-      collect = undefined;
-    }
-    collect ??= (): void => void new ArrayBuffer(2 ** 30);
-  }
+  collect ??= exposedGc() ?? externalPressure;
   collect();
 }
 

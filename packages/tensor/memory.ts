@@ -160,10 +160,11 @@ export class BlockPool<H> {
 
   /** Gives every free block back to the source, where it can take them. */
   trim(): void {
-    const destroy = this.#source.destroy;
-    if (destroy === undefined) return;
+    const source = this.#source;
+    if (source.destroy === undefined) return;
     for (const [bytes, list] of this.#free) {
-      for (const handle of list) destroy(handle, bytes);
+      // called on the source: a source's destroy may use its own state (the GPU's command stream)
+      for (const handle of list) source.destroy(handle, bytes);
       this.allocatedBytes -= bytes * list.length;
     }
     this.#free.clear();

@@ -116,3 +116,23 @@ Deno.test("Storages out of memory in a loop that never yields says why and what 
     },
   );
 });
+
+Deno.test("BlockPool.trim() calls the source's destroy as a method of the source", () => {
+  class Source {
+    next = 0;
+    readonly destroyed: number[] = [];
+    create(): number {
+      return this.next++;
+    }
+    destroy(handle: number): void {
+      this.destroyed.push(handle); // `this` is the source, as the WebGPU backend's needs it
+    }
+  }
+  const source = new Source();
+  const pool = new BlockPool({ source, granule: 64, linearUpTo: 4096 });
+  const a = pool.acquire(100)!;
+  pool.release(a.handle, a.bytes);
+  pool.trim();
+  assert.deepEqual(source.destroyed, [a.handle]);
+  assert.equal(pool.allocatedBytes, 0);
+});

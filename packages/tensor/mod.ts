@@ -62,6 +62,7 @@ export * from "./ops/pad.ts";
 export * from "./ops/gather.ts";
 export * from "./ops/one_hot.ts";
 export * from "./ops/lstm_cell.ts";
+export * from "./ops/lstm_sequence.ts";
 export * from "./ops/conv1d.ts";
 export * from "./ops/conv_transpose.ts";
 export * from "./ops/pool1d.ts";

@@ -13,8 +13,12 @@ export interface GradFn {
   readonly name: string;
   /** The tensors the operation read. */
   readonly inputs: readonly Tensor[];
-  /** Maps the gradient of the output to one gradient per input (null where none flows). */
-  readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
+  /**
+   * Maps the gradient of the output to one gradient per input (null where none flows).
+   * `needed[k]` says whether input k's gradient will be used: a backward may skip (return null
+   * for) the others, as PyTorch's `needs_input_grad`.
+   */
+  readonly backward: (grad: Tensor, needed: readonly boolean[]) => readonly (Tensor | null)[];
 }
 
 /** Nested arrays of numbers, as `t.arraySync()` returns and `tensor()` accepts. */

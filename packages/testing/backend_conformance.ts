@@ -48,6 +48,8 @@ interface Case {
 const OPTIONAL = new Set([
   "lstmCell",
   "lstmCellBackward",
+  "lstmSequence",
+  "lstmSequenceBackward",
   "adamStep",
   "softmaxCrossEntropy",
   "depthwiseConv2d",
@@ -308,6 +310,12 @@ function cases(): Case[] {
       [1, 130, 140, 150, 0, 0],
       [2, 3, 0, 4, 1, 1],
       [1, 300, 20, 5, 0, 0],
+      // few rows and many columns (computed transposed), B in place with a partial last strip
+      [5, 10, 30, 100, 1, 0],
+      [3, 100, 20, 10, 0, 1],
+      [1, 30, 40, 3, 0, 0],
+      // few outputs and a long k (cut into partial products)
+      [1, 8, 4500, 25, 0, 0],
     ];
     for (const [batch, m, k, n, aShared, bShared] of products) {
       for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
@@ -425,6 +433,7 @@ function cases(): Case[] {
     }
     const pools: [string, WindowLayout][] = [
       ["2×2 stride 2", window([2, 3, 8, 8], [2, 2], [2, 2], [0, 0])],
+      ["2×2 stride 2 odd sizes", window([2, 3, 9, 11], [2, 2], [2, 2], [0, 0])],
       ["3×3 stride 2 pad 1", window([2, 2, 7, 9], [3, 3], [2, 2], [1, 1])],
       ["3×3 stride 1 odd", window([1, 1, 5, 5], [3, 3], [1, 1], [0, 0])],
       ["2×2 on 64 LeNet maps", window([64, 6, 28, 28], [2, 2], [2, 2], [0, 0])],
@@ -569,6 +578,48 @@ function cases(): Case[] {
           (b, put) => {
             const saved = b.lstmCell!(put(gates), put(c), L)[1];
             return b.lstmCellBackward!(saved, put(c), put(grad), L)[k];
+          },
+        );
+      }
+    }
+  }
+  for (const dtype of FLOATS) {
+    const sequences: [number, number, number, boolean][] = [
+      [1, 1, 1, true],
+      [3, 4, 5, true],
+      [13, 3, 10, false],
+      [64, 5, 32, true],
+    ];
+    for (const [batch, time, hidden, bias] of sequences) {
+      // small values keep the gates off the flat ends of σ and tanh
+      const small = (n: number): DataArray => values(rng, dtype, n).map((v) => v / 4);
+      const xp = small(batch * time * 4 * hidden);
+      const w = small(4 * hidden * hidden);
+      const b = small(4 * hidden);
+      const [h0, c0] = [small(batch * hidden), small(batch * hidden)];
+      const grad = small(batch * time * 2 * hidden);
+      const L = { batch, time, hidden, bias };
+      const name = `${batch}×${time}×${hidden}${bias ? "" : " no bias"}`;
+      const forward = (be: Backend, put: (x: DataArray) => Storage): [Storage, Storage] =>
+        be.lstmSequence!(put(xp), put(w), put(b), put(h0), put(c0), L);
+      for (const k of [0, 1]) {
+        add(
+          "lstmSequence",
+          `${name} ${k === 0 ? "[h | c′]" : "saved"}`,
+          dtype,
+          [xp, w, b, h0, c0],
+          (be, put) => forward(be, put)[k],
+        );
+      }
+      for (const k of [0, 1, 2]) {
+        add(
+          "lstmSequenceBackward",
+          `${name} ${["gates", "h₀", "c₀"][k]}`,
+          dtype,
+          [xp, w, b, h0, c0, grad],
+          (be, put) => {
+            const [hc, saved] = forward(be, put);
+            return be.lstmSequenceBackward!(saved, hc, put(c0), put(w), put(grad), L)[k];
           },
         );
       }

@@ -1,6 +1,7 @@
 /**
  * Test helpers for kiso and its users: {@linkcode assertAllClose} compares numbers within
- * tolerances, {@linkcode gradcheck} compares autograd with central differences in float64.
+ * tolerances, {@linkcode gradcheck} compares autograd with central differences in float64,
+ * {@linkcode withGlobals} runs code as Node or a web page would see the globals.
  *
  * @example Usage
  * ```ts
@@ -20,4 +21,5 @@ export * from "./gradcheck.ts";
 export * from "./gradgradcheck.ts";
 export * from "./gradcheck_layer.ts";
 export * from "./backend_conformance.ts";
+export * from "./with_globals.ts";
 export * from "./without_kernels.ts";

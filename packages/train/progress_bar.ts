@@ -1,4 +1,5 @@
 import { checkOptions } from "@kiso/tensor/errors";
+import { standardOutput } from "@kiso/tensor/runtime";
 import type { Callback, EpochLogs, FitContext } from "./callback.ts";
 
 /** Options of {@linkcode ProgressBar}. */
@@ -33,8 +34,6 @@ export interface ProgressBarOptions {
   columns?: number;
 }
 
-const encoder = new TextEncoder();
-
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return "--:--";
   const s = Math.round(seconds);
@@ -45,11 +44,7 @@ function clock(seconds: number): string {
 
 /** The width of standard output's terminal, or 80 where it cannot be read (as Python's `shutil`). */
 function terminalColumns(): number {
-  try {
-    return Deno.consoleSize().columns || 80;
-  } catch {
-    return 80;
-  }
+  return standardOutput()?.columns() ?? 80;
 }
 
 /** Columns a string takes (one per code point: the bar's blocks are single-width). */
@@ -131,7 +126,8 @@ export class ProgressBar implements Callback {
       "columns",
     ]);
     this.#options = options;
-    this.#tty = options.terminal ?? (options.print === undefined && Deno.stdout.isTerminal());
+    this.#tty = options.terminal ??
+      (options.print === undefined && (standardOutput()?.isTerminal() ?? false));
   }
 
   /** Starts the run's clock. */
@@ -166,13 +162,13 @@ export class ProgressBar implements Callback {
         `· run ${clock(runLeft)} left`,
       ],
     }, (this.#options.columns ?? terminalColumns()) - 1);
-    Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${text}`));
+    standardOutput()?.write(`\r\x1b[2K${text}`);
   }
 
   /** Prints the epoch's line. */
   onEpochEnd(logs: EpochLogs, ctx: FitContext): void {
     this.#epochsDone++;
-    if (this.#tty) Deno.stdout.writeSync(encoder.encode("\r\x1b[2K"));
+    if (this.#tty) standardOutput()?.write("\r\x1b[2K");
     const every = this.#options.every ?? 1;
     if (logs.epoch % every !== 0 && logs.epoch !== ctx.epochs) return;
     const rate = this.#options.samples === undefined

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { loadSafetensors, saveSafetensors } from "@kiso/io";
+import { loadSafetensors, saveSafetensors, serializeSafetensors } from "@kiso/io";
 import { Dense, LpPool2d, LSTM, registerLayer, Sequential } from "@kiso/layers";
 import { LayerNorm } from "@kiso/regularization";
 import { Rng, tensor, uniform } from "@kiso/tensor";
-import { loadModel, saveModel } from "./mod.ts";
+import { withGlobals } from "@kiso/testing";
+import { classNames, loadModel, saveModel, serializeModel, setClassNames } from "./mod.ts";
 
 /** A file holding `tensors` and `architecture` as the architecture metadata, written as is. */
 async function fileWith(
@@ -225,4 +226,55 @@ Deno.test("loadModel() rebuilds an LSTM it was given", async () => {
   await saveModel(path, lstm);
   assert.equal((await loadModel(path)).numParameters(), lstm.numParameters());
   await Deno.remove(path);
+});
+
+Deno.test("serializeModel() gives the bytes saveModel writes; loadModel reads them as bytes, a Blob or a Response", async () => {
+  const rng = new Rng(3);
+  const model = new Sequential(new Dense(4, 3, { rng }), new LayerNorm([3]));
+  setClassNames(model, ["a", "b", "c"]);
+  const bytes = await serializeModel(model);
+  const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+  await saveModel(path, model);
+  assert.deepEqual(await Deno.readFile(path), bytes);
+  const x = uniform([2, 4], { rng });
+  for (const source of [bytes, new File([bytes], "m.safetensors"), new Response(bytes), path]) {
+    const back = await loadModel(source);
+    assert.deepEqual(back.architecture(), model.architecture());
+    assert.deepEqual(back.forward(x).dataSync(), model.forward(x).dataSync());
+    assert.deepEqual(classNames(back), ["a", "b", "c"]);
+  }
+  class Unregistered extends Dense {}
+  await assert.rejects(() => serializeModel(new Sequential(new Unregistered(2, 2))), {
+    name: "TypeError",
+    message: /^serializeModel: layer 0: unknown layer type "Unregistered"/,
+  });
+  await Deno.remove(path);
+});
+
+Deno.test("loadModel() names a dropped file that is not safetensors or that holds no model", async () => {
+  await assert.rejects(
+    () => loadModel(new File(["a picture, not a model"], "digit.png")),
+    { name: "SyntaxError", message: /^safetensors: digit\.png: header length \d+ exceeds/ },
+  );
+  const weights = serializeSafetensors({ weight: tensor([[1, 2]]), bias: tensor([1]) });
+  await assert.rejects(
+    () => loadModel(new File([weights], "weights.safetensors")),
+    {
+      name: "TypeError",
+      message: /^loadModel: weights\.safetensors holds weights but no architecture/,
+    },
+  );
+});
+
+Deno.test("saveModel() in a browser says to use serializeModel, and the bytes forms still work there", async () => {
+  const model = new Dense(2, 1, { rng: new Rng(1) });
+  await withGlobals({ Deno: undefined, process: undefined }, async () => {
+    await assert.rejects(() => saveModel("model.safetensors", model), {
+      name: "TypeError",
+      message: "saveModel: model.safetensors: this runtime has no file system: use " +
+        "serializeModel(model), and downloadBytes in a page",
+    });
+    const back = await loadModel(new Blob([await serializeModel(model)]));
+    assert.equal(back.numParameters(), 3);
+  });
 });

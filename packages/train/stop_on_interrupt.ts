@@ -1,4 +1,5 @@
 import { checkOptions } from "@kiso/tensor/errors";
+import { exitProgram, onInterrupt } from "@kiso/tensor/runtime";
 import type { Callback, FitContext } from "./callback.ts";
 
 /**
@@ -17,10 +18,10 @@ import type { Callback, FitContext } from "./callback.ts";
 export class StopOnInterrupt implements Callback {
   #requested = false;
   #presses = 0;
-  #listening = false;
+  #stopListening: (() => void) | undefined;
   readonly #listen: boolean;
   readonly #onSignal = (): void => {
-    if (++this.#presses > 1) Deno.exit(130);
+    if (++this.#presses > 1) exitProgram(130);
     console.error("\nstopping after this epoch (Ctrl-C again to quit at once)");
     this.request();
   };
@@ -42,9 +43,8 @@ export class StopOnInterrupt implements Callback {
 
   /** Starts listening for Ctrl-C (once, however many runs share the callback). */
   onTrainBegin(): void {
-    if (!this.#listen || this.#listening) return;
-    Deno.addSignalListener("SIGINT", this.#onSignal);
-    this.#listening = true;
+    if (!this.#listen || this.#stopListening !== undefined) return;
+    this.#stopListening = onInterrupt(this.#onSignal);
   }
 
   /** Ends the run when a stop was asked for. */
@@ -57,8 +57,7 @@ export class StopOnInterrupt implements Callback {
 
   /** Stops listening (also safe to call when a run ended by an error, or twice). */
   onTrainEnd(): void {
-    if (!this.#listening) return;
-    Deno.removeSignalListener("SIGINT", this.#onSignal);
-    this.#listening = false;
+    this.#stopListening?.();
+    this.#stopListening = undefined;
   }
 }

@@ -6,6 +6,7 @@ import { DataLoader, TensorDataset } from "@kiso/data";
 import { BatchNorm1d, Dropout } from "@kiso/regularization";
 import { saveSafetensors } from "@kiso/io";
 import { cast, greater, mul, normal, Rng, sum, type Tensor, tensor, uniform } from "@kiso/tensor";
+import { withGlobals } from "@kiso/testing";
 import {
   CSVLogger,
   EarlyStopping,
@@ -15,6 +16,7 @@ import {
   loadModel,
   ModelCheckpoint,
   predict,
+  ProgressBar,
   ReduceLROnPlateau,
   resumeFrom,
   saveModel,
@@ -254,6 +256,33 @@ Deno.test("StopOnInterrupt ends the run after the current epoch", async () => {
   });
   assert.equal(history.epochs.length, 2);
   assert.equal(history.stopReason, "interrupted");
+});
+
+Deno.test("fit() with a ProgressBar and StopOnInterrupt runs in a browser: epoch lines on the console, a stop on request", async () => {
+  const { x, y, model, optimizer, rng } = problem(6);
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => void lines.push(line);
+  try {
+    const history = await withGlobals({ Deno: undefined, process: undefined }, () => {
+      const stop = new StopOnInterrupt(); // listens where there are signals: a page has none
+      const ask = { onEpochEnd: (logs: EpochLogs) => void (logs.epoch === 2 && stop.request()) };
+      return fit(model, {
+        x,
+        y,
+        loss: mse,
+        optimizer,
+        rng,
+        epochs: 5,
+        callbacks: [new ProgressBar(), ask, stop],
+      });
+    });
+    assert.equal(history.stopReason, "interrupted");
+  } finally {
+    console.log = log;
+  }
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], /^epoch 2\/5 {2}loss \d\.\d{4} {2}\d+\.\ds$/);
 });
 
 Deno.test("saveModel and loadModel rebuild nested Sequentials of built-in layers", async () => {

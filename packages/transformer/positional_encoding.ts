@@ -40,7 +40,29 @@ export function sinusoidalPositionalEncoding(
 ): Tensor {
   const op = "sinusoidalPositionalEncoding";
   checkOptions(op, options, ["dtype"]);
-  checkPositiveIntegers(op, { length, dModel });
+  const values = sinusoidalTable(length, dModel);
+  return tensor(values, { shape: [length, dModel], dtype: options.dtype ?? "float32" });
+}
+
+/**
+ * The values of {@linkcode sinusoidalPositionalEncoding} on the host, row-major `[length,
+ * dModel]` in float64 (what an exporter writes into a file, with no backend involved).
+ *
+ * @param length The number of positions.
+ * @param dModel The model width.
+ * @returns `length · dModel` values.
+ * @throws {RangeError} When a size is not a positive integer.
+ *
+ * @example Usage
+ * ```ts
+ * import { sinusoidalTable } from "@kiso/transformer";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(Array.from(sinusoidalTable(1, 4)), [0, 1, 0, 1]);
+ * ```
+ */
+export function sinusoidalTable(length: number, dModel: number): Float64Array {
+  checkPositiveIntegers("sinusoidalPositionalEncoding", { length, dModel });
   const values = new Float64Array(length * dModel);
   for (let p = 0; p < length; p++) {
     for (let i = 0; i < dModel; i += 2) {
@@ -49,7 +71,7 @@ export function sinusoidalPositionalEncoding(
       if (i + 1 < dModel) values[p * dModel + i + 1] = Math.cos(angle);
     }
   }
-  return tensor(values, { shape: [length, dModel], dtype: options.dtype ?? "float32" });
+  return values;
 }
 
 /**

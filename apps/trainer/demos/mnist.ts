@@ -61,4 +61,5 @@ export const mnistResnetDemo: Demo = {
       augment: compose(randomCrop(28, { padding: 2 }), randomAffine({ degrees: 10 })),
     });
   },
+  trainingData: (options) => mnistSplit(options, [1, 28, 28]).train,
 };

@@ -1,24 +1,14 @@
-import { softmaxCrossEntropy } from "@kiso/losses";
 import { cosineDecay } from "@kiso/optimizers";
-import { reshape, type Tensor, tensor } from "@kiso/tensor";
+import { Rng, type Tensor, tensor } from "@kiso/tensor";
 import { LearningRateScheduler } from "@kiso/train";
 import type { Demo, DemoResult } from "../lib/demo.ts";
 import { fit } from "../lib/fit.ts";
 import { makeOptimizer } from "../lib/options.ts";
 import { attentionMap, lineChart } from "../lib/report.ts";
 import { timing } from "../lib/classify.ts";
-import { type GptConfig, sampleWords, TinyGpt } from "./tiny_gpt_model.ts";
+import { nextTokenLoss, sampleWords, TINY_GPT, TinyGpt, windows } from "./tiny_gpt_model.ts";
 import { ALPHABET, decodeTokens, englishWords, splitWords, wordStream } from "./words.ts";
-
-/** The default model: 2 layers of width 64, 4 heads, a 32-character context (about 104k weights). */
-export const TINY_GPT: GptConfig = {
-  vocab: ALPHABET.length,
-  blockSize: 32,
-  dModel: 64,
-  heads: 4,
-  layers: 2,
-  dropout: 0,
-};
+import "./tiny_gpt_exchange.ts";
 
 /** Words held out for validation. */
 const VALIDATION_WORDS = 5000;
@@ -26,21 +16,6 @@ const VALIDATION_WORDS = 5000;
 const TRAINING_WORDS = 60000;
 const TEMPERATURES = [0.5, 0.8, 1.0, 1.2];
 const SAMPLES = 12;
-
-/**
- * Cuts a token stream into windows of `t` inputs and their next tokens: window k reads
- * tokens [k·t, k·t + t) and predicts [k·t + 1, k·t + t + 1), so every token is a target once.
- */
-export function windows(stream: Int32Array, t: number, limit?: number): [Tensor, Tensor] {
-  const n = Math.min(Math.floor((stream.length - 1) / t), limit ?? Infinity);
-  const x = new Int32Array(n * t);
-  const y = new Int32Array(n * t);
-  for (let k = 0; k < n; k++) {
-    x.set(stream.subarray(k * t, k * t + t), k * t);
-    y.set(stream.subarray(k * t + 1, k * t + t + 1), k * t);
-  }
-  return [tensor(x, { shape: [n, t] }), tensor(y, { shape: [n, t] })];
-}
 
 /**
  * The bigram model in closed form: P(b | a) = (count(a, b) + 1) / (count(a) + V) from the
@@ -61,10 +36,24 @@ export function bigramLoss(train: Int32Array, x: Int32Array, y: Int32Array, voca
   return nll / x.length;
 }
 
-/** Mean cross-entropy of the next-token scores `[batch, T, V]` against the targets `[batch, T]`. */
-function nextTokenLoss(scores: Tensor, targets: Tensor): Tensor {
-  const vocab = scores.shape[2];
-  return softmaxCrossEntropy(reshape(scores, [-1, vocab]), reshape(targets, [-1]));
+/** The words (split by `rng`, the run's first draws) and their windows of tokens. */
+function gptData(rng: Rng, limit: number | undefined): {
+  trainWords: string[];
+  validationWords: string[];
+  trainStream: Int32Array;
+  train: [Tensor, Tensor];
+  validation: [Tensor, Tensor];
+} {
+  const { train: trainWords, validation: validationWords } = splitWords(rng, VALIDATION_WORDS);
+  const trainStream = wordStream(trainWords.slice(0, TRAINING_WORDS));
+  const t = TINY_GPT.blockSize;
+  return {
+    trainWords,
+    validationWords,
+    trainStream,
+    train: windows(trainStream, t, limit),
+    validation: windows(wordStream(validationWords), t, limit),
+  };
 }
 
 export const tinyGpt: Demo = {
@@ -72,15 +61,13 @@ export const tinyGpt: Demo = {
   description:
     "a character-level GPT (2 pre-norm causal Transformer layers, tied embeddings) learns English words from npm an-array-of-english-words and makes up new ones",
   defaults: { epochs: 3, batchSize: 64, lr: 0.003, optimizer: "adam" },
+  trainingData: (options) => gptData(new Rng(options.seed), options.limit).train,
   async run(ctx): Promise<DemoResult> {
-    const { train: trainWords, validation: validationWords } = splitWords(
+    const { trainWords, validationWords, trainStream, train, validation } = gptData(
       ctx.rng,
-      VALIDATION_WORDS,
+      ctx.options.limit,
     );
-    const trainStream = wordStream(trainWords.slice(0, TRAINING_WORDS));
     const t = TINY_GPT.blockSize;
-    const train = windows(trainStream, t, ctx.options.limit);
-    const validation = windows(wordStream(validationWords), t, ctx.options.limit);
     const model = new TinyGpt(TINY_GPT, ctx.rng);
     const optimizer = makeOptimizer(ctx.options, model.parameters());
     const history = await fit({

@@ -1,10 +1,12 @@
 import { softmax } from "@kiso/activations";
-import { Embedding, Module } from "@kiso/layers";
+import { softmaxCrossEntropy } from "@kiso/losses";
+import { Embedding, Module, registerLayer } from "@kiso/layers";
 import { LayerNorm } from "@kiso/regularization";
 import {
   div,
   noGrad,
   normal,
+  reshape,
   type Rng,
   type Shape,
   slice,
@@ -16,6 +18,7 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from "@kiso/transformer";
+import { ALPHABET } from "./word_tokens.ts";
 
 /** The size of a {@linkcode TinyGpt}. */
 export interface GptConfig {
@@ -33,6 +36,37 @@ export interface GptConfig {
   dropout: number;
 }
 
+/** The default model: 2 layers of width 64, 4 heads, a 32-character context (about 104k weights). */
+export const TINY_GPT: GptConfig = {
+  vocab: ALPHABET.length,
+  blockSize: 32,
+  dModel: 64,
+  heads: 4,
+  layers: 2,
+  dropout: 0,
+};
+
+/**
+ * Cuts a token stream into windows of `t` inputs and their next tokens: window k reads
+ * tokens [k·t, k·t + t) and predicts [k·t + 1, k·t + t + 1), so every token is a target once.
+ */
+export function windows(stream: Int32Array, t: number, limit?: number): [Tensor, Tensor] {
+  const n = Math.min(Math.floor((stream.length - 1) / t), limit ?? Infinity);
+  const x = new Int32Array(n * t);
+  const y = new Int32Array(n * t);
+  for (let k = 0; k < n; k++) {
+    x.set(stream.subarray(k * t, k * t + t), k * t);
+    y.set(stream.subarray(k * t + 1, k * t + t + 1), k * t);
+  }
+  return [tensor(x, { shape: [n, t] }), tensor(y, { shape: [n, t] })];
+}
+
+/** Mean cross-entropy of the next-token scores `[batch, T, V]` against the targets `[batch, T]`. */
+export function nextTokenLoss(scores: Tensor, targets: Tensor): Tensor {
+  const vocab = scores.shape[2];
+  return softmaxCrossEntropy(reshape(scores, [-1, vocab]), reshape(targets, [-1]));
+}
+
 /**
  * A decoder-only character GPT: token embeddings plus learned positions, pre-norm causal
  * Transformer layers (feed-forward 4× wide), a final layer norm, and next-token scores from the
@@ -47,8 +81,9 @@ export class TinyGpt extends Module {
   readonly positions: LearnedPositionalEncoding;
   readonly encoder: TransformerEncoder;
 
-  constructor(config: GptConfig, rng: Rng) {
+  constructor(config: GptConfig, rng?: Rng) {
     super();
+    this.describe(config);
     this.config = config;
     const small = (shape: Shape): Tensor => normal(shape, { std: 0.02, rng });
     this.embed = this.registerModule(
@@ -102,6 +137,9 @@ export class TinyGpt extends Module {
     });
   }
 }
+
+// loadModel rebuilds it from its saved config (the weights are loaded afterwards)
+registerLayer("TinyGpt", TinyGpt);
 
 /**
  * Samples `count` words from the model, all at once: each starts from "." (token 0) and grows

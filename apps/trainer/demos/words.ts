@@ -2,26 +2,11 @@
 import words from "npm:an-array-of-english-words@2.0.0/index.json" with { type: "json" };
 import { permutationIndices, type Rng } from "@kiso/tensor";
 
-/** The characters of the word list; "." (token 0) marks where a word ends and the next begins. */
-export const ALPHABET = ".abcdefghijklmnopqrstuvwxyz";
+export { ALPHABET, decodeTokens, encodeWord, wordStream } from "./word_tokens.ts";
 
 /** The English word list of npm `an-array-of-english-words` (MIT): 274,937 lower-case words. */
 export function englishWords(): readonly string[] {
   return words;
-}
-
-/** A word as tokens (indices into {@linkcode ALPHABET}). */
-export function encodeWord(word: string): number[] {
-  return Array.from(word, (c) => {
-    const token = ALPHABET.indexOf(c);
-    if (token < 1) throw new RangeError(`words: "${word}" has a character outside a-z`);
-    return token;
-  });
-}
-
-/** Tokens back to text. */
-export function decodeTokens(tokens: ArrayLike<number>): string {
-  return Array.from(tokens, (t) => ALPHABET[t]).join("");
 }
 
 /** The words, shuffled by `rng`, split into a training part and `validation` held-out words. */
@@ -33,11 +18,4 @@ export function splitWords(
   const order = permutationIndices(all.length, { rng });
   const shuffled = Array.from(order, (i) => all[i]);
   return { validation: shuffled.slice(0, validation), train: shuffled.slice(validation) };
-}
-
-/** Words joined into one token stream, each followed by "." (`.` `w o r d` `.` `n e x t` `.` …). */
-export function wordStream(list: readonly string[]): Int32Array {
-  const tokens: number[] = [0];
-  for (const w of list) tokens.push(...encodeWord(w), 0);
-  return Int32Array.from(tokens);
 }

@@ -83,11 +83,13 @@ export async function writeOutputs(
   result: DemoResult,
   backend = options.backend ?? "",
 ): Promise<void> {
-  // the input shape of one sample batch lets `deno task export` and `predict` shape inputs
+  // the input shape (and dtype) of one sample batch lets `deno task export` and `predict`
+  // shape inputs
   const summary = {
     demo: demo.name,
     options,
     inputShape: result.model?.inputShape,
+    inputDtype: result.model?.inputDtype,
     ...result.results,
   };
   const encode = (s: string): Uint8Array => new TextEncoder().encode(s);

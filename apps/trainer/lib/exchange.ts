@@ -1,7 +1,7 @@
 /**
  * Models out of a run folder: `model.onnx` (ONNX, for ONNX Runtime and other engines) and
  * `model.py` + `train.safetensors` (PyTorch, to continue training with torchrun), from the
- * folder's `model.safetensors` and `summary.json`.
+ * folder's `model.safetensors` (or `model-<tag>.safetensors`, one per model) and `summary.json`.
  *
  * @module
  */
@@ -27,6 +27,8 @@ export interface RunSummary {
   options: RunOptions;
   /** The shape of one input batch (batch size 1), when the demo has a model. */
   inputShape?: number[];
+  /** The input's dtype (int32 for token ids), when it is not the model's float dtype. */
+  inputDtype?: "float32" | "float64" | "int32";
   /** Per-class results, whose `class` fields name the classes. */
   perClass?: { class: string }[];
 }
@@ -48,9 +50,21 @@ export async function readSummary(folder: string): Promise<RunSummary> {
   return JSON.parse(text) as RunSummary;
 }
 
-/** The architecture stored in a run's model.safetensors. */
-async function architecture(folder: string): Promise<LayerSpec> {
-  const path = `${folder}/model.safetensors`;
+/**
+ * A run's model files: `model.safetensors`, or `model-<tag>.safetensors` for each model of a
+ * demo that trains several.
+ */
+async function modelFiles(folder: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(folder)) {
+    if (entry.isFile && /^model(-[\w-]+)?\.safetensors$/.test(entry.name)) names.push(entry.name);
+  }
+  if (names.length === 0) throw new Error(`${folder} holds no model.safetensors`);
+  return names.sort().map((name) => `${folder}/${name}`);
+}
+
+/** The architecture stored in a model file. */
+async function architecture(path: string): Promise<LayerSpec> {
   const raw = (await loadSafetensors(path)).metadata["kiso.architecture"];
   if (raw === undefined) {
     throw new Error(
@@ -60,45 +74,61 @@ async function architecture(folder: string): Promise<LayerSpec> {
   return JSON.parse(raw) as LayerSpec;
 }
 
-/**
- * Writes `model.onnx` into a run folder (batch axis dynamic).
- *
- * @param folder The run folder.
- * @returns The file written.
- */
-export async function exportOnnxFile(folder: string): Promise<string> {
-  const summary = await readSummary(folder);
-  if (summary.inputShape === undefined) {
-    throw new Error(`the ${summary.demo} demo has no single model to export`);
-  }
-  const model = await loadModel(`${folder}/model.safetensors`);
-  const path = `${folder}/model.onnx`;
-  await saveOnnx(path, model, { inputShapes: [summary.inputShape] });
-  return path;
+/** `dir/model-x.safetensors` → `dir/model-x.<extension>`. */
+function sibling(path: string, extension: string): string {
+  return path.replace(/\.safetensors$/, `.${extension}`);
 }
 
 /**
- * Writes `model.py` (the model as a PyTorch module with train/check/predict commands) and
- * `train.safetensors` (the run's training set as `x` and `y`) into a run folder.
+ * Writes `model.onnx` (one per model file) into a run folder, the batch axis dynamic (and the
+ * time axis, for models of token sequences).
+ *
+ * @param folder The run folder.
+ * @returns The files written.
+ */
+export async function exportOnnxFiles(folder: string): Promise<string[]> {
+  const summary = await readSummary(folder);
+  const { inputShape, inputDtype } = summary;
+  if (inputShape === undefined) {
+    throw new Error(`the ${summary.demo} demo has no model to export`);
+  }
+  const written: string[] = [];
+  for (const weights of await modelFiles(folder)) {
+    const model = await loadModel(weights);
+    const path = sibling(weights, "onnx");
+    // token sequences may be shorter or longer than the run's (up to the model's positions)
+    const dynamicAxes = inputDtype === "int32" ? [{ 0: "batch", 1: "time" }] : undefined;
+    await saveOnnx(path, model, { inputShapes: [inputShape], inputDtype, dynamicAxes });
+    written.push(path);
+  }
+  return written;
+}
+
+/**
+ * Writes `model.py` (one per model file: the model as a PyTorch module with train/check/predict
+ * commands) and `train.safetensors` (the run's training set as `x` and `y`) into a run folder.
  *
  * @param folder The run folder.
  * @returns The files written.
  */
 export async function exportTorchFiles(folder: string): Promise<string[]> {
   const summary = await readSummary(folder);
-  const spec = await architecture(folder);
-  const code = torchModule(
-    spec,
-    `The ${summary.demo} model trained by kiso (deno task train ${summary.demo}).`,
-  );
-  const python = `${folder}/model.py`;
-  await Deno.writeTextFile(python, code);
+  const written: string[] = [];
+  for (const weights of await modelFiles(folder)) {
+    const code = torchModule(
+      await architecture(weights),
+      `The ${summary.demo} model trained by kiso (deno task train ${summary.demo}).`,
+    );
+    const python = sibling(weights, "py");
+    await Deno.writeTextFile(python, code);
+    written.push(python);
+  }
   const demo = DEMOS[summary.demo];
-  if (demo?.trainingData === undefined) return [python];
+  if (demo?.trainingData === undefined) return written;
   const [x, y] = demo.trainingData(summary.options);
   const data = `${folder}/train.safetensors`;
   await saveSafetensors(data, { x, y });
-  return [python, data];
+  return [...written, data];
 }
 
 /**
@@ -109,5 +139,5 @@ export async function exportTorchFiles(folder: string): Promise<string[]> {
  * @returns The files written.
  */
 export function exportRun(folder: string, format: ExportFormat): Promise<string[]> {
-  return format === "onnx" ? exportOnnxFile(folder).then((f) => [f]) : exportTorchFiles(folder);
+  return format === "onnx" ? exportOnnxFiles(folder) : exportTorchFiles(folder);
 }

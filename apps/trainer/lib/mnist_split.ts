@@ -1,6 +1,7 @@
-import { splitIndices, takeRows } from "@kiso/data";
-import { reshape, Rng, type Tensor } from "@kiso/tensor";
+import { takeRows } from "@kiso/data";
+import { reshape, type Tensor } from "@kiso/tensor";
 import { loadMnist } from "./datasets.ts";
+import { mnistIndices } from "./mnist_indices.ts";
 import type { RunOptions } from "./options.ts";
 
 /** The MNIST demos' data: 10,000 digits split 8,000/2,000 with a fixed seed, the 8,000 as 7,000 training + 1,000 validation. */
@@ -11,10 +12,7 @@ export function mnistSplit(options: RunOptions, shape: number[] = [784]): {
   classes: string[];
 } {
   const { x, y } = loadMnist();
-  const n = Math.min(10000, x.shape[0]);
-  const [fit, test] = splitIndices(n, [0.8, 0.2], { rng: new Rng(2026) });
-  const train = fit.slice(0, 7000);
-  const validation = fit.slice(7000);
+  const { train, validation, test } = mnistIndices(x.shape[0]);
   const limit = options.limit;
   const cut = (
     idx: number[],

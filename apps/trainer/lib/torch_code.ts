@@ -9,10 +9,20 @@
  */
 import type { LayerSpec } from "@kiso/layers";
 
+/** Renders a nested layer spec (a stack's layer, its norm) as a Python expression. */
+export type TorchBuild = (spec: LayerSpec, name: string) => string;
+
 /** Python for one layer type: its constructor call, and the helper classes it needs. */
-interface TorchLayer {
-  /** The expression that builds the layer. */
-  code: (args: unknown[], spec: LayerSpec) => string;
+export interface TorchLayer {
+  /**
+   * The expression that builds the layer from its recorded arguments.
+   *
+   * @param args The layer's constructor arguments, as recorded.
+   * @param spec The layer's spec.
+   * @param build Renders a nested spec found among the arguments.
+   * @returns The Python expression.
+   */
+  code: (args: unknown[], spec: LayerSpec, build: TorchBuild) => string;
   /** Helper classes (by name) the expression uses. */
   helpers?: string[];
 }
@@ -51,34 +61,113 @@ const HELPERS: Record<string, string> = {
   LpPool2d: `class LpPool2d(nn.Module):
     """kiso's LpPool2d: ((1/|P|) sum x^p)^(1/p) (form "mean") or PyTorch's sum form."""
 
-    def __init__(self, p, kernel, stride=None, padding=0, form="mean"):
+    def __init__(self, p, kernel, stride=None, padding=0, ceil_mode=False, form="mean"):
         super().__init__()
         self.p, self.kernel, self.stride, self.padding, self.form = p, kernel, stride, padding, form
+        self.ceil_mode = ceil_mode
 
     def forward(self, x):
         k = self.kernel if isinstance(self.kernel, (tuple, list)) else (self.kernel, self.kernel)
-        y = nn.functional.avg_pool2d(x.pow(self.p), k, self.stride, self.padding)
+        y = nn.functional.avg_pool2d(x.pow(self.p), k, self.stride, self.padding, self.ceil_mode)
         if self.form == "sum":
             y = y * (k[0] * k[1])
         return y.pow(1 / self.p)`,
   Recurrent: `def recurrent(base):
-    """kiso's batch-first recurrent layers: every step, or the last step's hidden state."""
+    """kiso's batch-first recurrent layers: every step, or the last layer's final hidden state
+    (both directions side by side); with lengths, each sequence is read to its own end (packed)."""
 
     class Recurrent(base):
         def __init__(self, input_size, hidden_size, return_sequences=False, **options):
             super().__init__(input_size, hidden_size, batch_first=True, **options)
             self.return_sequences = return_sequences
 
-        def forward(self, x):
-            y = super().forward(x)[0]
-            return y if self.return_sequences else y[:, -1]
+        def forward(self, x, lengths=None):
+            steps = x.shape[1]
+            if lengths is not None:
+                x = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu().long(), batch_first=True, enforce_sorted=False)
+            y, state = super().forward(x)
+            if self.return_sequences:
+                if lengths is not None:
+                    y = nn.utils.rnn.pad_packed_sequence(y, batch_first=True, total_length=steps)[0]
+                return y
+            h = state[0] if isinstance(state, tuple) else state
+            return torch.cat(tuple(h[-(2 if self.bidirectional else 1):]), dim=-1)
 
     Recurrent.__name__ = base.__name__
     return Recurrent
 
 
 RNN, LSTM, GRU = recurrent(nn.RNN), recurrent(nn.LSTM), recurrent(nn.GRU)`,
+  GlobalAvgPool: `class GlobalAvgPool(nn.Module):
+    """kiso's GlobalAvgPool: the mean over every axis after the channels, [N, C]."""
+
+    def forward(self, x):
+        return x.flatten(2).mean(-1)`,
+  Residual: `class Residual(nn.Module):
+    """kiso's Residual: block(x) + shortcut(x), the input itself without a shortcut."""
+
+    def __init__(self, block, shortcut=None):
+        super().__init__()
+        self.block = block
+        self.shortcut = shortcut
+
+    def forward(self, x):
+        return self.block(x) + (x if self.shortcut is None else self.shortcut(x))`,
+  Concat: `class Concat(nn.Module):
+    """kiso's Concat: every branch on the input, joined on an axis (default the channels)."""
+
+    def __init__(self, branches, axis=1):
+        super().__init__()
+        for i, branch in enumerate(branches):
+            self.add_module(str(i), branch)
+        self.axis = axis
+
+    def forward(self, x):
+        return torch.cat([branch(x) for branch in self.children()], dim=self.axis)`,
+  MultiheadAttention: `class MultiheadAttention(nn.MultiheadAttention):
+    """kiso's MultiheadAttention: batch first; self-attention when called with one input."""
+
+    def __init__(self, embed_dim, num_heads, **options):
+        super().__init__(embed_dim, num_heads, batch_first=True, **options)
+
+    def forward(self, query, key=None, value=None, **masks):
+        key = query if key is None else key
+        value = key if value is None else value
+        if self.in_proj_bias is None and query is key is value:
+            # PyTorch 1.13's fast self-attention fails without biases: take the standard path
+            key = value = query.clone()
+        return super().forward(query, key, value, need_weights=False, **masks)[0]`,
+  LearnedPositionalEncoding: `class LearnedPositionalEncoding(nn.Module):
+    """kiso's LearnedPositionalEncoding: the first L rows of a trained table added."""
+
+    def __init__(self, max_len, d_model):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(max_len, d_model))
+
+    def forward(self, x):
+        return x + self.weight[: x.shape[1]]`,
+  SinusoidalPositionalEncoding: `class SinusoidalPositionalEncoding(nn.Module):
+    """kiso's SinusoidalPositionalEncoding: sin/cos of position / 10000^(2i/d) added (no weights)."""
+
+    def __init__(self, d_model, max_len=5000):
+        super().__init__()
+        position = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)
+        angle = position * torch.exp(torch.arange(0, d_model, 2, dtype=torch.float64) * (-math.log(10000.0) / d_model))
+        pe = torch.zeros(max_len, d_model, dtype=torch.float64)
+        pe[:, 0::2] = torch.sin(angle)
+        pe[:, 1::2] = torch.cos(angle[:, : d_model // 2])
+        self.register_buffer("pe", pe, persistent=False)
+
+    def forward(self, x):
+        return x + self.pe[: x.shape[1]].to(x.dtype)`,
 };
+
+/**
+ * The causal mask of PyTorch 1.13's Transformer layers for `t` steps (−∞ above the diagonal), as
+ * a Python expression in `x`'s dtype and device.
+ */
+export const TORCH_CAUSAL_MASK =
+  'torch.triu(torch.full((t, t), float("-inf"), dtype=x.dtype, device=x.device), 1)';
 
 /** The Python literal of a JSON value (numbers, strings, booleans, lists). */
 function py(value: unknown): string {
@@ -119,7 +208,87 @@ function recurrent(name: "RNN" | "LSTM" | "GRU"): TorchLayer {
         return_sequences: o.returnSequences === true ? true : undefined,
         bias: o.bias === false ? false : undefined,
         nonlinearity: name === "RNN" && o.nonlinearity === "relu" ? "relu" : undefined,
+        num_layers: o.numLayers,
+        bidirectional: o.bidirectional === true ? true : undefined,
+        dropout: o.dropout,
       });
+    },
+  };
+}
+
+/**
+ * PyTorch's class `name` called with the layer's first `positional` arguments and its options
+ * (the argument after them) under PyTorch's keyword names (`keywords`: kiso's name → PyTorch's).
+ */
+function renamed(name: string, positional: number, keywords: Record<string, string>): TorchLayer {
+  return {
+    code: (a) => {
+      const o = opts(a, positional);
+      const values = Object.entries(keywords).map(([kiso, torch]) => [torch, o[kiso]]);
+      return call(name, a.slice(0, positional), Object.fromEntries(values));
+    },
+  };
+}
+
+/** The options of the convolutions, PyTorch's names. */
+const CONVOLUTION = {
+  stride: "stride",
+  padding: "padding",
+  outputPadding: "output_padding",
+  dilation: "dilation",
+  groups: "groups",
+  bias: "bias",
+  paddingMode: "padding_mode",
+};
+
+/** The options of the instance norms, PyTorch's names. */
+const INSTANCE_NORM = {
+  eps: "eps",
+  momentum: "momentum",
+  affine: "affine",
+  trackRunningStats: "track_running_stats",
+};
+
+/** The options of the pooling layers, PyTorch's names. */
+const POOLING = {
+  stride: "stride",
+  padding: "padding",
+  ceilMode: "ceil_mode",
+  countIncludePad: "count_include_pad",
+  divisorOverride: "divisor_override",
+};
+
+/** A module argument as recorded (`{"$layer": spec}`), or a spec itself. */
+function layerArgument(value: unknown): LayerSpec {
+  const v = value as Record<string, unknown>;
+  return (v.$layer ?? v) as LayerSpec;
+}
+
+/** A Transformer encoder or decoder layer: PyTorch's, batch first, with kiso's options. */
+function transformerLayer(name: string): TorchLayer {
+  return {
+    code: (a) => {
+      const o = opts(a, 2);
+      return call(name, [a[0], a[1]], {
+        dim_feedforward: o.dimFeedforward,
+        dropout: o.dropout,
+        activation: o.activation,
+        layer_norm_eps: o.layerNormEps,
+        batch_first: true,
+        norm_first: o.normFirst === true ? true : undefined,
+      });
+    },
+  };
+}
+
+/** A stack of Transformer layers: PyTorch's, built from the recorded layer and final norm. */
+function transformerStack(name: string): TorchLayer {
+  return {
+    code: (a, _spec, build) => {
+      const norm = opts(a, 2).norm;
+      return `${name}(${build(layerArgument(a[0]), "layers")}, ${py(a[1])}${
+        norm === undefined ? "" : `, norm=${build(layerArgument(norm), "norm")}`
+      })`;
     },
   };
 }
@@ -133,30 +302,58 @@ const TORCH_LAYERS: Record<string, TorchLayer> = {
     code: (a) =>
       call("nn.Linear", [a[0], a[1]], { bias: opts(a, 2).bias === false ? false : undefined }),
   },
-  Conv2d: {
-    code: (a) => {
-      const o = opts(a, 3);
-      return call("nn.Conv2d", [a[0], a[1], a[2]], {
-        stride: o.stride,
-        padding: o.padding,
-        dilation: o.dilation,
-        bias: o.bias === false ? false : undefined,
-      });
-    },
-  },
-  MaxPool2d: {
-    code: (a) =>
-      call("nn.MaxPool2d", [a[0]], { stride: opts(a, 1).stride, padding: opts(a, 1).padding }),
-  },
-  AvgPool2d: {
-    code: (a) =>
-      call("nn.AvgPool2d", [a[0]], { stride: opts(a, 1).stride, padding: opts(a, 1).padding }),
-  },
+  Conv1d: renamed("nn.Conv1d", 3, CONVOLUTION),
+  Conv2d: renamed("nn.Conv2d", 3, CONVOLUTION),
+  ConvTranspose1d: renamed("nn.ConvTranspose1d", 3, CONVOLUTION),
+  ConvTranspose2d: renamed("nn.ConvTranspose2d", 3, CONVOLUTION),
+  MaxPool1d: renamed("nn.MaxPool1d", 1, POOLING),
+  MaxPool2d: renamed("nn.MaxPool2d", 1, POOLING),
+  AvgPool1d: renamed("nn.AvgPool1d", 1, POOLING),
+  AvgPool2d: renamed("nn.AvgPool2d", 1, POOLING),
   LpPool2d: {
     helpers: ["LpPool2d"],
     code: (a) => {
       const o = opts(a, 2);
-      return call("LpPool2d", [a[0], a[1]], { stride: o.stride, padding: o.padding, form: o.form });
+      return call("LpPool2d", [a[0], a[1]], {
+        stride: o.stride,
+        padding: o.padding,
+        ceil_mode: o.ceilMode,
+        form: o.form,
+      });
+    },
+  },
+  AdaptiveAvgPool1d: { code: (a) => call("nn.AdaptiveAvgPool1d", [a[0]]) },
+  AdaptiveAvgPool2d: { code: (a) => call("nn.AdaptiveAvgPool2d", [a[0]]) },
+  AdaptiveMaxPool1d: { code: (a) => call("nn.AdaptiveMaxPool1d", [a[0]]) },
+  AdaptiveMaxPool2d: { code: (a) => call("nn.AdaptiveMaxPool2d", [a[0]]) },
+  GlobalAvgPool: { helpers: ["GlobalAvgPool"], code: () => "GlobalAvgPool()" },
+  Upsample: renamed("nn.Upsample", 0, {
+    size: "size",
+    scaleFactor: "scale_factor",
+    mode: "mode",
+    alignCorners: "align_corners",
+  }),
+  PixelShuffle: { code: (a) => call("nn.PixelShuffle", [a[0]]) },
+  PixelUnshuffle: { code: (a) => call("nn.PixelUnshuffle", [a[0]]) },
+  GroupNorm: renamed("nn.GroupNorm", 2, { eps: "eps", affine: "affine" }),
+  InstanceNorm1d: renamed("nn.InstanceNorm1d", 1, INSTANCE_NORM),
+  InstanceNorm2d: renamed("nn.InstanceNorm2d", 1, INSTANCE_NORM),
+  Residual: {
+    helpers: ["Residual"],
+    code: (a, _spec, build) => {
+      const shortcut = opts(a, 1).shortcut;
+      const block = build(layerArgument(a[0]), "block");
+      return shortcut === undefined
+        ? `Residual(${block})`
+        : `Residual(${block}, ${build(layerArgument(shortcut), "shortcut")})`;
+    },
+  },
+  Concat: {
+    helpers: ["Concat"],
+    code: (a, _spec, build) => {
+      const branches = (a[0] as unknown[]).map((b, i) => build(layerArgument(b), String(i)));
+      const axis = opts(a, 1).axis;
+      return `Concat([${branches.join(", ")}]${axis === undefined ? "" : `, axis=${py(axis)}`})`;
     },
   },
   Flatten: { code: () => "nn.Flatten()" },
@@ -183,7 +380,58 @@ const TORCH_LAYERS: Record<string, TorchLayer> = {
   SimpleRNN: recurrent("RNN"),
   LSTM: recurrent("LSTM"),
   GRU: recurrent("GRU"),
+  Embedding: {
+    code: (a) => {
+      const o = opts(a, 2);
+      return call("nn.Embedding", [a[0], a[1]], {
+        padding_idx: o.paddingIdx,
+        max_norm: o.maxNorm,
+        norm_type: o.normType,
+      });
+    },
+  },
+  LearnedPositionalEncoding: {
+    helpers: ["LearnedPositionalEncoding"],
+    code: (a) => call("LearnedPositionalEncoding", [a[0], a[1]]),
+  },
+  SinusoidalPositionalEncoding: {
+    helpers: ["SinusoidalPositionalEncoding"],
+    code: (a) => call("SinusoidalPositionalEncoding", [a[0]], { max_len: opts(a, 1).maxLen }),
+  },
+  MultiheadAttention: {
+    helpers: ["MultiheadAttention"],
+    code: (a) => {
+      const o = opts(a, 2);
+      return call("MultiheadAttention", [a[0], a[1]], {
+        dropout: o.dropout,
+        bias: o.bias === false ? false : undefined,
+        kdim: o.kdim,
+        vdim: o.vdim,
+      });
+    },
+  },
+  TransformerEncoderLayer: transformerLayer("nn.TransformerEncoderLayer"),
+  TransformerDecoderLayer: transformerLayer("nn.TransformerDecoderLayer"),
+  TransformerEncoder: transformerStack("nn.TransformerEncoder"),
+  TransformerDecoder: transformerStack("nn.TransformerDecoder"),
 };
+
+/**
+ * Teaches the PyTorch hand-off a layer type (a demo's own model, say): its Python constructor
+ * call and the helper classes it needs.
+ *
+ * @param type The layer's type name (`typeName`, as registered with `registerLayer`).
+ * @param layer Its constructor call and helpers.
+ * @param helpers Python source of helper classes it brings, by name.
+ */
+export function registerTorchLayer(
+  type: string,
+  layer: TorchLayer,
+  helpers: Record<string, string> = {},
+): void {
+  TORCH_LAYERS[type] = layer;
+  Object.assign(HELPERS, helpers);
+}
 
 function batchNorm(name: string, a: unknown[]): string {
   const o = opts(a, 1);
@@ -224,7 +472,9 @@ function expression(spec: LayerSpec, indent: string, helpers: Set<string>, path:
     );
   }
   for (const h of layer.helpers ?? []) helpers.add(h);
-  return layer.code(spec.args, spec);
+  const build: TorchBuild = (nested, name) =>
+    expression(nested, indent, helpers, `${path}${path ? "." : ""}${name}`);
+  return layer.code(spec.args, spec, build);
 }
 
 /**
@@ -259,6 +509,7 @@ process per GPU, on the tensors "x" and "y" of --data, and writes the weights ba
 """
 import argparse
 import json
+import math
 import os
 import struct
 
@@ -360,7 +611,10 @@ def train(args):
     model = load_model(args.weights).to(device)
     _, metadata = read_safetensors(args.weights)
     data, _ = read_safetensors(args.data)
-    dataset = torch.utils.data.TensorDataset(data["x"].to(next(model.parameters()).dtype), data["y"].long())
+    x_all = data["x"]
+    # features in the model's dtype; token ids stay integers
+    x_all = x_all.to(next(model.parameters()).dtype) if x_all.is_floating_point() else x_all.long()
+    dataset = torch.utils.data.TensorDataset(x_all, data["y"].long())
     sampler = torch.utils.data.distributed.DistributedSampler(dataset, world, rank, seed=args.seed) if distributed else None
     loader = torch.utils.data.DataLoader(dataset, args.batch_size, shuffle=sampler is None, sampler=sampler)
     net = nn.parallel.DistributedDataParallel(model, [local_rank] if cuda else None) if distributed else model
@@ -374,7 +628,12 @@ def train(args):
         for x, y in loader:
             x, y = x.to(device), y.to(device)
             optimizer.zero_grad()
-            loss = loss_fn(net(x), y if args.loss == "cross_entropy" else y.to(x.dtype))
+            out = net(x)
+            if args.loss == "cross_entropy":
+                # one class per sample, or per position of a sequence (scores [batch, T, classes])
+                loss = loss_fn(out.reshape(-1, out.shape[-1]), y.reshape(-1))
+            else:
+                loss = loss_fn(out, y.to(out.dtype))
             loss.backward()
             optimizer.step()
             total += loss.detach() * len(x)

@@ -10,9 +10,25 @@ const PARALLEL_GEMM = 1 << 17;
  * faster, and keeping the products off the worker threads spares them competing with BLAS's own).
  */
 const BLAS_GEMM = 1 << 15;
+/** Batched products by a transposed B with fewer rows than this stay in WebAssembly with BLAS. */
+const BLAS_MIN_ROWS_BT = 32;
+/**
+ * A product with at most this many outputs and at least `SPLIT_K` terms per output (the
+ * filters' gradient of a convolution, `gᵀ·patches`) is cut along k into `K_PARTS` partial
+ * products summed in order, so that threads can share it. The cut depends on the shape only,
+ * so the sums are the same on any number of threads.
+ */
+const SPLIT_OUTPUTS = 1 << 14;
+const SPLIT_K = 4096;
+const K_PARTS = 4;
 
 /** The exports of csrc/gemm.c that workers may call. */
-export const GEMM_EXPORTS = ["gemm_float", "gemm_double"] as const;
+export const GEMM_EXPORTS = [
+  "gemm_float",
+  "gemm_double",
+  "gemm_parts_float",
+  "gemm_parts_double",
+] as const;
 
 /**
  * The matrix product kernel.
@@ -37,7 +53,10 @@ export function gemmKernels(rt: Runtime, scratch: readonly number[]): Pick<Backe
       const out = rt.alloc(A.dtype, layout.batch * layout.m * n);
       const f64 = A.dtype === "float64";
       const blas = rt.blas;
-      if (typeof blas !== "string" && m * n * k >= BLAS_GEMM) {
+      // (a batch of products of few rows by a transposed B, a convolution's filters by each
+      // image's patches, is faster here than in OpenBLAS, one call per product)
+      const fewRowsByBt = batch > 1 && transB && m < BLAS_MIN_ROWS_BT;
+      if (typeof blas !== "string" && m * n * k >= BLAS_GEMM && !fewRowsByBt) {
         const e = f64 ? 8 : 4;
         for (let t = 0; t < batch; t++) {
           blas.gemm(
@@ -52,6 +71,22 @@ export function gemmKernels(rt: Runtime, scratch: readonly number[]): Pick<Backe
             out.handle + t * m * n * e,
           );
         }
+        return out;
+      }
+      const lda = transA ? m : k;
+      const ldb = transB ? k : n;
+      const threads = batch * m * n * k < PARALLEL_GEMM ? 1 : rt.threads;
+      if (batch === 1 && m * n <= SPLIT_OUTPUTS && k >= SPLIT_K) {
+        const partials = rt.alloc(A.dtype, K_PARTS * m * n);
+        const args = [K_PARTS, m, n, k, A.handle, lda, +transA, B.handle, ldb, +transB];
+        rt.parallel(
+          rt.split(K_PARTS, 1, threads).map((
+            [q0, q1],
+            t,
+          ) => [`gemm_parts_${suffix(A)}`, [q0, q1, ...args, partials.handle, scratch[t]]]),
+        );
+        rt.call(`gemm_sum_${suffix(A)}`, [out.handle, partials.handle, K_PARTS, m * n, 0, m * n]);
+        rt.storages.dispose(partials, "matmul");
         return out;
       }
       const name = `gemm_${suffix(A)}`;
@@ -77,24 +112,26 @@ export function gemmKernels(rt: Runtime, scratch: readonly number[]): Pick<Backe
           k,
           A.handle,
           aBatchStride,
+          lda,
           +transA,
           B.handle,
           bBatchStride,
+          ldb,
           +transB,
           out.handle,
           scratch[t],
         ],
       ];
-      const threads = batch * m * n * k < PARALLEL_GEMM ? 1 : rt.threads;
       let calls: Call[];
       if (batch >= threads * 2 || (batch >= threads && batch % threads === 0)) {
         calls = rt.split(batch, 1, threads).map(([b0, b1], t) => args(b0, b1, 0, m, 0, n, t));
       } else if (m >= n) {
-        calls = rt.split(m, 6, threads).map(([m0, m1], t) => args(0, batch, m0, m1, 0, n, t));
-      } else {
-        calls = rt.split(n, f64 ? 4 : 8, threads).map(([n0, n1], t) =>
-          args(0, batch, 0, m, n0, n1, t)
+        // whole register tiles (4 rows of floats, 6 of doubles) per thread
+        calls = rt.split(m, f64 ? 6 : 4, threads).map(([m0, m1], t) =>
+          args(0, batch, m0, m1, 0, n, t)
         );
+      } else {
+        calls = rt.split(n, 8, threads).map(([n0, n1], t) => args(0, batch, 0, m, n0, n1, t));
       }
       rt.parallel(calls);
       return out;

@@ -81,7 +81,7 @@ export function windowKernels(rt: Runtime): WindowKernels {
     col2im(cols: Storage, L: WindowLayout): Storage {
       const C = rt.own(cols, "col2im");
       if (!isFloat(C)) return rt.viaCpu("col2im", cols, L);
-      const x = rt.zeros(C.dtype, image(L));
+      const x = rt.alloc(C.dtype, image(L));
       patches(x, C, L, false);
       return x;
     },
@@ -96,7 +96,7 @@ export function windowKernels(rt: Runtime): WindowKernels {
         return rt.viaCpu("maxPool2dBackward", x, grad, L, tie, seed);
       }
       const G = rt.own(grad, "maxPool2dBackward");
-      return pool(MODE.maxBackward, X, G, rt.zeros(X.dtype, X.size), L);
+      return pool(MODE.maxBackward, X, G, rt.alloc(X.dtype, X.size), L);
     },
     avgPool2d(x: Storage, L: WindowLayout): Storage {
       const X = rt.own(x, "avgPool2d");
@@ -106,7 +106,7 @@ export function windowKernels(rt: Runtime): WindowKernels {
     avgPool2dBackward(grad: Storage, L: WindowLayout): Storage {
       const G = rt.own(grad, "avgPool2dBackward");
       if (!isFloat(G)) return rt.viaCpu("avgPool2dBackward", grad, L);
-      return pool(MODE.averageBackward, G, G, rt.zeros(G.dtype, image(L)), L);
+      return pool(MODE.averageBackward, G, G, rt.alloc(G.dtype, image(L)), L);
     },
   };
 }

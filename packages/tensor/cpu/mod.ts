@@ -38,6 +38,7 @@ import {
 } from "./window.ts";
 import { arrayOf, CpuStorage } from "./storage.ts";
 import { lstmCellBackwardKernel, lstmCellKernel } from "./lstm_cell.ts";
+import { lstmSequenceBackwardKernel, lstmSequenceKernel } from "./lstm_sequence.ts";
 import { adamStepKernel } from "./adam_step.ts";
 import {
   depthwiseConv2dBackwardFilterKernel,
@@ -121,6 +122,28 @@ export function createCpuBackend(): Backend {
     lstmCellBackward(saved, c, grad, layout): [Storage, Storage] {
       const [dz, dc] = lstmCellBackwardKernel(arrayOf(saved), arrayOf(c), arrayOf(grad), layout);
       return [wrap(dz), wrap(dc)];
+    },
+    lstmSequence(xp, weightHh, biasHh, h0, c0, layout): [Storage, Storage] {
+      const [hc, saved] = lstmSequenceKernel(
+        arrayOf(xp),
+        arrayOf(weightHh),
+        arrayOf(biasHh),
+        arrayOf(h0),
+        arrayOf(c0),
+        layout,
+      );
+      return [wrap(hc), wrap(saved)];
+    },
+    lstmSequenceBackward(saved, hc, c0, weightHh, grad, layout): [Storage, Storage, Storage] {
+      const [dz, dh, dc] = lstmSequenceBackwardKernel(
+        arrayOf(saved),
+        arrayOf(hc),
+        arrayOf(c0),
+        arrayOf(weightHh),
+        arrayOf(grad),
+        layout,
+      );
+      return [wrap(dz), wrap(dh), wrap(dc)];
     },
     depthwiseConv2d: (x, w, layout) => wrap(depthwiseConv2dKernel(arrayOf(x), arrayOf(w), layout)),
     depthwiseConv2dBackwardInput: (g, w, layout) =>

@@ -6,7 +6,6 @@ import { make } from "../_op.ts";
 import type { Tensor } from "../tensor.ts";
 import { add } from "./arithmetic.ts";
 import { pad } from "./pad.ts";
-import { linear } from "./linear.ts";
 import { reshape } from "./reshape.ts";
 import { transpose } from "./transpose.ts";
 import { im2col } from "./_im2col.ts";
@@ -94,7 +93,8 @@ function checkModePadding(
 
 /**
  * The convolution of checked operands: pads explicitly for a padding mode, then im2col and one
- * product per group. `op` names the caller in messages and `shown` is the input shape they print.
+ * batched product per group (filters by each image's patches, whose output is already
+ * channels-first). `op` names the caller in messages and `shown` is the input shape they print.
  */
 export function convolve(
   op: string,
@@ -164,12 +164,17 @@ export function convolve(
     const maps = grouped(input, weight, layout, groups);
     return bias === undefined ? maps : add(maps, reshape(bias, [1, outChannels, 1, 1]));
   }
-  // one tall product over every patch of every image: cols [N·outH·outW, C·kH·kW] times the
-  // filters [outC, C·kH·kW]ᵀ, then NHWC → NCHW
-  const cols = im2col(input, layout);
-  const rows = linear(cols, reshape(weight, [outChannels, perGroup * kH * kW]), bias);
-  const channelsFirst = transpose(reshape(rows, [batch, outH * outW, outChannels]), [0, 2, 1]);
-  return reshape(channelsFirst, [batch, outChannels, outH, outW]);
+  // per image, the filters [outC, C·kH·kW] times its patches [outH·outW, C·kH·kW]ᵀ: channels
+  // first as they come out of the product (no layout copy), in one batched product
+  const patch = perGroup * kH * kW;
+  const cols = reshape(im2col(input, layout), [batch, outH * outW, patch]);
+  const maps = reshape(product(reshape(weight, [outChannels, patch]), cols, false, true), [
+    batch,
+    outChannels,
+    outH,
+    outW,
+  ]);
+  return bias === undefined ? maps : add(maps, reshape(bias, [1, outChannels, 1, 1]));
 }
 
 /**

@@ -12,9 +12,14 @@ import { sumTo } from "./broadcast_to.ts";
  */
 export function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   const y = productRaw(a, b, transA, transB);
-  return recordOp(y, [a, b], "matmul", (g) => [
-    sumTo(transA ? product(b, g, transB, true) : product(g, b, false, !transB), a.shape),
-    sumTo(transB ? product(g, a, true, transA) : product(a, g, !transA, false), b.shape),
+  // each operand's gradient only where it is needed (an input's, a frozen weight's is not)
+  return recordOp(y, [a, b], "matmul", (g, [needA, needB]) => [
+    needA
+      ? sumTo(transA ? product(b, g, transB, true) : product(g, b, false, !transB), a.shape)
+      : null,
+    needB
+      ? sumTo(transB ? product(g, a, true, transA) : product(a, g, !transA, false), b.shape)
+      : null,
   ]);
 }
 

@@ -45,8 +45,9 @@ export interface Conv2dOptions {
 /**
  * 2-D convolution (cross-correlation, as every framework) of NCHW images with filters
  * `[outChannels, inChannels / groups, kH, kW]` (each output is a filter's dot product with a
- * patch): the output size is ⌊(d + 2α − d·(H − 1) − 1)/β⌋ + 1. Computed as im2col + one matrix
- * product (per group); the backward is col2im of gᵀ·W for the input, and Σₙ g·cols for the
+ * patch): the output size is ⌊(d + 2α − d·(H − 1) − 1)/β⌋ + 1. Computed as im2col + one batched
+ * matrix product (per group) of the filters by each image's patches, W·colsᵀ, whose output is
+ * already channels-first; the backward is col2im of gᵀ·W for the input, and Σₙ g·cols for the
  * filters. `paddingMode` other than zeros pads the input first (PyTorch's `padding_mode`).
  *
  * @param x Images `[N, C, H, W]`.

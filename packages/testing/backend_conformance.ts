@@ -316,6 +316,9 @@ function cases(): Case[] {
       [1, 30, 40, 3, 0, 0],
       // few outputs and a long k (cut into partial products)
       [1, 8, 4500, 25, 0, 0],
+      // stored rows 4 KiB apart (1,024 floats, 512 doubles): transposed operands packed
+      [1, 1024, 9, 37, 0, 0],
+      [1, 6, 1024, 33, 0, 0],
     ];
     for (const [batch, m, k, n, aShared, bShared] of products) {
       for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {

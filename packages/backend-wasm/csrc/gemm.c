@@ -29,9 +29,13 @@
 #define MR_DOUBLE 4
 #endif
 
-// A is packed when at least this many columns reuse its panels, B when 24 rows reuse its strips
-// (always when transposed: its columns are not contiguous).
-#define PACK_A(ta, cols) (!(ta) && (cols) >= 32)
+// Whether rows ld elements of `size` bytes apart fall in the same cache sets (a multiple of 4 KiB:
+// a 1024-column float matrix), so that reading a k run down them in place thrashes the caches.
+#define ALIASED(ld, size) ((long)(ld) * (size) % 4096 == 0)
+// A is packed when at least this many columns reuse its panels (Aᵀ, read in place otherwise, only
+// when its rows alias), B when 24 rows reuse its strips (always when transposed: its columns are
+// not contiguous).
+#define PACK_A(ta, cols, aliased) ((cols) >= 32 && (!(ta) || (aliased)))
 #define PACK_B(tb, rows) ((tb) || (rows) >= 24)
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -41,9 +45,9 @@
 // the register tiles, padded to MR×NR, about 8 multiply-adds a cycle (a third more with A's rows
 // read in place); packing, B's transposed copy about 2 cycles per element and a plain one ½ (once
 // for the batch when B is shared), A's 1½.
-static double plan_cost(int m, int n, int k, int ta, int tb, int bShared, int batch, int mr,
-                        int nr) {
-  int packA = PACK_A(ta, n), packB = PACK_B(tb, m);
+static double plan_cost(int m, int n, int k, int ta, int aAliased, int tb, int bShared, int batch,
+                        int mr, int nr) {
+  int packA = PACK_A(ta, n, aAliased), packB = PACK_B(tb, m);
   double tiles = (double)((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr) * k / 8;
   double cost = !ta && !packA ? tiles * 4 / 3 : tiles;
   if (packB) cost += (tb ? 2.0 : 0.5) * k * n / (bShared ? batch : 1);
@@ -192,10 +196,18 @@ static int transpose_4_float(const float* src, int ld, int kc, float* dst, int s
     }                                                                                              \
     store_##T(acc, c, ldc, tc, rows, cols, accumulate);                                            \
   }                                                                                                \
-  /* Packs rows [i0, i0+mc) × k [p0, p0+kc) of A (not transposed) as MR-row panels. */             \
-  static void pack_a_##T(const T* a, int lda, int i0, int mc, int p0, int kc, T* dst) {            \
+  /* Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A) as MR-row panels. */                        \
+  static void pack_a_##T(const T* a, int lda, int ta, int i0, int mc, int p0, int kc, T* dst) {    \
     for (int i = 0; i < mc; i += MR) {                                                             \
       int rows = MIN(mc - i, MR);                                                                  \
+      if (ta) {                                                                                    \
+        /* stored [k, m]: each k step's MR rows are adjacent */                                    \
+        const T* s = a + (long)p0 * lda + i0 + i;                                                  \
+        for (int p = 0; p < kc; p++, s += lda)                                                     \
+          for (int r = 0; r < MR; r++) dst[p * MR + r] = r < rows ? s[r] : 0;                      \
+        dst += MR * kc;                                                                            \
+        continue;                                                                                  \
+      }                                                                                            \
       const T* src = a + (long)(i0 + i) * lda + p0;                                                \
       /* full panels of floats four k steps at a time (a 4×4 transpose), the rest one by one */    \
       int done = rows == MR ? TRANSPOSE_4(src, lda, kc, dst, MR) : 0;                              \
@@ -239,7 +251,7 @@ static int transpose_4_float(const float* src, int ld, int kc, float* dst, int s
   static void block_##T(const T* a, int lda, int ta, int packA, int m, int i0, int mc, int p0,     \
                         int kc, const T* b, int bs, long sb, const T* edge, int j0, int nc,        \
                         T* c, int ldc, int tc, T* pa) {                                            \
-    if (packA) pack_a_##T(a, lda, i0, mc, p0, kc, pa);                                             \
+    if (packA) pack_a_##T(a, lda, ta, i0, mc, p0, kc, pa);                                             \
     for (int j = 0; j < nc; j += 2 * W) {                                                          \
       int cols = MIN(nc - j, 2 * W);                                                               \
       int inEdge = cols < 2 * W && edge;                                                           \
@@ -274,7 +286,7 @@ static int transpose_4_float(const float* src, int ld, int kc, float* dst, int s
     T* pa = scratch;                                                                               \
     T* pb = scratch + MC * KC;                                                                     \
     T* edge = pb + KC * NC;                                                                        \
-    int packA = PACK_A(ta, n1 - n0);                                                               \
+    int packA = PACK_A(ta, n1 - n0, ALIASED(lda, sizeof(T)));                                                               \
     int packB = prepacked || PACK_B(tb, m1 - m0);                                                  \
     /* B shared by the batch: each packed block serves every product */                            \
     int shared = packB && bStride == 0;                                                            \
@@ -328,8 +340,9 @@ static int transpose_4_float(const float* src, int ld, int kc, float* dst, int s
       return;                                                                                      \
     }                                                                                              \
     int rows = m1 - m0, cols = n1 - n0, batch = b1 - b0;                                           \
-    if (plan_cost(cols, rows, k, !tb, !ta, aStride == 0, batch, MR, 2 * W) <                       \
-        plan_cost(rows, cols, k, ta, tb, bStride == 0, batch, MR, 2 * W))                          \
+    int aAliased = ALIASED(lda, sizeof(T)), bAliased = ALIASED(ldb, sizeof(T));                  \
+    if (plan_cost(cols, rows, k, !tb, bAliased, !ta, aStride == 0, batch, MR, 2 * W) <             \
+        plan_cost(rows, cols, k, ta, aAliased, tb, bStride == 0, batch, MR, 2 * W))                \
       gemm_core_##T(b0, b1, n0, n1, m0, m1, n, k, b, bStride, ldb, !tb, a, aStride, lda, !ta, c,   \
                     (long)m * n, n, 1, scratch, 0);                                                \
     else                                                                                           \

@@ -9,7 +9,7 @@
 import type { Module } from "@kiso/layers";
 import { softmaxCrossEntropy } from "@kiso/losses";
 import { SGD } from "@kiso/optimizers";
-import { backward, Rng, tensor, uniform, yieldToEventLoop } from "@kiso/tensor";
+import { backward, Rng, tensor, tidy, uniform, yieldToEventLoop } from "@kiso/tensor";
 import { lenet, mlp, rowReader } from "../apps/trainer/demos/mnist_models.ts";
 
 /** A workload: its batch, one sample's shape and its model. */
@@ -28,8 +28,8 @@ export const WORKLOADS: Record<string, Workload> = {
 
 /**
  * One training step of the workload on the current backend (model, data and optimizer made
- * once): zero the gradients, forward, loss, backward, SGD update, then yield to the event loop
- * as a training loop does.
+ * once) as `fit` runs one: zero the gradients, forward, loss, backward and SGD update in one
+ * `tidy` scope, then yield to the event loop.
  */
 export function trainingStep(w: Workload): () => Promise<void> {
   const rng = new Rng(0);
@@ -38,9 +38,12 @@ export function trainingStep(w: Workload): () => Promise<void> {
   const y = tensor(Int32Array.from({ length: w.batch }, (_, i) => i % 10));
   const opt = new SGD(model.parameters(), { lr: 0.01 });
   return async (): Promise<void> => {
-    opt.zeroGrad();
-    backward(softmaxCrossEntropy(model.forward(x), y));
-    opt.step();
+    // in one scope, as `fit` runs a step: its temporaries are freed when it ends
+    tidy(() => {
+      opt.zeroGrad();
+      backward(softmaxCrossEntropy(model.forward(x), y));
+      opt.step();
+    });
     await yieldToEventLoop();
   };
 }

@@ -16,6 +16,7 @@ import {
   type Rng,
   slice,
   Tensor,
+  tidy,
   yieldToEventLoop,
 } from "@kiso/tensor";
 import { checkOptions } from "@kiso/tensor/errors";
@@ -426,14 +427,19 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
     for await (const item of source) {
       batch++;
       const [x, y] = checkBatch("fit", "data", item, batch);
-      if (accumulated === 0) options.optimizer.zeroGrad();
-      const output = model.forward(x);
-      const loss = options.loss(output, y);
-      backward(options.penalty ? add(loss, options.penalty()) : loss);
-      if (++accumulated === accumulate) {
-        optimizerStep(options, accumulated);
-        accumulated = 0;
-      }
+      // one scope per step frees its temporaries at once (activations, gradients of
+      // intermediates, the old weights), so the next step reuses memory still in the caches
+      const [output, loss] = tidy(() => {
+        if (accumulated === 0) options.optimizer.zeroGrad();
+        const output = model.forward(x);
+        const loss = options.loss(output, y);
+        backward(options.penalty ? add(loss, options.penalty()) : loss);
+        if (++accumulated === accumulate) {
+          optimizerStep(options, accumulated);
+          accumulated = 0;
+        }
+        return [output, loss];
+      });
       // asking for this batch's values submits its work; the previous batch's are then ready
       const next = { batch, read: readBatch(loss, output.detach(), y, metrics) };
       await settle();

@@ -45,15 +45,15 @@ async function kisoRate(
 }
 
 /**
- * The wasm backend's memory over `steps` MLP training steps that free nothing by hand (one
- * `yieldToEventLoop()` per step, as `fit` does): the MiB live tensors hold and the MiB the memory
+ * The wasm backend's memory over `steps` MLP training steps that free nothing by hand (no
+ * scope, one `yieldToEventLoop()` per step): the MiB live tensors hold and the MiB the memory
  * has grown to, every `every` steps.
  */
 async function kisoMemory(steps: number, every: number): Promise<[number, number, number][]> {
   const backend = await createWasmBackend({ threads: 1 });
   setBackend(backend);
   try {
-    const step = trainingStep(WORKLOADS.mlp);
+    const step = trainingStep(WORKLOADS.mlp, false);
     const seen: [number, number, number][] = [];
     for (let i = 1; i <= steps; i++) {
       await step();

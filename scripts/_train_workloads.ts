@@ -29,21 +29,23 @@ export const WORKLOADS: Record<string, Workload> = {
 /**
  * One training step of the workload on the current backend (model, data and optimizer made
  * once) as `fit` runs one: zero the gradients, forward, loss, backward and SGD update in one
- * `tidy` scope, then yield to the event loop.
+ * `tidy` scope (unless `scoped` is false: then the garbage collector's finalizers free the
+ * temporaries), then yield to the event loop.
  */
-export function trainingStep(w: Workload): () => Promise<void> {
+export function trainingStep(w: Workload, scoped = true): () => Promise<void> {
   const rng = new Rng(0);
   const model = w.model(rng);
   const x = uniform([w.batch, ...w.shape], { rng });
   const y = tensor(Int32Array.from({ length: w.batch }, (_, i) => i % 10));
   const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const body = (): void => {
+    opt.zeroGrad();
+    backward(softmaxCrossEntropy(model.forward(x), y));
+    opt.step();
+  };
   return async (): Promise<void> => {
-    // in one scope, as `fit` runs a step: its temporaries are freed when it ends
-    tidy(() => {
-      opt.zeroGrad();
-      backward(softmaxCrossEntropy(model.forward(x), y));
-      opt.step();
-    });
+    if (scoped) tidy(body);
+    else body();
     await yieldToEventLoop();
   };
 }

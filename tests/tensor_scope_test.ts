@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createWasmBackend } from "@kiso/backend-wasm";
 import { Dense, Sequential } from "@kiso/layers";
 import { BatchNorm1d } from "@kiso/regularization";
+import { SinusoidalPositionalEncoding } from "@kiso/transformer";
 import { Adam } from "@kiso/optimizers";
 import {
   add,
@@ -99,6 +100,17 @@ Deno.test("a model built inside tidy keeps its parameters and buffers (on wasm)"
     assert.deepEqual(y.shape, [2, 3]);
     assert.ok(Array.from(y.dataSync()).every(Number.isFinite));
     assert.deepEqual(Array.from(model.stateDict()["1.running_var"].dataSync()), [1, 1, 1]);
+  });
+});
+
+Deno.test("a layer's table made in one scope serves the next (on wasm)", async () => {
+  await onWasm(2 ** 28, () => {
+    const encoding = new SinusoidalPositionalEncoding(4, { maxLen: 8 });
+    const x = uniform([2, 3, 4], { rng: new Rng(3) });
+    // as fit runs each step in a scope: the first step makes the table, the second reads it
+    const first = tidy(() => encoding.forward(x).arraySync());
+    const second = tidy(() => encoding.forward(x).arraySync());
+    assert.deepEqual(second, first);
   });
 });
 

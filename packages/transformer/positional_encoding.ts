@@ -2,6 +2,7 @@ import { checkInput, type LayerOptions, Module, Parameter, registerLayer } from 
 import {
   add,
   type DType,
+  keep,
   normal,
   type Shape,
   ShapeError,
@@ -123,7 +124,10 @@ export class SinusoidalPositionalEncoding extends Module {
    */
   forward(input: Tensor): Tensor {
     checkSequence(this.typeName, input, this.dModel, this.maxLen);
-    this.#table ??= sinusoidalPositionalEncoding(this.maxLen, this.dModel, { dtype: this.#dtype });
+    // kept: made in one training step's tidy scope, the table serves every later step
+    this.#table ??= keep(
+      sinusoidalPositionalEncoding(this.maxLen, this.dModel, { dtype: this.#dtype }),
+    );
     return add(input, slice(this.#table, [[0, input.shape[1]]]));
   }
 }
